@@ -1,0 +1,88 @@
+/* bakeview: render baked meshes from a Blender camera.
+ *
+ * A view is rasterised on a regular grid of samples x samples points per pixel (watertight
+ * fixed-point edge functions, 8 sub-pixel bits, top-left rule, near/far clipping), every sample
+ * taps the mesh's texture at its perspective-correct UV, and the colour and coverage are
+ * reconstructed with Cycles' pixel filter. Samples are also taken past the frame edge, as Cycles'
+ * camera rays are, so border pixels see the whole filter.
+ *
+ * Data passes (depth, normal, uv, object id) are not blended across edges: each pixel takes the
+ * surface under its grid sample nearest the pixel centre (the centre itself for odd `samples`).
+ *
+ * Output images are float, row 0 at the bottom, laid out as Blender's Image.pixels. */
+#ifndef BAKEVIEW_RENDER_H
+#define BAKEVIEW_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buffer.h"
+#include "filter.h"
+#include "status.h"
+#include "texture.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Matrices are 16 floats in row-major order, m[row * 4 + col], as a Python mathutils.Matrix reads
+ * row by row: [x for row in M for x in row]. Points are column vectors: p' = M p. */
+
+/* A triangle mesh in the shape of Blender's loop_triangles. */
+typedef struct bv_mesh {
+    bv_floats positions; /* 3 floats per vertex, object space */
+    bv_uints triangles;  /* 3 vertex indices per triangle (loop_triangles[i].vertices) */
+    bv_floats uvs;       /* 6 floats per triangle: (u, v) of each corner, in the order of triangles */
+    bv_floats normals;   /* optional: 9 floats per triangle, object-space corner normals (split
+                            normals); empty: flat face normals */
+    float matrix_world[16]; /* object -> world; all zeros means identity */
+    const bv_texture *texture; /* colour source; may be NULL when no colour pass is asked for */
+    uint32_t object_id;        /* written to the object id pass; below 2^24 (exact in float) */
+} bv_mesh;
+
+/* A camera as Blender gives it: view = camera.matrix_world.inverted(), projection =
+ * camera.calc_matrix_camera(depsgraph, x=width, y=height, scale_x=..., scale_y=...). Perspective
+ * and orthographic projections are both accepted; the near and far planes clip. */
+typedef struct bv_camera {
+    float view[16];       /* world -> camera (camera looks down -Z) */
+    float projection[16]; /* camera -> clip (OpenGL convention) */
+    int width, height;    /* output size in pixels */
+} bv_camera;
+
+#define BV_MAX_SAMPLES 16       /* per axis */
+#define BV_MAX_IMAGE_SIZE 32768 /* per side, pixels */
+#define BV_DEPTH_EMPTY 1.0e10f  /* depth where no surface is seen (Cycles' Z pass background) */
+#define BV_OBJECT_ID_EMPTY (-1.0f)
+
+typedef struct bv_render_desc {
+    bv_camera camera;
+    const bv_mesh *meshes;
+    size_t mesh_count;
+    int samples;        /* grid of samples x samples per pixel; 0: 4 */
+    bv_filter filter;   /* zero: Blackman-Harris */
+    float filter_width; /* pixels; 0: 1.5 (Cycles' default) */
+    float background[4]; /* straight linear RGBA behind the meshes; zeros: transparent */
+    bool premultiplied;  /* colour pass with associated alpha; default straight */
+    bool mipmaps;        /* fast mode: trilinear mip-mapped taps (textures need mipmaps) */
+    bool cull_backfaces; /* default off: both sides render, as in Cycles */
+    int threads;         /* workers; 0: one per core. The output never depends on it. */
+} bv_render_desc;
+
+/* Where the passes go. Each span is either empty (ptr NULL, pass skipped) or exactly
+ * width * height * channels floats. At least one pass must be asked for. */
+typedef struct bv_render_targets {
+    bv_float_span color;     /* 4 channels: RGBA over the background */
+    bv_float_span alpha;     /* 1: filtered coverage */
+    bv_float_span depth;     /* 1: distance along the view axis; BV_DEPTH_EMPTY where empty */
+    bv_float_span normal;    /* 3: world-space normal facing the camera; 0 where empty */
+    bv_float_span uv;        /* 2: texture coordinates; 0 where empty */
+    bv_float_span object_id; /* 1: bv_mesh.object_id; BV_OBJECT_ID_EMPTY where empty */
+} bv_render_targets;
+
+/* Renders the view. On failure nothing is written to the targets. */
+bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,99 @@
+/* Internal: the state of one bv_render call, shared by the set-up stages (render.c) and the
+ * per-tile work (tile.c). Everything here lives for one call. */
+#ifndef BV_RENDER_INTERNAL_H
+#define BV_RENDER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cglm/cglm.h>
+
+#include <bakeview/render.h>
+
+#include "clip.h"
+#include "kernel.h"
+#include "raster.h"
+
+#define BV__PRIM_NONE UINT32_MAX
+
+enum { BV__TRI_HIDDEN = 0, BV__TRI_DIRECT, BV__TRI_CLIPPED };
+
+/* A vertex after the camera transform. */
+typedef struct bv__vertex {
+    float clip[4];     /* clip-space position */
+    float depth;       /* distance along the view axis (Blender's Z pass) */
+    float key;         /* depth-test key, larger is nearer, linear on screen (valid if !outcode) */
+    int64_t fx, fy;    /* snapped screen position (valid if !outcode) */
+    unsigned outcode;  /* clip planes the vertex is outside of */
+} bv__vertex;
+
+/* A mesh as the renderer uses it. */
+typedef struct bv__mesh_state {
+    const bv_mesh *mesh;
+    size_t vertex_base;     /* index of its first vertex in the render's vertex array */
+    uint32_t triangle_base; /* its first primitive id */
+    uint32_t triangle_count;
+    mat3 normal_matrix;     /* object -> world for normals (inverse transpose) */
+    bool negative_scale;    /* mirrored: the winding seen from outside flips */
+    CGLM_ALIGN_MAT mat4 model_view;
+    CGLM_ALIGN_MAT mat4 model_view_projection;
+} bv__mesh_state;
+
+typedef struct bv__tri_bounds {
+    int32_t sx0, sy0, sx1, sy1; /* samples that may be covered */
+    uint8_t state;              /* BV__TRI_* */
+} bv__tri_bounds;
+
+/* Per-worker scratch, sized for the largest tile. */
+typedef struct bv__scratch {
+    float *key;
+    uint32_t *prim;
+    float *color;  /* 4 per sample */
+    float *rows;   /* 4 per (tile pixel column x sample row): the horizontal filter pass */
+    int64_t *column_x;
+} bv__scratch;
+
+typedef struct bv__render {
+    const bv_render_desc *desc;
+    bv_render_targets targets;
+    int width, height;
+    bool perspective;
+    bool want_color, want_filtered, want_data;
+    bv_filter filter;
+    float filter_width;
+    float background[4]; /* premultiplied */
+    bv__grid grid;
+    bv__kernel kernel;
+    bv__clip_planes planes;
+
+    bv__mesh_state *meshes;
+    size_t mesh_count;
+    size_t vertex_count;
+    uint32_t triangle_count;
+    bv__vertex *vertices;
+    bv__tri_bounds *tris;
+
+    int tile_size; /* pixels */
+    int tiles_x, tiles_y;
+    size_t *bin_start;   /* tiles + 1 offsets into bin_prims */
+    uint32_t *bin_prims; /* primitive ids, ascending within each tile */
+
+    int workers;
+    bv__scratch *scratch;
+    size_t scratch_samples; /* capacity of one scratch, in samples */
+} bv__render;
+
+/* Renders tile `index` into the targets; cannot fail. */
+bv_status bv__render_tile(void *render, int index, int worker);
+
+/* The mesh that owns primitive id `prim`. */
+const bv__mesh_state *bv__mesh_of_prim(const bv__render *render, uint32_t prim);
+
+/* Rasterises one clipped polygon of primitive `prim` (used by set-up for bounds and by tiles). */
+int bv__clip_polygon(const bv__render *render, uint32_t prim, int64_t r_fx[BV__CLIP_MAX_VERTICES],
+                     int64_t r_fy[BV__CLIP_MAX_VERTICES], float r_key[BV__CLIP_MAX_VERTICES]);
+
+/* Screen position (pixels) of clip-space point p, and its depth key. */
+void bv__project(const bv__render *render, const float p[4], int64_t *r_fx, int64_t *r_fy, float *r_key);
+
+#endif
