@@ -254,15 +254,15 @@ static PyType_Spec texture_spec = {"bakeview._core.Texture", sizeof(texture_obje
 
 typedef struct mesh_object {
     PyObject_HEAD
-    Py_buffer positions, triangles, uvs, normals; /* held: the core borrows them */
+    Py_buffer positions, triangles, uvs, normals, loops; /* held: the core borrows them */
     PyObject *texture;                            /* a Texture or None */
     bv_mesh mesh;
 } mesh_object;
 
 static void release_mesh_buffers(mesh_object *self)
 {
-    Py_buffer *views[] = {&self->positions, &self->triangles, &self->uvs, &self->normals};
-    for (int i = 0; i < 4; i++)
+    Py_buffer *views[] = {&self->positions, &self->triangles, &self->uvs, &self->normals, &self->loops};
+    for (int i = 0; i < 5; i++)
         if (views[i]->obj) {
             PyBuffer_Release(views[i]);
             memset(views[i], 0, sizeof *views[i]);
@@ -272,17 +272,17 @@ static void release_mesh_buffers(mesh_object *self)
 static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
 {
     mesh_object *self = (mesh_object *)self_object;
-    static char *keywords[] = {"positions", "triangles", "uvs", "normals", "matrix_world", "texture",
-                               "object_id", NULL};
-    PyObject *positions, *triangles, *uvs = Py_None, *normals = Py_None, *matrix = Py_None,
-                                     *texture = Py_None;
+    static char *keywords[] = {"positions", "triangles", "uvs", "normals", "loops", "matrix_world",
+                               "texture", "object_id", NULL};
+    PyObject *positions, *triangles, *uvs = Py_None, *normals = Py_None, *loops = Py_None,
+                                     *matrix = Py_None, *texture = Py_None;
     unsigned long object_id = 0;
     if (self->positions.obj) {
         PyErr_SetString(PyExc_RuntimeError, "Mesh is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOk", keywords, &positions, &triangles, &uvs,
-                                     &normals, &matrix, &texture, &object_id))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOk", keywords, &positions, &triangles, &uvs,
+                                     &normals, &loops, &matrix, &texture, &object_id))
         return -1;
     PyObject *module = PyType_GetModule(Py_TYPE(self_object));
     module_state *state = module ? PyModule_GetState(module) : NULL;
@@ -301,10 +301,12 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
     if (get_buffer(triangles, "triangles", "IiLl", 4, &self->triangles) != 0) goto fail;
     if (uvs != Py_None && get_floats(uvs, "uvs", &self->uvs) != 0) goto fail;
     if (normals != Py_None && get_floats(normals, "normals", &self->normals) != 0) goto fail;
+    if (loops != Py_None && get_buffer(loops, "loops", "IiLl", 4, &self->loops) != 0) goto fail;
     self->mesh.positions = (bv_floats){self->positions.buf, (size_t)self->positions.len / 4};
     self->mesh.triangles = (bv_uints){self->triangles.buf, (size_t)self->triangles.len / 4};
     if (self->uvs.obj) self->mesh.uvs = (bv_floats){self->uvs.buf, (size_t)self->uvs.len / 4};
     if (self->normals.obj) self->mesh.normals = (bv_floats){self->normals.buf, (size_t)self->normals.len / 4};
+    if (self->loops.obj) self->mesh.loops = (bv_uints){self->loops.buf, (size_t)self->loops.len / 4};
     self->mesh.object_id = (uint32_t)object_id;
     PyObject *old = self->texture;
     self->texture = Py_NewRef(texture);
@@ -339,10 +341,12 @@ static PyGetSetDef mesh_getset[] = {
 };
 
 static PyType_Slot mesh_slots[] = {
-    {Py_tp_doc, "Mesh(positions, triangles, uvs=None, *, normals=None, matrix_world=None, "
-                "texture=None, object_id=0)\n\nA triangle mesh in the layout of Blender's "
-                "loop_triangles: float32 positions (3 per vertex), uint32 triangles (3 per "
-                "triangle), float32 uvs (6 per triangle) and optional normals (9 per triangle). "
+    {Py_tp_doc, "Mesh(positions, triangles, uvs=None, *, normals=None, loops=None, "
+                "matrix_world=None, texture=None, object_id=0)\n\nA triangle mesh in the layout of "
+                "Blender's loop_triangles: float32 positions (3 per vertex), uint32 triangles (3 "
+                "per triangle), float32 uvs (6 per triangle) and optional normals (9 per "
+                "triangle). With loops (3 loop indices per triangle), uvs and normals are per "
+                "loop (2 and 3 floats), as a UV layer and corner normals read with foreach_get. "
                 "Holds the buffers without copying them."},
     {Py_tp_init, mesh_init},
     {Py_tp_new, PyType_GenericNew},
@@ -544,6 +548,56 @@ static PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwar
     Py_RETURN_NONE;
 }
 
+/* Pass pixels with 1 to 4 channels -> RGBA, as Image.pixels wants them. Missing channels come
+ * from `fill`; one channel is repeated into R, G and B. */
+static PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"pixels", "channels", "fill", NULL};
+    PyObject *pixels;
+    int channels;
+    float fill[4] = {0.0f, 0.0f, 0.0f, 1.0f};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oi|$(ffff)", keywords, &pixels, &channels, &fill[0],
+                                     &fill[1], &fill[2], &fill[3]))
+        return NULL;
+    if (channels < 1 || channels > 4) {
+        PyErr_Format(PyExc_ValueError, "channels must be 1..4, got %d", channels);
+        return NULL;
+    }
+    Py_buffer view;
+    if (get_floats(pixels, "pixels", &view) != 0) return NULL;
+    const Py_ssize_t count = view.len / 4;
+    if (count % channels != 0) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "pixels holds %zd floats, not a multiple of %d channels", count,
+                     channels);
+        return NULL;
+    }
+    const Py_ssize_t pixel_count = count / channels;
+    PyObject *bytes = NULL, *out = new_float_buffer(pixel_count * 4, &bytes);
+    if (!out) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    float *dst = (float *)PyByteArray_AsString(bytes);
+    const float *src = view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < pixel_count; i++) {
+        const float *p = src + i * channels;
+        float *q = dst + 4 * i;
+        if (channels == 1) {
+            q[0] = q[1] = q[2] = p[0];
+            q[3] = fill[3];
+        } else {
+            for (int k = 0; k < 4; k++) q[k] = k < channels ? p[k] : fill[k];
+        }
+    }
+    Py_END_ALLOW_THREADS
+    Py_DECREF(bytes);
+    PyBuffer_Release(&view);
+    return out;
+}
+
 static PyObject *core_linear_to_srgb8(PyObject *module, PyObject *arg)
 {
     (void)module;
@@ -563,6 +617,9 @@ static PyMethodDef core_methods[] = {
     {"write_png", (PyCFunction)(void (*)(void))core_write_png, METH_VARARGS | METH_KEYWORDS,
      "write_png(path, pixels, width, height, channels=4, *, encoding='SRGB')\n\n"
      "Writes float pixels (row 0 at the bottom) as an 8-bit PNG, atomically."},
+    {"to_rgba", (PyCFunction)(void (*)(void))core_to_rgba, METH_VARARGS | METH_KEYWORDS,
+     "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA memoryview\n\n"
+     "Widens 1- to 3-channel pass pixels to RGBA for Image.pixels (one channel fills R, G, B)."},
     {"linear_to_srgb8", core_linear_to_srgb8, METH_O, "linear_to_srgb8(x) -> 8-bit sRGB code"},
     {NULL, NULL, 0, NULL},
 };

@@ -82,16 +82,36 @@ static bv_status check_mesh(const bv__render *r, size_t index, const bv_mesh *m)
     if (m->triangles.count && !m->triangles.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: triangles.ptr is NULL", index);
     const size_t tris = m->triangles.count / 3, verts = m->positions.count / 3;
-    if (m->uvs.count != 0 && m->uvs.count != tris * 6)
+    if (m->loops.count != 0 && m->loops.count != tris * 3)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
-                        "render: mesh %zu: uvs holds %zu floats, %zu triangles need %zu", index,
-                        m->uvs.count, tris, tris * 6);
+                        "render: mesh %zu: loops holds %zu indices, %zu triangles need %zu", index,
+                        m->loops.count, tris, tris * 3);
+    if (m->loops.count && !m->loops.ptr)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: loops.ptr is NULL", index);
+    /* corners: triangle corners, or loops when loop indices are given */
+    const bool by_loop = m->loops.count != 0;
+    if (m->uvs.count != 0 && (by_loop ? m->uvs.count % 2 != 0 : m->uvs.count != tris * 6))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        by_loop ? "render: mesh %zu: uvs holds %zu floats, not 2 per loop"
+                                : "render: mesh %zu: uvs holds %zu floats, %zu triangles need 6 each",
+                        index, m->uvs.count, tris);
     if (m->uvs.count && !m->uvs.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: uvs.ptr is NULL", index);
-    if (m->normals.count != 0 && m->normals.count != tris * 9)
+    if (m->normals.count != 0 && (by_loop ? m->normals.count % 3 != 0 : m->normals.count != tris * 9))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
-                        "render: mesh %zu: normals holds %zu floats, %zu triangles need %zu", index,
-                        m->normals.count, tris, tris * 9);
+                        by_loop ? "render: mesh %zu: normals holds %zu floats, not 3 per loop"
+                                : "render: mesh %zu: normals holds %zu floats, %zu triangles need 9 each",
+                        index, m->normals.count, tris);
+    if (by_loop) {
+        const size_t uv_loops = m->uvs.count / 2, normal_loops = m->normals.count / 3;
+        for (size_t i = 0; i < m->loops.count; i++) {
+            const uint32_t loop = m->loops.ptr[i];
+            if ((m->uvs.count && loop >= uv_loops) || (m->normals.count && loop >= normal_loops))
+                return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                                "render: mesh %zu: triangle %zu uses loop %u, beyond the %s", index,
+                                i / 3, loop, m->uvs.count && loop >= uv_loops ? "uvs" : "normals");
+        }
+    }
     if (m->normals.count && !m->normals.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: normals.ptr is NULL", index);
     if (tris && m->uvs.count == 0 && (r->want_color || r->targets.uv.ptr))

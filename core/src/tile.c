@@ -21,7 +21,24 @@ typedef struct bv__prim_cache {
     uint32_t local;
     double plane[3][3]; /* barycentric b_i ~ plane[i] . (x_ndc, y_ndc, 1) */
     bool backfacing;
+    float uv[6];        /* corner UVs, if the mesh has them */
 } bv__prim_cache;
+
+/* Index of corner k of the cached primitive in per-corner arrays (uvs, normals). */
+static size_t corner_index(const bv__prim_cache *c, int k)
+{
+    const bv_mesh *m = c->ms->mesh;
+    return m->loops.count ? m->loops.ptr[3 * (size_t)c->local + (size_t)k] : 3 * (size_t)c->local + (size_t)k;
+}
+
+static void corner_uvs(const bv__prim_cache *c, float r_uv[6])
+{
+    for (int k = 0; k < 3; k++) {
+        const float *uv = c->ms->mesh->uvs.ptr + 2 * corner_index(c, k);
+        r_uv[2 * k] = uv[0];
+        r_uv[2 * k + 1] = uv[1];
+    }
+}
 
 static void cache_prim(const bv__render *r, uint32_t prim, bv__prim_cache *c)
 {
@@ -47,6 +64,7 @@ static void cache_prim(const bv__render *r, uint32_t prim, bv__prim_cache *c)
     }
     const double det = c->plane[0][0] * v[0][0] + c->plane[0][1] * v[0][1] + c->plane[0][2] * v[0][2];
     c->backfacing = (det < 0.0) != c->ms->negative_scale;
+    if (c->ms->mesh->uvs.count) corner_uvs(c, c->uv);
 }
 
 /* Perspective-correct barycentrics at an NDC position; false for a degenerate primitive. */
@@ -138,7 +156,7 @@ static double ndc_y(const bv__render *r, int64_t fixed)
 
 static void interpolate_uv(const bv__prim_cache *c, const float b[3], float r_uv[2])
 {
-    const float *uv = c->ms->mesh->uvs.ptr + 6 * (size_t)c->local;
+    const float *uv = c->uv;
     r_uv[0] = b[0] * uv[0] + b[1] * uv[2] + b[2] * uv[4];
     r_uv[1] = b[0] * uv[1] + b[1] * uv[3] + b[2] * uv[5];
 }
@@ -149,7 +167,7 @@ static float sample_lod(const bv__render *r, const bv__prim_cache *c, const floa
                         const double u[3])
 {
     const bv_texture *tex = c->ms->mesh->texture;
-    const float *uv = c->ms->mesh->uvs.ptr + 6 * (size_t)c->local;
+    const float *uv = c->uv;
     const double sum = u[0] + u[1] + u[2];
     const double step_x = 2.0 / ((double)r->width * r->grid.n);
     const double step_y = 2.0 / ((double)r->height * r->grid.n);
@@ -259,8 +277,10 @@ static void world_normal(const bv__prim_cache *c, const float b[3], float r_n[3]
     const bv_mesh *m = c->ms->mesh;
     vec3 n;
     if (m->normals.count) {
-        const float *cn = m->normals.ptr + 9 * (size_t)c->local;
-        for (int k = 0; k < 3; k++) n[k] = b[0] * cn[k] + b[1] * cn[3 + k] + b[2] * cn[6 + k];
+        const float *n0 = m->normals.ptr + 3 * corner_index(c, 0);
+        const float *n1 = m->normals.ptr + 3 * corner_index(c, 1);
+        const float *n2 = m->normals.ptr + 3 * corner_index(c, 2);
+        for (int k = 0; k < 3; k++) n[k] = b[0] * n0[k] + b[1] * n1[k] + b[2] * n2[k];
     } else {
         const uint32_t *tri = m->triangles.ptr + 3 * (size_t)c->local;
         vec3 p0, e1, e2;

@@ -32,9 +32,11 @@ extern "C" {
 typedef struct bv_mesh {
     bv_floats positions; /* 3 floats per vertex, object space */
     bv_uints triangles;  /* 3 vertex indices per triangle (loop_triangles[i].vertices) */
-    bv_floats uvs;       /* 6 floats per triangle: (u, v) of each corner, in the order of triangles */
-    bv_floats normals;   /* optional: 9 floats per triangle, object-space corner normals (split
-                            normals); empty: flat face normals */
+    bv_floats uvs;       /* (u, v) per corner: 6 floats per triangle, or 2 per loop with `loops` */
+    bv_floats normals;   /* optional object-space corner normals (split normals): 9 floats per
+                            triangle, or 3 per loop with `loops`; empty: flat face normals */
+    bv_uints loops;      /* optional: 3 loop indices per triangle (loop_triangles[i].loops); then
+                            uvs and normals are per loop, as Blender's UV layer and corner normals */
     float matrix_world[16]; /* object -> world; all zeros means identity */
     const bv_texture *texture; /* colour source; may be NULL when no colour pass is asked for */
     uint32_t object_id;        /* written to the object id pass; below 2^24 (exact in float) */

@@ -1,0 +1,58 @@
+"""bakeview: bake surfaces once, re-render them from any camera in milliseconds.
+
+Public API (inside Blender, or with the ``bpy`` module):
+
+- ``bake(objects=None, kind="DIFFUSE", size=1024, ...)`` -> ``{object name: Image}``
+- ``render_view(camera=None, objects=None, ...)`` -> Image (one pass) or ``{pass: Image}``
+- ``pixels(image)`` -> the image's pixels as a float32 ``array.array``
+
+The compiled core is ``bakeview._core``; it works without Blender.
+"""
+
+bl_info = {
+    "name": "bakeview",
+    "author": "bakeview developers",
+    "version": (0, 1, 0),
+    "blender": (3, 4, 0),
+    "location": "3D Viewport > Sidebar > bakeview",
+    "description": "Bake surfaces to readable images and render any camera view from the bakes",
+    "category": "Render",
+}
+
+__all__ = ["bake", "render_view", "pixels", "BAKE_KINDS", "PASSES", "register", "unregister"]
+
+BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV")
+PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
+
+
+def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, **options):
+    """Bake each mesh object into its own float Image; see bakeview.bake_images.bake."""
+    from .bake_images import bake as _bake
+
+    return _bake(objects=objects, kind=kind, size=size, margin=margin, samples=samples, **options)
+
+
+def render_view(camera=None, objects=None, width=None, height=None, **options):
+    """Render the baked objects from a camera; see bakeview.view.render_view."""
+    from .view import render_view as _render_view
+
+    return _render_view(camera=camera, objects=objects, width=width, height=height, **options)
+
+
+def pixels(image):
+    """The pixels of an Image datablock as a float32 array.array (RGBA, row 0 at the bottom)."""
+    from .images import pixels as _pixels
+
+    return _pixels(image)
+
+
+def register():
+    from . import ui
+
+    ui.register()
+
+
+def unregister():
+    from . import ui
+
+    ui.unregister()

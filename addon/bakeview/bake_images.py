@@ -1,0 +1,255 @@
+"""bakeview.bake: Cycles bakes of mesh objects into float Image datablocks whose pixels are
+readable at once. One object at a time, each into its own image, so materials shared between
+objects work; every setting touched is restored (state.preserved)."""
+import bpy
+
+from . import records
+from .compat import ensure_node_tree
+from .state import preserved
+
+# kind -> (bpy.ops.object.bake type, pass_filter or None, deterministic, colour data)
+KINDS = {
+    "DIFFUSE": ("DIFFUSE", {"COLOR"}, True, True),
+    "EMIT": ("EMIT", None, True, True),
+    "NORMAL": ("NORMAL", None, True, False),
+    "ROUGHNESS": ("ROUGHNESS", None, True, False),
+    "UV": ("UV", None, True, False),
+    "AO": ("AO", None, False, False),
+    "COMBINED": ("COMBINED", None, False, True),
+    "GLOSSY": ("GLOSSY", None, False, True),
+    "SHADOW": ("SHADOW", None, False, False),
+}
+LIGHTING_SAMPLES = 64  # default for kinds that integrate light
+MAX_SIZE = 16384
+TARGET_NODE = "bakeview bake target"
+AUTO_UV_MAP = "bakeview_uv"
+
+
+def _check_size(size):
+    if isinstance(size, bool) or not isinstance(size, (int, tuple, list)):
+        raise TypeError(f"size must be an int or (width, height), got {type(size).__name__}")
+    width, height = (size, size) if isinstance(size, int) else tuple(size)
+    for value in (width, height):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SIZE:
+            raise ValueError(f"size must be between 1 and {MAX_SIZE} pixels, got {size!r}")
+    return width, height
+
+
+def _resolve_objects(objects, view_layer):
+    if objects is None:
+        chosen = [o for o in view_layer.objects if o.select_get() and o.type == "MESH"]
+        if not chosen or bpy.app.background:
+            chosen = [o for o in view_layer.objects if o.type == "MESH" and o.visible_get()]
+        if not chosen:
+            raise ValueError("no mesh objects to bake: select some, or pass objects=")
+        return chosen
+    if isinstance(objects, bpy.types.Object):
+        objects = [objects]
+    chosen = []
+    for obj in objects:
+        if isinstance(obj, str):
+            found = bpy.data.objects.get(obj)
+            if found is None:
+                raise ValueError(f"no object named '{obj}'")
+            obj = found
+        if not isinstance(obj, bpy.types.Object):
+            raise TypeError(f"objects must be Blender objects or names, got {type(obj).__name__}")
+        if obj.type != "MESH":
+            raise ValueError(f"object '{obj.name}' is a {obj.type.lower()}, not a mesh: only meshes bake")
+        if obj.name not in view_layer.objects:
+            raise ValueError(f"object '{obj.name}' is not in the view layer '{view_layer.name}'")
+        if obj not in chosen:
+            chosen.append(obj)
+    if not chosen:
+        raise ValueError("objects is empty")
+    return chosen
+
+
+def _check_uvs(obj, uv_map, auto_uv):
+    layers = obj.data.uv_layers
+    if uv_map is not None:
+        if layers.get(uv_map) is None:
+            raise ValueError(f"object '{obj.name}' has no UV map '{uv_map}'")
+        return uv_map
+    if layers.active is not None:
+        return layers.active.name
+    if not auto_uv:
+        raise ValueError(
+            f"object '{obj.name}' has no UV map; unwrap it, or pass auto_uv=True to add one"
+        )
+    return None
+
+
+def _add_auto_uv(obj, view_layer, keep):
+    """A new UV map made by Smart UV Project; the object's other UV maps are left as they are."""
+    mesh = obj.data
+    layer = mesh.uv_layers.new(name=AUTO_UV_MAP)
+    if layer is None:
+        raise ValueError(f"object '{obj.name}' cannot take another UV map")
+    keep.uv_map(mesh, layer.name)
+    mesh.uv_layers.active = layer
+    for other in view_layer.objects:
+        other.select_set(False)
+    obj.select_set(True)
+    view_layer.objects.active = obj
+    bpy.ops.object.mode_set(mode="EDIT")
+    try:
+        bpy.ops.mesh.select_all(action="SELECT")
+        bpy.ops.uv.smart_project(island_margin=0.02)
+    finally:
+        bpy.ops.object.mode_set(mode="OBJECT")
+    return layer.name
+
+
+def _ensure_materials(obj):
+    """Cycles bakes through materials: an object without any gets a temporary one (removed after)."""
+    if obj.material_slots and all(slot.material for slot in obj.material_slots):
+        return
+    temporary = bpy.data.materials.new("bakeview temporary")
+    ensure_node_tree(temporary)
+    if not obj.material_slots:
+        obj.data.materials.append(temporary)
+    for slot in obj.material_slots:
+        if slot.material is None:
+            slot.material = temporary
+
+
+def _set_target(obj, image):
+    """An Image Texture node with the target image, active and selected (Blender 5 needs both),
+    in every material of the object."""
+    added = []
+    for material in {slot.material for slot in obj.material_slots if slot.material}:
+        tree = ensure_node_tree(material)
+        for node in tree.nodes:
+            node.select = False
+        node = tree.nodes.new("ShaderNodeTexImage")
+        node.name = TARGET_NODE
+        node.image = image
+        node.select = True
+        tree.nodes.active = node
+        added.append((tree, node))
+    return added
+
+
+def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv_map=None,
+         auto_uv=False, overwrite=False, name="{object}_{kind}", scene=None, progress=None):
+    """Bake mesh objects with Cycles, each into its own float Image datablock.
+
+    objects: objects or names; default the selected meshes, or in background mode every visible
+        mesh of the view layer.
+    kind: DIFFUSE (colour only), EMIT, NORMAL, ROUGHNESS, UV, AO, COMBINED, GLOSSY, SHADOW.
+    size: pixels, an int or (width, height). margin: pixels of edge extension around UV islands.
+    samples: Cycles samples; default 1 for deterministic kinds, 64 for lighting kinds.
+    uv_map: the UV map to bake with (default: the active one). auto_uv: an object without UV map
+        gets a new one by Smart UV Project (existing maps are untouched).
+    overwrite: replace existing images of the same names (default: refuse).
+    name: image name pattern with {object} and {kind}.
+    progress: optional callable(done, total, object_name).
+
+    Returns {object name: Image}. The image is remembered on the object (saved in the .blend),
+    so bakeview.render_view renders it later without baking again. Render engine, samples, bake
+    settings, selection, active object, nodes and UV maps are restored, also on failure; on
+    failure no image or UV map made by this call is left behind.
+    """
+    if not isinstance(kind, str) or kind.upper() not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    kind = kind.upper()
+    bake_type, pass_filter, deterministic, colour = KINDS[kind]
+    width, height = _check_size(size)
+    if isinstance(margin, bool) or not isinstance(margin, int) or margin < 0:
+        raise ValueError(f"margin must be a whole number of pixels >= 0, got {margin!r}")
+    if samples is None:
+        samples = 1 if deterministic else LIGHTING_SAMPLES
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples must be a whole number >= 1, got {samples!r}")
+    scene = scene or bpy.context.scene
+    view_layer = bpy.context.view_layer
+    if bpy.context.mode != "OBJECT":
+        raise ValueError(f"bake works in Object Mode; the editor is in {bpy.context.mode}")
+    chosen = _resolve_objects(objects, view_layer)
+    uv_names = {obj.name: _check_uvs(obj, uv_map, auto_uv) for obj in chosen}
+    image_names = {obj.name: name.format(object=obj.name, kind=kind) for obj in chosen}
+    for image_name in image_names.values():
+        if bpy.data.images.get(image_name) is not None and not overwrite:
+            raise ValueError(
+                f"an image named '{image_name}' already exists; pass overwrite=True to replace it"
+            )
+
+    results = {}
+    wm = bpy.context.window_manager
+    with preserved(scene, chosen) as keep:
+        scene.render.engine = "CYCLES"
+        scene.cycles.device = "CPU"
+        scene.cycles.samples = samples
+        # bakes are not denoised; a build without OpenImageDenoise (Debian's 3.4) bakes zeros
+        # when denoising is on
+        scene.cycles.use_denoising = False
+        settings = scene.render.bake
+        settings.margin = margin
+        settings.use_clear = True
+        settings.use_selected_to_active = False
+        settings.target = "IMAGE_TEXTURES"
+        wm.progress_begin(0, len(chosen))
+        try:
+            for done, obj in enumerate(chosen):
+                if progress:
+                    progress(done, len(chosen), obj.name)
+                wm.progress_update(done)
+                uv_name = uv_names[obj.name] or _add_auto_uv(obj, view_layer, keep)
+                obj.data.uv_layers.active = obj.data.uv_layers[uv_name]
+                image = _new_image(image_names[obj.name], width, height, colour)
+                keep.image(image)
+                _ensure_materials(obj)
+                targets = _set_target(obj, image)
+                _select_only(obj, view_layer)
+                kwargs = {"pass_filter": pass_filter} if pass_filter else {}
+                result = bpy.ops.object.bake(
+                    type=bake_type, margin=margin, use_clear=True, target="IMAGE_TEXTURES",
+                    save_mode="INTERNAL", use_selected_to_active=False, **kwargs
+                )
+                if result != {"FINISHED"}:
+                    raise RuntimeError(f"baking '{obj.name}' did not finish ({', '.join(result)})")
+                for tree, node in targets:  # shared materials must not keep this image as target
+                    tree.nodes.remove(node)
+                image.pack()  # the pixels travel with the .blend
+                results[obj.name] = (image, uv_name)
+        finally:
+            wm.progress_end()
+        # only now, with every bake done, do new images take the place of the ones they replace
+        for obj in chosen:
+            image, uv_name = results[obj.name]
+            _replace(image, image_names[obj.name], keep)
+            records.remember(obj, kind, image, uv_name)
+    if progress:
+        progress(len(chosen), len(chosen), None)
+    return {name: image for name, (image, _) in results.items()}
+
+
+def _new_image(name, width, height, colour):
+    """A new float image; if the name is taken (overwrite=True), Blender suffixes it for now."""
+    image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
+    if not colour:
+        image.colorspace_settings.name = "Non-Color"
+    return image
+
+
+def _replace(image, name, keep):
+    """Gives `image` the name it was baked for; an old image of that name hands over its users."""
+    old = bpy.data.images.get(name)
+    if old is not None and old != image:
+        old.user_remap(image)
+        bpy.data.images.remove(old)
+    image.name = name
+    keep.image(image)
+
+
+def _select_only(obj, view_layer):
+    for other in view_layer.objects:
+        if other.select_get():
+            other.select_set(False)
+    if obj.hide_get():
+        obj.hide_set(False)
+    obj.hide_select = False
+    obj.hide_viewport = False
+    obj.select_set(True)
+    view_layer.objects.active = obj

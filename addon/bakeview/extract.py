@@ -1,0 +1,77 @@
+"""Scene data as the core wants it: evaluated meshes as whole buffers (foreach_get, no per-vertex
+Python loops) and Blender's own camera matrices."""
+import bpy
+
+from . import _core
+from .compat import corner_normals, float_array, int_array
+
+
+def output_size(scene):
+    """Render size in pixels: resolution x percentage / 100, as Blender computes it."""
+    render = scene.render
+    percentage = render.resolution_percentage
+    return (render.resolution_x * percentage // 100, render.resolution_y * percentage // 100)
+
+
+def camera_matrices(camera, depsgraph, width, height, scene):
+    """(view, projection) for a camera object at the current frame. The projection comes from
+    Blender itself (lens, sensor fit, shift, ortho scale, clipping, pixel aspect)."""
+    if camera is None or camera.type != "CAMERA":
+        what = "nothing" if camera is None else f"'{camera.name}' ({camera.type})"
+        raise ValueError(f"a camera object is needed, got {what}")
+    evaluated = camera.evaluated_get(depsgraph)
+    render = scene.render
+    projection = evaluated.calc_matrix_camera(
+        depsgraph, x=width, y=height, scale_x=render.pixel_aspect_x, scale_y=render.pixel_aspect_y
+    )
+    # Cycles ignores the camera object's scale
+    view = evaluated.matrix_world.normalized().inverted()
+    return view, projection
+
+
+def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0):
+    """A _core.Mesh of the object's evaluated mesh (modifiers, shape keys, armatures) in world
+    space, with UVs from `uv_name` (default: the active UV map)."""
+    evaluated = obj.evaluated_get(depsgraph)
+    mesh = evaluated.to_mesh()
+    try:
+        mesh.calc_loop_triangles()
+        vertex_count, loop_count = len(mesh.vertices), len(mesh.loops)
+        triangle_count = len(mesh.loop_triangles)
+        positions = float_array(3 * vertex_count)
+        mesh.vertices.foreach_get("co", positions)
+        triangles = int_array(3 * triangle_count)
+        mesh.loop_triangles.foreach_get("vertices", triangles)
+        loops = int_array(3 * triangle_count)
+        mesh.loop_triangles.foreach_get("loops", loops)
+        uv_layer = mesh.uv_layers.get(uv_name) if uv_name else mesh.uv_layers.active
+        uvs = None
+        if uv_layer is not None:
+            uvs = float_array(2 * loop_count)
+            uv_layer.data.foreach_get("uv", uvs)
+        elif texture is not None:
+            wanted = f"UV map '{uv_name}'" if uv_name else "a UV map"
+            raise ValueError(f"object '{obj.name}' has no {wanted}")
+        normals = corner_normals(mesh)
+        return _core.Mesh(
+            positions,
+            triangles,
+            uvs,
+            normals=normals,
+            loops=loops,
+            matrix_world=evaluated.matrix_world,
+            texture=texture,
+            object_id=object_id,
+        )
+    finally:
+        evaluated.to_mesh_clear()
+
+
+def visible_meshes(scene, view_layer=None):
+    """Mesh objects that render in the view layer."""
+    view_layer = view_layer or bpy.context.view_layer
+    return [
+        o
+        for o in view_layer.objects
+        if o.type == "MESH" and o.visible_get(view_layer=view_layer) and not o.hide_render
+    ]

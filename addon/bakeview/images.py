@@ -1,0 +1,58 @@
+"""Image datablocks: reading pixels into buffers and writing core output into new images."""
+import bpy
+
+from . import _core
+from .compat import float_array
+
+
+def pixels(image):
+    """The image's pixels as a float32 array.array: RGBA, row 0 at the bottom. Float images give
+    linear values; 8-bit images give their stored (sRGB-encoded) values, as Blender does."""
+    if not isinstance(image, bpy.types.Image):
+        raise TypeError(f"expected a bpy.types.Image, got {type(image).__name__}")
+    width, height = image.size
+    if width == 0 or height == 0:
+        raise ValueError(
+            f"image '{image.name}' has no pixels (size 0 x 0); a render result has none - "
+            "use bakeview.render_view"
+        )
+    out = float_array(width * height * image.channels)
+    image.pixels.foreach_get(out)
+    return out
+
+
+def check_new_name(name, overwrite):
+    """Refuse to replace an existing image unless asked."""
+    existing = bpy.data.images.get(name)
+    if existing is not None and not overwrite:
+        raise ValueError(f"an image named '{name}' already exists; pass overwrite=True to replace it")
+    return existing
+
+
+def store(name, width, height, rgba, overwrite=False, non_color=False, unique=False):
+    """An Image holding `rgba` (float32, width * height * 4). An existing image of that name is
+    reused only with overwrite=True; with unique=True a taken name gets Blender's .001 suffix."""
+    image = None if unique and not overwrite else check_new_name(name, overwrite)
+    if image is not None and (tuple(image.size) != (width, height) or not image.is_float):
+        bpy.data.images.remove(image)
+        image = None
+    if image is None:
+        image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
+    if non_color:
+        image.colorspace_settings.name = "Non-Color"
+    image.pixels.foreach_set(rgba)
+    image.update()
+    return image
+
+
+def texture(image, extension="REPEAT", mipmaps=False):
+    """A core texture over the image's pixels (float images only: bakes are float)."""
+    if not image.is_float:
+        raise ValueError(
+            f"image '{image.name}' is 8-bit; bakeview renders from float images (its bakes are)"
+        )
+    width, height = image.size
+    data = pixels(image)
+    if image.channels != 4:
+        data = _core.to_rgba(data, image.channels)
+    return _core.Texture(data, width, height, extension=extension, mipmaps=mipmaps)

@@ -1,0 +1,164 @@
+"""Everything bakeview changes to do its work, put back afterwards, also when the work fails half
+way: render engine, samples, device, bake settings, file path, selection, active object, hidden
+flags, material slots, active and selected shader nodes, added nodes, added UV maps and images.
+
+    with preserved(scene, objects) as keep:
+        ...                      # change whatever is needed
+        keep.image(new_image)    # what the caller should still have on success
+"""
+import contextlib
+
+import bpy
+
+_CYCLES_SETTINGS = ("samples", "device", "bake_type", "use_adaptive_sampling", "use_denoising")
+
+
+def _rna_values(struct):
+    """Writable plain properties of an RNA struct, as {name: value}."""
+    values = {}
+    for prop in struct.bl_rna.properties:
+        if prop.identifier == "rna_type" or prop.is_readonly or prop.type in {"POINTER", "COLLECTION"}:
+            continue
+        value = getattr(struct, prop.identifier)
+        values[prop.identifier] = value[:] if getattr(prop, "is_array", False) else value
+    return values
+
+
+def _restore_rna(struct, values):
+    for name, value in values.items():
+        try:
+            if getattr(struct, name) != value:
+                setattr(struct, name, value)
+        except (AttributeError, TypeError, ValueError):
+            pass  # a setting this version does not let us write back
+
+
+class _Kept:
+    """What an operation made on purpose and keeps when it succeeds."""
+
+    def __init__(self):
+        self.images = set()
+        self.uv_maps = set()  # (mesh, uv map name)
+
+    def image(self, image):
+        self.images.add(image.name)
+
+    def uv_map(self, mesh, name):
+        self.uv_maps.add((mesh.name, name))
+
+
+class _Snapshot:
+    def __init__(self, scene, objects):
+        self.scene = scene
+        self.view_layer = bpy.context.view_layer
+        render = scene.render
+        self.engine = render.engine
+        self.filepath = render.filepath
+        self.bake = _rna_values(render.bake)
+        cycles = getattr(scene, "cycles", None)
+        self.cycles = {k: getattr(cycles, k) for k in _CYCLES_SETTINGS if cycles and hasattr(cycles, k)}
+        layer_objects = self.view_layer.objects
+        self.selected = {o.name for o in layer_objects if o.select_get()}
+        self.active = layer_objects.active.name if layer_objects.active else None
+        self.objects = list(objects)
+        self.hidden = {o.name: (o.hide_get(), o.hide_select, o.hide_viewport) for o in self.objects}
+        self.slots = {o.name: [s.material for s in o.material_slots] for o in self.objects}
+        self.slot_links = {o.name: [s.link for s in o.material_slots] for o in self.objects}
+        self.meshes = {o.data.name: o.data for o in self.objects if o.type == "MESH"}
+        self.uv = {
+            name: ([uv.name for uv in me.uv_layers], me.uv_layers.active_index)
+            for name, me in self.meshes.items()
+        }
+        self.materials = {}
+        for material in bpy.data.materials:
+            tree = material.node_tree
+            if tree is None:
+                continue
+            active = tree.nodes.active
+            self.materials[material.name] = (
+                {n.name for n in tree.nodes},
+                active.name if active else None,
+                {n.name: n.select for n in tree.nodes},
+            )
+        self.use_nodes = {m.name: m.use_nodes for m in bpy.data.materials if bpy.app.version < (5, 0, 0)}
+        self.images = {image.name for image in bpy.data.images}
+        self.material_names = {m.name for m in bpy.data.materials}
+
+    def restore(self, kept, failed):
+        # nodes first: they reference images that may be removed below
+        for material in bpy.data.materials:
+            before = self.materials.get(material.name)
+            tree = material.node_tree
+            if before is None or tree is None:
+                continue
+            names, active, selection = before
+            for node in [n for n in tree.nodes if n.name not in names]:
+                tree.nodes.remove(node)
+            for node in tree.nodes:
+                if node.name in selection and node.select != selection[node.name]:
+                    node.select = selection[node.name]
+            tree.nodes.active = tree.nodes.get(active) if active else None
+        for name, use_nodes in self.use_nodes.items():
+            material = bpy.data.materials.get(name)
+            if material is not None and material.use_nodes != use_nodes:
+                material.use_nodes = use_nodes
+        for obj in self.objects:
+            slots = self.slots.get(obj.name)
+            if slots is None:
+                continue
+            while len(obj.material_slots) > len(slots):
+                obj.data.materials.pop()
+            for slot, material, link in zip(obj.material_slots, slots, self.slot_links[obj.name]):
+                if slot.link != link:
+                    slot.link = link
+                if slot.material != material:
+                    slot.material = material
+        for material in [m for m in bpy.data.materials if m.name not in self.material_names]:
+            bpy.data.materials.remove(material)
+        for name, me in self.meshes.items():
+            names, active_index = self.uv[name]
+            for uv in [uv for uv in me.uv_layers if uv.name not in names]:
+                if failed or (name, uv.name) not in kept.uv_maps:
+                    me.uv_layers.remove(uv)
+            if me.uv_layers.active_index != active_index:
+                me.uv_layers.active_index = active_index
+        for image in [i for i in bpy.data.images if i.name not in self.images]:
+            if failed or image.name not in kept.images:
+                bpy.data.images.remove(image)
+        for obj in self.objects:
+            hide, hide_select, hide_viewport = self.hidden[obj.name]
+            obj.hide_viewport = hide_viewport
+            obj.hide_select = hide_select
+            if obj.name in self.view_layer.objects:
+                obj.hide_set(hide)
+        layer_objects = self.view_layer.objects
+        for obj in layer_objects:
+            selected = obj.name in self.selected
+            if obj.select_get() != selected:
+                obj.select_set(selected)
+        layer_objects.active = layer_objects.get(self.active) if self.active else None
+        render = self.scene.render
+        if render.engine != self.engine:
+            render.engine = self.engine
+        render.filepath = self.filepath
+        _restore_rna(render.bake, self.bake)
+        cycles = getattr(self.scene, "cycles", None)
+        for key, value in self.cycles.items():
+            if getattr(cycles, key) != value:
+                setattr(cycles, key, value)
+
+
+@contextlib.contextmanager
+def preserved(scene, objects=()):
+    """Snapshot what bakeview may change; restore it on exit. On failure, also remove what was
+    added; on success keep what the body declared with keep.image / keep.uv_map."""
+    snapshot = _Snapshot(scene, objects)
+    kept = _Kept()
+    try:
+        yield kept
+    except BaseException:
+        snapshot.restore(kept, failed=True)
+        raise
+    snapshot.restore(kept, failed=False)
+
+

@@ -1,0 +1,147 @@
+"""bakeview.render_view: a camera's view of baked objects, computed by the core, returned as
+Image datablocks whose pixels are readable at once."""
+import bpy
+
+from . import _core, images, records
+from .extract import camera_matrices, core_mesh, output_size, visible_meshes
+
+PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
+_CHANNELS = {"COLOR": 4, "ALPHA": 1, "DEPTH": 1, "NORMAL": 3, "UV": 2, "OBJECT_ID": 1}
+_FILTERS = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"}
+
+
+def _resolve_camera(camera, scene):
+    if camera is None:
+        camera = scene.camera
+        if camera is None:
+            raise ValueError(f"scene '{scene.name}' has no camera: set scene.camera or pass camera=")
+    elif isinstance(camera, str):
+        found = bpy.data.objects.get(camera)
+        if found is None:
+            raise ValueError(f"no object named '{camera}'")
+        camera = found
+    if not isinstance(camera, bpy.types.Object):
+        raise TypeError(f"camera must be a camera object or its name, got {type(camera).__name__}")
+    if camera.type != "CAMERA":
+        raise ValueError(f"object '{camera.name}' is a {camera.type.lower()}, not a camera")
+    return camera
+
+
+def _resolve_objects(objects, scene, kind, need_texture):
+    if objects is None:
+        chosen = [o for o in visible_meshes(scene) if records.baked_image(o, kind) is not None]
+        if not chosen:
+            raise ValueError("no baked objects in view: call bakeview.bake first, or pass objects=")
+        return chosen
+    if isinstance(objects, bpy.types.Object):
+        objects = [objects]
+    chosen = []
+    for obj in objects:
+        if isinstance(obj, str):
+            found = bpy.data.objects.get(obj)
+            if found is None:
+                raise ValueError(f"no object named '{obj}'")
+            obj = found
+        if not isinstance(obj, bpy.types.Object):
+            raise TypeError(f"objects must be Blender objects or names, got {type(obj).__name__}")
+        if obj.type != "MESH":
+            raise ValueError(f"object '{obj.name}' is a {obj.type.lower()}, not a mesh")
+        if need_texture and records.baked_image(obj, kind) is None:
+            what = f"a {kind} bake" if kind else "a bake"
+            raise ValueError(f"object '{obj.name}' has no {what}: call bakeview.bake first")
+        chosen.append(obj)
+    return chosen
+
+
+def _check_size(value, what):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, got {type(value).__name__}")
+    if not 1 <= value <= _core.MAX_IMAGE_SIZE:
+        raise ValueError(f"{what} must be between 1 and {_core.MAX_IMAGE_SIZE}, got {value}")
+    return value
+
+
+def _scene_filter(scene):
+    cycles = getattr(scene, "cycles", None)
+    kind = getattr(cycles, "pixel_filter_type", "BLACKMAN_HARRIS")
+    width = getattr(cycles, "filter_width", 1.5)
+    return kind if kind in _FILTERS else "BLACKMAN_HARRIS", width
+
+
+def render_view(camera=None, objects=None, width=None, height=None, samples=4, filter=None,
+                filter_width=None, passes=("COLOR",), background=(0.0, 0.0, 0.0, 0.0), name=None,
+                *, kind=None, overwrite=False, premultiplied=False, mipmaps=False, threads=0,
+                scene=None):
+    """Render baked objects from a camera with the core; returns Image datablocks.
+
+    camera: a camera object or name (default: the scene camera). objects: the objects to draw
+        (default: every visible object with a bake). width, height: pixels (default: the scene's
+        resolution x percentage). The projection is Blender's own, so lens, sensor fit, shift,
+        orthographic scale, clipping and pixel aspect follow the camera and scene.
+    samples: a samples x samples grid per pixel. filter, filter_width: BLACKMAN_HARRIS, GAUSSIAN
+        or BOX and its width in pixels (default: the scene's Cycles pixel filter).
+    passes: any of COLOR, ALPHA, DEPTH, NORMAL, UV, OBJECT_ID.
+    background: linear RGBA behind the objects (default transparent).
+    kind: which bake to draw (default: each object's latest).
+    name: base name of the images (default "<camera> view"); an existing image of that name is
+        replaced only with overwrite=True.
+
+    Returns the Image for a single pass, else {pass: Image}. Meshes are evaluated at the current
+    frame (modifiers, shape keys, armatures). Object ids are positions in the objects list,
+    stored on the images as the custom property "bakeview_object_ids".
+    """
+    scene = scene or bpy.context.scene
+    camera = _resolve_camera(camera, scene)
+    if isinstance(passes, str):
+        passes = (passes,)
+    passes = tuple(p.upper() if isinstance(p, str) else p for p in passes)
+    for p in passes:
+        if p not in _CHANNELS:
+            raise ValueError(f"passes must be among {', '.join(PASSES)}, got {p!r}")
+    if not passes:
+        raise ValueError("passes is empty")
+    default_width, default_height = output_size(scene)
+    width = _check_size(default_width if width is None else width, "width")
+    height = _check_size(default_height if height is None else height, "height")
+    scene_filter, scene_width = _scene_filter(scene)
+    filter = filter or scene_filter
+    filter_width = scene_width if filter_width is None else filter_width
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    base = name or f"{camera.name} view"
+    names = {p: base if p == "COLOR" or len(passes) == 1 else f"{base} {p.lower()}" for p in passes}
+    if name is not None:
+        for image_name in names.values():
+            images.check_new_name(image_name, overwrite)
+
+    need_texture = "COLOR" in passes
+    chosen = _resolve_objects(objects, scene, kind, need_texture)
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    textures = {}
+    meshes = []
+    for object_id, obj in enumerate(chosen):
+        texture = None
+        image = records.baked_image(obj, kind)
+        if need_texture:
+            texture = textures.get(image.name)
+            if texture is None:
+                texture = textures[image.name] = images.texture(image, mipmaps=mipmaps)
+        uv_name = records.uv_map(obj) if image is not None else None
+        meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id))
+    view, projection = camera_matrices(camera, depsgraph, width, height, scene)
+    buffers = _core.render(
+        meshes, view, projection, width, height, passes=passes, samples=samples, filter=filter,
+        filter_width=filter_width, background=tuple(background), premultiplied=premultiplied,
+        mipmaps=mipmaps, threads=threads,
+    )
+    ids = {obj.name: i for i, obj in enumerate(chosen)}
+    out = {}
+    for p in passes:
+        data = buffers[p]
+        if _CHANNELS[p] != 4:
+            data = _core.to_rgba(data, _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0))
+        image = images.store(names[p], width, height, data, overwrite=overwrite,
+                             non_color=p != "COLOR", unique=name is None)
+        image["bakeview_object_ids"] = ids
+        out[p] = image
+    return out[passes[0]] if len(passes) == 1 else out
