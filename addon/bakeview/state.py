@@ -106,8 +106,9 @@ class _Snapshot:
             slots = self.slots.get(obj.name)
             if slots is None:
                 continue
-            while len(obj.material_slots) > len(slots):
-                obj.data.materials.pop()
+            materials = obj.data.materials  # the slots follow the data lazily: count there
+            while len(materials) > len(slots):
+                materials.pop(index=len(materials) - 1)
             for slot, material, link in zip(obj.material_slots, slots, self.slot_links[obj.name]):
                 if slot.link != link:
                     slot.link = link

@@ -8,6 +8,8 @@ void bv__grid_init(bv__grid *grid, int n)
     grid->n = n;
     for (int i = 0; i < n && i < BV_MAX_SAMPLES; i++)
         grid->offset[i] = (int32_t)floor((i + 0.5) * BV__SUBPIXEL_ONE / n + 0.5);
+    /* with n a power of two every offset is exact and neighbours are one step apart */
+    grid->step = (BV__SUBPIXEL_ONE % n == 0 && (BV__SUBPIXEL_ONE / n) % 2 == 0) ? BV__SUBPIXEL_ONE / n : 0;
 }
 
 int64_t bv__to_fixed(double pixels) { return (int64_t)llround(pixels * BV__SUBPIXEL_ONE); }

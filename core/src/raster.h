@@ -23,6 +23,7 @@
 typedef struct bv__grid {
     int n;
     int32_t offset[BV_MAX_SAMPLES]; /* fixed point, inside [0, BV__SUBPIXEL_ONE) */
+    int32_t step;                   /* spacing of the samples when regular (n divides 256), else 0 */
 } bv__grid;
 
 void bv__grid_init(bv__grid *grid, int n);

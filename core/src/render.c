@@ -224,10 +224,12 @@ static bv_status prepare_meshes(bv__render *r)
         if (triangles >= BV__PRIM_NONE)
             return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: more than %u triangles in one view",
                             BV__PRIM_NONE - 1);
-        mat4 world;
+        mat4 world, model_view, model_view_projection;
         bv__mat4_from_rows(m->matrix_world, true, world);
-        glm_mat4_mul(view, world, ms->model_view);
-        glm_mat4_mul(view_projection, world, ms->model_view_projection);
+        glm_mat4_mul(view, world, model_view);
+        glm_mat4_mul(view_projection, world, model_view_projection);
+        memcpy(ms->model_view, model_view, sizeof ms->model_view);
+        memcpy(ms->model_view_projection, model_view_projection, sizeof ms->model_view_projection);
         mat3 linear;
         glm_mat4_pick3(world, linear);
         const float det = glm_mat3_det(linear);
@@ -255,15 +257,22 @@ static bv_status transform_task(void *context, int index, int worker)
     const size_t last = first + BV__BIN_CHUNK < r->vertex_count ? first + BV__BIN_CHUNK : r->vertex_count;
     size_t m = 0; /* the mesh holding vertex `first` */
     while (m + 1 < r->mesh_count && r->meshes[m + 1].vertex_base <= first) m++;
+    mat4 model_view, model_view_projection; /* aligned copies of the current mesh's matrices */
+    size_t loaded = SIZE_MAX;
     for (size_t g = first; g < last; g++) {
         while (m + 1 < r->mesh_count && r->meshes[m + 1].vertex_base <= g) m++;
-        bv__mesh_state *ms = &r->meshes[m]; /* cglm takes matrices non-const */
+        const bv__mesh_state *ms = &r->meshes[m];
+        if (loaded != m) {
+            memcpy(model_view, ms->model_view, sizeof model_view);
+            memcpy(model_view_projection, ms->model_view_projection, sizeof model_view_projection);
+            loaded = m;
+        }
         const size_t i = g - ms->vertex_base;
         const float *pos = ms->mesh->positions.ptr;
         bv__vertex *v = &r->vertices[g];
         vec4 p = {pos[3 * i], pos[3 * i + 1], pos[3 * i + 2], 1.0f}, clip, eye;
-        glm_mat4_mulv(ms->model_view_projection, p, clip);
-        glm_mat4_mulv(ms->model_view, p, eye);
+        glm_mat4_mulv(model_view_projection, p, clip);
+        glm_mat4_mulv(model_view, p, eye);
         if (!bv__floats_finite(clip, 4) || !isfinite(eye[2]))
             return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                             "render: mesh %zu: vertex %zu overflows to infinity in the camera's view",
@@ -305,7 +314,7 @@ static bv_status bounds_task(void *context, int index, int worker)
     /* the samples any output pixel reads */
     const int n = r->grid.n;
     const int fx0 = r->kernel.first, fx1 = n * (r->width - 1) + r->kernel.first + r->kernel.count - 1;
-    const int fy1 = n * (r->height - 1) + r->kernel.first + r->kernel.count - 1;
+    const int fy0 = r->kernel.first, fy1 = n * (r->height - 1) + r->kernel.first + r->kernel.count - 1;
     const bv__mesh_state *ms = bv__mesh_of_prim(r, first);
     for (uint32_t prim = first; prim < last; prim++) {
         while (prim >= ms->triangle_base + ms->triangle_count) ms++;
@@ -339,7 +348,7 @@ static bv_status bounds_task(void *context, int index, int worker)
             sy1 = t.sy1 > sy1 ? t.sy1 : sy1;
         }
         if (!any || (backfacing && r->desc->cull_backfaces)) continue;
-        if (sx1 < fx0 || sx0 > fx1 || sy1 < fx0 || sy0 > fy1) continue;
+        if (sx1 < fx0 || sx0 > fx1 || sy1 < fy0 || sy0 > fy1) continue;
         *b = (bv__tri_bounds){sx0, sy0, sx1, sy1, count == 3 && !(v[0]->outcode | v[1]->outcode | v[2]->outcode)
                                                       ? BV__TRI_DIRECT
                                                       : BV__TRI_CLIPPED};
@@ -438,17 +447,22 @@ static bv_status alloc_scratch(bv__render *r)
     const int n = r->grid.n;
     const size_t span = (size_t)n * (size_t)(r->tile_size - 1) + (size_t)r->kernel.count;
     r->scratch_samples = span * span;
-    r->scratch = bv__alloc_array((size_t)r->workers, sizeof *r->scratch);
+    const int tiles = r->tiles_x * r->tiles_y;
+    r->tile_workers = r->workers < tiles ? r->workers : tiles;
+    r->scratch = bv__alloc_array((size_t)r->tile_workers, sizeof *r->scratch);
     if (!r->scratch) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for workers");
-    memset(r->scratch, 0, (size_t)r->workers * sizeof *r->scratch);
-    for (int w = 0; w < r->workers; w++) {
+    memset(r->scratch, 0, (size_t)r->tile_workers * sizeof *r->scratch);
+    for (int w = 0; w < r->tile_workers; w++) {
         bv__scratch *s = &r->scratch[w];
         s->key = bv__alloc_array(r->scratch_samples, sizeof(float));
         s->prim = bv__alloc_array(r->scratch_samples, sizeof(uint32_t));
         s->color = bv__alloc_array(r->scratch_samples * 4, sizeof(float));
         s->rows = bv__alloc_array(span * (size_t)r->tile_size * 4, sizeof(float));
         s->column_x = bv__alloc_array(span, sizeof(int64_t));
-        if (!s->key || !s->prim || !s->color || !s->rows || !s->column_x)
+        s->column_ndc = bv__alloc_array(span, sizeof(double));
+        s->color_row = bv__alloc_array((size_t)r->tile_size * 4, sizeof(float));
+        if (!s->key || !s->prim || !s->color || !s->rows || !s->column_x || !s->column_ndc ||
+            !s->color_row)
             return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
     }
     return BV_OK;
@@ -457,12 +471,14 @@ static bv_status alloc_scratch(bv__render *r)
 static void release(bv__render *r)
 {
     if (r->scratch)
-        for (int w = 0; w < r->workers; w++) {
+        for (int w = 0; w < r->tile_workers; w++) {
             BV_FREE(r->scratch[w].key);
             BV_FREE(r->scratch[w].prim);
             BV_FREE(r->scratch[w].color);
             BV_FREE(r->scratch[w].rows);
             BV_FREE(r->scratch[w].column_x);
+            BV_FREE(r->scratch[w].column_ndc);
+            BV_FREE(r->scratch[w].color_row);
         }
     BV_FREE(r->scratch);
     BV_FREE(r->bin_prims);
@@ -501,9 +517,7 @@ static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_rend
     r->tile_size = n <= 1 ? 128 : (n <= 2 ? 96 : (n <= 4 ? 64 : (n <= 8 ? 32 : 16)));
     r->tiles_x = (r->width + r->tile_size - 1) / r->tile_size;
     r->tiles_y = (r->height + r->tile_size - 1) / r->tile_size;
-    r->workers = bv__resolve_threads(d->threads);
-    const int tiles = r->tiles_x * r->tiles_y;
-    if (r->workers > tiles) r->workers = tiles;
+    r->workers = bv__resolve_threads(d->threads); /* each stage uses at most one per task */
     r->mesh_count = d->mesh_count;
     return BV_OK;
 }
@@ -530,7 +544,7 @@ bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets
     if (s == BV_OK) s = bin_triangles(&r);
     if (s == BV_OK) s = alloc_scratch(&r);
     /* from here on nothing fails: targets are written only now */
-    if (s == BV_OK) s = bv__parallel_for(r.workers, r.tiles_x * r.tiles_y, bv__render_tile, &r);
+    if (s == BV_OK) s = bv__parallel_for(r.tile_workers, r.tiles_x * r.tiles_y, bv__render_tile, &r);
     release(&r);
     return s;
 }

@@ -35,8 +35,10 @@ typedef struct bv__mesh_state {
     uint32_t triangle_count;
     mat3 normal_matrix;     /* object -> world for normals (inverse transpose) */
     bool negative_scale;    /* mirrored: the winding seen from outside flips */
-    CGLM_ALIGN_MAT mat4 model_view;
-    CGLM_ALIGN_MAT mat4 model_view_projection;
+    /* column-major like mat4, but plain floats: heap memory is not aligned as cglm's SIMD paths
+       need (32 bytes with AVX), so tasks copy these into aligned locals */
+    float model_view[16];
+    float model_view_projection[16];
 } bv__mesh_state;
 
 typedef struct bv__tri_bounds {
@@ -49,8 +51,10 @@ typedef struct bv__scratch {
     float *key;
     uint32_t *prim;
     float *color;  /* 4 per sample */
-    float *rows;   /* 4 per (tile pixel column x sample row): the horizontal filter pass */
+    float *rows;      /* 4 per (sample column x tile pixel row): the vertical filter pass */
+    float *color_row; /* 4 per tile pixel column: the horizontal filter pass */
     int64_t *column_x;
+    double *column_ndc; /* x of each sample column in NDC */
 } bv__scratch;
 
 typedef struct bv__render {
@@ -78,7 +82,8 @@ typedef struct bv__render {
     size_t *bin_start;   /* tiles + 1 offsets into bin_prims */
     uint32_t *bin_prims; /* primitive ids, ascending within each tile */
 
-    int workers;
+    int workers;      /* for the set-up stages */
+    int tile_workers; /* for tiles: no more than there are tiles */
     bv__scratch *scratch;
     size_t scratch_samples; /* capacity of one scratch, in samples */
 } bv__render;

@@ -221,7 +221,9 @@ bv_status bv_texture_create(const bv_texture_desc *desc, bv_texture **r_texture)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "texture: pixels holds %zu floats, %d x %d RGBA needs %zu",
                         desc->pixels.count, desc->width, desc->height, expected);
+    bool opaque = true;
     for (size_t i = 0; i < expected; i++) {
+        if (i % 4 == 3) opaque = opaque && desc->pixels.ptr[i] == 1.0f;
         if (!isfinite(desc->pixels.ptr[i])) {
             const size_t texel = i / 4;
             return bv__fail(BV_ERROR_INVALID_ARGUMENT,
@@ -235,6 +237,7 @@ bv_status bv_texture_create(const bv_texture_desc *desc, bv_texture **r_texture)
     texture->extension = desc->extension;
     texture->interpolation = desc->interpolation;
     texture->level_count = 1;
+    texture->opaque = opaque;
     texture->levels[0] = (bv__level){desc->width, desc->height, desc->pixels.ptr};
     if (desc->mipmaps) {
         const bv_status status = build_mip_chain(texture);

@@ -2,6 +2,7 @@
 /* A small fork-join pool on pthreads. Threads live for one parallel_for: renders take
  * milliseconds, thread start-up microseconds. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@ typedef struct bv__pool {
     int count;
     atomic_int next;
     atomic_int failed; /* first failing status, BV_OK while none */
+    char message[512]; /* its message: error messages are per thread, the caller must see it */
 } bv__pool;
 
 typedef struct bv__worker {
@@ -33,7 +35,8 @@ static void run_tasks(bv__pool *pool, int worker)
         const bv_status status = pool->task(pool->context, index, worker);
         if (status != BV_OK) {
             int expected = BV_OK;
-            atomic_compare_exchange_strong(&pool->failed, &expected, (int)status);
+            if (atomic_compare_exchange_strong(&pool->failed, &expected, (int)status))
+                snprintf(pool->message, sizeof pool->message, "%s", bv_error_message());
         }
     }
 }
@@ -55,7 +58,7 @@ int bv__resolve_threads(int requested)
 
 bv_status bv__parallel_for(int workers, int count, bv__task_fn task, void *context)
 {
-    bv__pool pool = {.task = task, .context = context, .count = count};
+    bv__pool pool = {.task = task, .context = context, .count = count, .message = ""};
     atomic_init(&pool.next, 0);
     atomic_init(&pool.failed, BV_OK);
     if (workers > count) workers = count;
@@ -71,5 +74,6 @@ bv_status bv__parallel_for(int workers, int count, bv__task_fn task, void *conte
     }
     run_tasks(&pool, 0);
     for (int i = 1; i <= started; i++) pthread_join(threads[i], NULL);
-    return (bv_status)atomic_load(&pool.failed);
+    const bv_status status = (bv_status)atomic_load(&pool.failed);
+    return status == BV_OK ? BV_OK : bv__fail(status, "%s", pool.message);
 }

@@ -22,6 +22,7 @@ typedef struct bv__prim_cache {
     double plane[3][3]; /* barycentric b_i ~ plane[i] . (x_ndc, y_ndc, 1) */
     bool backfacing;
     float uv[6];        /* corner UVs, if the mesh has them */
+    double uv_plane[3][3]; /* (u, v, 1) ~ uv_plane[k] . (x_ndc, y_ndc, 1), divided by row 2 */
 } bv__prim_cache;
 
 /* Index of corner k of the cached primitive in per-corner arrays (uvs, normals). */
@@ -42,7 +43,6 @@ static void corner_uvs(const bv__prim_cache *c, float r_uv[6])
 
 static void cache_prim(const bv__render *r, uint32_t prim, bv__prim_cache *c)
 {
-    if (c->ms && c->prim == prim) return;
     c->prim = prim;
     c->ms = bv__mesh_of_prim(r, prim);
     c->local = prim - c->ms->triangle_base;
@@ -64,11 +64,31 @@ static void cache_prim(const bv__render *r, uint32_t prim, bv__prim_cache *c)
     }
     const double det = c->plane[0][0] * v[0][0] + c->plane[0][1] * v[0][1] + c->plane[0][2] * v[0][2];
     c->backfacing = (det < 0.0) != c->ms->negative_scale;
-    if (c->ms->mesh->uvs.count) corner_uvs(c, c->uv);
+    if (c->ms->mesh->uvs.count) {
+        corner_uvs(c, c->uv);
+        /* perspective-correct UVs as the ratio of two screen-affine functions: no barycentrics
+           needed per sample */
+        for (int k = 0; k < 3; k++) {
+            c->uv_plane[0][k] = c->uv[0] * c->plane[0][k] + c->uv[2] * c->plane[1][k] + c->uv[4] * c->plane[2][k];
+            c->uv_plane[1][k] = c->uv[1] * c->plane[0][k] + c->uv[3] * c->plane[1][k] + c->uv[5] * c->plane[2][k];
+            c->uv_plane[2][k] = c->plane[0][k] + c->plane[1][k] + c->plane[2][k];
+        }
+    }
+}
+
+/* The UV at an NDC position; false for a degenerate primitive. */
+static inline bool sample_uv(const bv__prim_cache *c, double x, double y, float r_uv[2])
+{
+    const double d = c->uv_plane[2][0] * x + c->uv_plane[2][1] * y + c->uv_plane[2][2];
+    if (d == 0.0) return false;
+    const double inv = 1.0 / d;
+    r_uv[0] = (float)((c->uv_plane[0][0] * x + c->uv_plane[0][1] * y + c->uv_plane[0][2]) * inv);
+    r_uv[1] = (float)((c->uv_plane[1][0] * x + c->uv_plane[1][1] * y + c->uv_plane[1][2]) * inv);
+    return true;
 }
 
 /* Perspective-correct barycentrics at an NDC position; false for a degenerate primitive. */
-static bool barycentrics(const bv__prim_cache *c, double x, double y, float r_b[3], double r_u[3])
+static bool barycentrics(const bv__prim_cache *c, double x, double y, double r_b[3], double r_u[3])
 {
     double sum = 0.0;
     for (int i = 0; i < 3; i++) {
@@ -77,8 +97,15 @@ static bool barycentrics(const bv__prim_cache *c, double x, double y, float r_b[
     }
     if (sum == 0.0) return false;
     const double inv = 1.0 / sum;
-    for (int i = 0; i < 3; i++) r_b[i] = (float)(r_u[i] * inv);
+    for (int i = 0; i < 3; i++) r_b[i] = r_u[i] * inv;
     return true;
+}
+
+/* A column estimate clamped to [lo, hi] before it becomes an int (out-of-range conversions are
+ * undefined). */
+static inline int clamp_column(double column, int lo, int hi)
+{
+    return column <= (double)lo ? lo : (column >= (double)hi ? hi : (int)column);
 }
 
 static void raster_triangle(const bv__render *r, bv__scratch *s, const bv__window *w, uint32_t prim,
@@ -94,20 +121,49 @@ static void raster_triangle(const bv__render *r, bv__scratch *s, const bv__windo
     const float inv_area = (float)(1.0 / (double)t.area2);
     const float dk1 = key[1] - key[0], dk2 = key[2] - key[0];
     const int64_t bias1 = t.c[1] - t.c_biased[1], bias2 = t.c[2] - t.c_biased[2];
+    const int64_t step = r->grid.step;
+    const double inv_a[3] = {t.a[0] ? 1.0 / (double)t.a[0] : 0.0, t.a[1] ? 1.0 / (double)t.a[1] : 0.0,
+                             t.a[2] ? 1.0 / (double)t.a[2] : 0.0};
+    const double columns_per_unit = (double)r->grid.n / BV__SUBPIXEL_ONE;
+    const int64_t x_origin = s->column_x[0];
     for (int sy = y0; sy <= y1; sy++) {
         const int64_t y = bv__sample_coord(&r->grid, sy);
-        const int64_t row0 = t.b[0] * y + t.c_biased[0];
-        const int64_t row1 = t.b[1] * y + t.c_biased[1];
-        const int64_t row2 = t.b[2] * y + t.c_biased[2];
+        const int64_t row[3] = {t.b[0] * y + t.c_biased[0], t.b[1] * y + t.c_biased[1],
+                                t.b[2] * y + t.c_biased[2]};
+        /* the row's span inside all three edges, estimated in floating point and widened by a
+           column each side; the exact integer test below decides every sample */
+        double lo = -1e300, hi = 1e300;
+        bool empty = false;
+        for (int k = 0; k < 3; k++) {
+            const double bound = -(double)row[k] * inv_a[k]; /* fmin/fmax would be libm calls */
+            if (t.a[k] > 0) lo = bound > lo ? bound : lo;
+            else if (t.a[k] < 0) hi = bound < hi ? bound : hi;
+            else empty = empty || row[k] < 0;
+        }
+        if (empty || lo > hi) continue;
+        /* truncation toward zero plus the margin of a column stays conservative (floor/ceil
+           would be libm calls without SSE4.1) */
+        const double first = (lo - (double)x_origin) * columns_per_unit - 2.0;
+        const double last = (hi - (double)x_origin) * columns_per_unit + 2.0;
+        const int i0 = clamp_column(first, x0 - w->sx0, x1 - w->sx0 + 1);
+        const int i1 = clamp_column(last, x0 - w->sx0 - 1, x1 - w->sx0);
+        if (i0 > i1) continue;
         const size_t base = (size_t)(sy - w->sy0) * (size_t)w->sw;
         float *keys = s->key + base;
         uint32_t *prims = s->prim + base;
-        for (int i = x0 - w->sx0; i <= x1 - w->sx0; i++) {
-            const int64_t x = s->column_x[i];
-            const int64_t e0 = t.a[0] * x + row0, e1 = t.a[1] * x + row1, e2 = t.a[2] * x + row2;
+        const int64_t x_first = s->column_x[i0];
+        int64_t e0 = t.a[0] * x_first + row[0], e1 = t.a[1] * x_first + row[1], e2 = t.a[2] * x_first + row[2];
+        const int64_t d0 = t.a[0] * step, d1 = t.a[1] * step, d2 = t.a[2] * step;
+        /* the depth key is affine along the row: start it exactly, then step it */
+        float q = key[0] + (float)(e1 + bias1) * inv_area * dk1 + (float)(e2 + bias2) * inv_area * dk2;
+        const float dq = ((float)d1 * dk1 + (float)d2 * dk2) * inv_area;
+        for (int i = i0; i <= i1; i++, e0 += d0, e1 += d1, e2 += d2, q += dq) {
+            if (!step) { /* irregular grid (n not a power of two): evaluate at the column */
+                const int64_t x = s->column_x[i];
+                e0 = t.a[0] * x + row[0], e1 = t.a[1] * x + row[1], e2 = t.a[2] * x + row[2];
+                q = key[0] + (float)(e1 + bias1) * inv_area * dk1 + (float)(e2 + bias2) * inv_area * dk2;
+            }
             if ((e0 | e1 | e2) < 0) continue;
-            const float l1 = (float)(e1 + bias1) * inv_area, l2 = (float)(e2 + bias2) * inv_area;
-            const float q = key[0] + l1 * dk1 + l2 * dk2;
             if (q > keys[i]) {
                 keys[i] = q;
                 prims[i] = prim;
@@ -154,16 +210,17 @@ static double ndc_y(const bv__render *r, int64_t fixed)
     return (double)fixed / (BV__SUBPIXEL_ONE * 0.5 * r->height) - 1.0;
 }
 
-static void interpolate_uv(const bv__prim_cache *c, const float b[3], float r_uv[2])
+/* In double: far outside a huge triangle's corners the weights are large and cancel. */
+static void interpolate_uv(const bv__prim_cache *c, const double b[3], float r_uv[2])
 {
     const float *uv = c->uv;
-    r_uv[0] = b[0] * uv[0] + b[1] * uv[2] + b[2] * uv[4];
-    r_uv[1] = b[0] * uv[1] + b[1] * uv[3] + b[2] * uv[5];
+    r_uv[0] = (float)(b[0] * uv[0] + b[1] * uv[2] + b[2] * uv[4]);
+    r_uv[1] = (float)(b[0] * uv[1] + b[1] * uv[3] + b[2] * uv[5]);
 }
 
 /* Mip level for one sample: the texel footprint of one sample step, from the derivatives of the
  * homogeneous barycentrics. */
-static float sample_lod(const bv__render *r, const bv__prim_cache *c, const float b[3],
+static float sample_lod(const bv__render *r, const bv__prim_cache *c, const double b[3],
                         const double u[3])
 {
     const bv_texture *tex = c->ms->mesh->texture;
@@ -193,6 +250,7 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
     bv__prim_cache cache = {0};
     for (int j = 0; j < w->sh; j++) {
         const double y = ndc_y(r, bv__sample_coord(&r->grid, w->sy0 + j));
+        const bool mipmaps = r->desc->mipmaps;
         for (int i = 0; i < w->sw; i++) {
             const size_t at = (size_t)j * (size_t)w->sw + (size_t)i;
             float *out = s->color + 4 * at;
@@ -206,14 +264,18 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
                 out[0] = out[1] = out[2] = 0.0f;
                 continue;
             }
-            cache_prim(r, prim, &cache);
-            float b[3], uv[2], rgba[4];
-            double u[3];
-            if (!barycentrics(&cache, ndc_x(r, s->column_x[i]), y, b, u)) b[0] = 1, b[1] = b[2] = 0;
-            interpolate_uv(&cache, b, uv);
+            if (prim != cache.prim || !cache.ms) cache_prim(r, prim, &cache);
+            float uv[2], rgba[4];
             const bv_texture *tex = cache.ms->mesh->texture;
-            if (r->desc->mipmaps) bv__texture_tap_lod(tex, uv[0], uv[1], sample_lod(r, &cache, b, u), rgba);
-            else bv__texture_tap(tex, 0, uv[0], uv[1], rgba);
+            if (mipmaps) {
+                double b[3], u[3];
+                if (!barycentrics(&cache, s->column_ndc[i], y, b, u)) b[0] = 1, b[1] = b[2] = 0;
+                interpolate_uv(&cache, b, uv);
+                bv__texture_tap_lod(tex, uv[0], uv[1], sample_lod(r, &cache, b, u), rgba);
+            } else {
+                if (!sample_uv(&cache, s->column_ndc[i], y, uv)) uv[0] = cache.uv[0], uv[1] = cache.uv[1];
+                bv__texture_tap_base(tex, uv[0], uv[1], rgba);
+            }
             /* Cycles' Color output of an Image Texture node whose Alpha is unused: premultiplied */
             out[0] = rgba[0];
             out[1] = rgba[1];
@@ -222,33 +284,39 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
     }
 }
 
-/* Separable reconstruction: sample rows -> pixel columns, then sample rows -> pixel rows. */
+/* Separable reconstruction, vertical then horizontal. Both passes are written as sums of scaled
+ * rows (independent accumulators), which vectorise and do not wait on one running sum. */
 static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__window *w)
 {
     const int n = r->grid.n, taps = r->kernel.count;
     const float *weight = r->kernel.weight;
-    for (int j = 0; j < w->sh; j++) {
-        const float *row = s->color + 4 * (size_t)j * (size_t)w->sw;
-        float *out = s->rows + 4 * (size_t)j * (size_t)w->tw;
-        for (int x = 0; x < w->tw; x++) {
-            const float *src = row + 4 * (size_t)(n * x);
-            float acc[4] = {0, 0, 0, 0};
-            for (int t = 0; t < taps; t++)
-                for (int k = 0; k < 4; k++) acc[k] += weight[t] * src[4 * t + k];
-            memcpy(out + 4 * x, acc, sizeof acc);
+    const size_t row_floats = 4 * (size_t)w->sw;
+    float *pixel_row = s->color_row;
+    for (int y = 0; y < w->th; y++) { /* sample rows -> one row per output pixel row */
+        float *dst = s->rows + (size_t)y * row_floats;
+        const float *src = s->color + (size_t)(n * y) * row_floats;
+        for (size_t j = 0; j < row_floats; j++) dst[j] = weight[0] * src[j];
+        for (int t = 1; t < taps; t++) {
+            const float wt = weight[t];
+            src += row_floats;
+            for (size_t j = 0; j < row_floats; j++) dst[j] += wt * src[j];
         }
     }
     const bv_render_targets *tg = &r->targets;
     const float *bg = r->background;
     for (int y = 0; y < w->th; y++) {
-        const size_t pixel_row = (size_t)(w->py0 + y) * (size_t)r->width + (size_t)w->px0;
+        const float *src = s->rows + (size_t)y * row_floats;
+        for (int x = 0; x < w->tw; x++) /* sample columns -> pixels */
+            for (int k = 0; k < 4; k++) pixel_row[4 * x + k] = weight[0] * src[4 * (n * x) + k];
+        for (int t = 1; t < taps; t++) {
+            const float wt = weight[t];
+            for (int x = 0; x < w->tw; x++)
+                for (int k = 0; k < 4; k++) pixel_row[4 * x + k] += wt * src[4 * (n * x + t) + k];
+        }
+        const size_t pixel_base = (size_t)(w->py0 + y) * (size_t)r->width + (size_t)w->px0;
         for (int x = 0; x < w->tw; x++) {
-            const float *src = s->rows + 4 * ((size_t)(n * y) * (size_t)w->tw + (size_t)x);
-            const size_t stride = 4 * (size_t)w->tw;
-            float acc[4] = {0, 0, 0, 0};
-            for (int t = 0; t < taps; t++)
-                for (int k = 0; k < 4; k++) acc[k] += weight[t] * src[stride * (size_t)t + (size_t)k];
-            const size_t p = pixel_row + (size_t)x;
+            const float *acc = pixel_row + 4 * x;
+            const size_t p = pixel_base + (size_t)x;
             if (tg->alpha.ptr) tg->alpha.ptr[p] = acc[3];
             if (!tg->color.ptr) continue;
             float c[4];
@@ -272,7 +340,7 @@ static void write_empty_data(const bv_render_targets *tg, size_t p)
     if (tg->uv.ptr) memset(tg->uv.ptr + 2 * p, 0, 2 * sizeof(float));
 }
 
-static void world_normal(const bv__prim_cache *c, const float b[3], float r_n[3])
+static void world_normal(const bv__prim_cache *c, const double b[3], float r_n[3])
 {
     const bv_mesh *m = c->ms->mesh;
     vec3 n;
@@ -280,7 +348,7 @@ static void world_normal(const bv__prim_cache *c, const float b[3], float r_n[3]
         const float *n0 = m->normals.ptr + 3 * corner_index(c, 0);
         const float *n1 = m->normals.ptr + 3 * corner_index(c, 1);
         const float *n2 = m->normals.ptr + 3 * corner_index(c, 2);
-        for (int k = 0; k < 3; k++) n[k] = b[0] * n0[k] + b[1] * n1[k] + b[2] * n2[k];
+        for (int k = 0; k < 3; k++) n[k] = (float)(b[0] * n0[k] + b[1] * n1[k] + b[2] * n2[k]);
     } else {
         const uint32_t *tri = m->triangles.ptr + 3 * (size_t)c->local;
         vec3 p0, e1, e2;
@@ -312,14 +380,14 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
                 write_empty_data(tg, p);
                 continue;
             }
-            cache_prim(r, prim, &cache);
-            float b[3];
-            double u[3];
-            if (!barycentrics(&cache, ndc_x(r, s->column_x[i]), ny, b, u)) b[0] = 1, b[1] = b[2] = 0;
+            if (prim != cache.prim || !cache.ms) cache_prim(r, prim, &cache);
+            double b[3], u[3];
+            if (!barycentrics(&cache, s->column_ndc[i], ny, b, u)) b[0] = 1, b[1] = b[2] = 0;
             const uint32_t *tri = cache.ms->mesh->triangles.ptr + 3 * (size_t)cache.local;
             if (tg->depth.ptr) {
                 const bv__vertex *v = r->vertices + cache.ms->vertex_base;
-                tg->depth.ptr[p] = b[0] * v[tri[0]].depth + b[1] * v[tri[1]].depth + b[2] * v[tri[2]].depth;
+                tg->depth.ptr[p] =
+                    (float)(b[0] * v[tri[0]].depth + b[1] * v[tri[1]].depth + b[2] * v[tri[2]].depth);
             }
             if (tg->object_id.ptr) tg->object_id.ptr[p] = (float)cache.ms->mesh->object_id;
             if (tg->uv.ptr) interpolate_uv(&cache, b, tg->uv.ptr + 2 * p);
@@ -347,7 +415,10 @@ bv_status bv__render_tile(void *context, int index, int worker)
         s->key[i] = -INFINITY;
         s->prim[i] = BV__PRIM_NONE;
     }
-    for (int i = 0; i < w.sw; i++) s->column_x[i] = bv__sample_coord(&r->grid, w.sx0 + i);
+    for (int i = 0; i < w.sw; i++) {
+        s->column_x[i] = bv__sample_coord(&r->grid, w.sx0 + i);
+        s->column_ndc[i] = ndc_x(r, s->column_x[i]);
+    }
     raster_bin(r, s, &w, index);
     if (r->want_filtered) {
         shade_samples(r, s, &w);
