@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages bakeview builds with, when they are missing.
+# Installs the Debian packages bakeview builds with (and, with --tests, tests with), when they
+# are missing.
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
-packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev)
+# build: compiler, CMake, cglm, stb, CPython headers; tests: pytest for Debian's Python (which
+# Debian's Blender runs on), venv + pip for the bpy module, Blender itself
+packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev python3-dev)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3-pytest python3-venv python3-pip blender)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <bakeview/bakeview.h>
@@ -44,6 +46,17 @@ static int get_buffer(PyObject *object, const char *what, const char *formats, P
     }
     const char *format = view->format ? view->format : "B";
     if (format[0] == '@' || format[0] == '=' || format[0] == '<') format++;
+    /* untyped bytes (bytearray, bytes) are taken as raw items of the wanted type */
+    const bool raw = view->itemsize == 1 && strlen(format) == 1 && strchr("Bbc", format[0]);
+    if (raw) {
+        if (view->len % itemsize != 0 || (uintptr_t)view->buf % (uintptr_t)itemsize != 0) {
+            PyErr_Format(PyExc_ValueError, "%s holds %zd bytes%s: not whole %zd-byte items", what,
+                         view->len, view->len % itemsize ? "" : " at an unaligned address", itemsize);
+            PyBuffer_Release(view);
+            return -1;
+        }
+        return 0;
+    }
     if (view->itemsize != itemsize || strlen(format) != 1 || !strchr(formats, format[0])) {
         PyErr_Format(PyExc_ValueError, "%s must hold %zd-byte items of format '%s', got format '%s' "
                      "with %zd-byte items", what, itemsize, formats, view->format ? view->format : "B",

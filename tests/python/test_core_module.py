@@ -1,0 +1,177 @@
+"""bakeview._core outside Blender: buffers in, buffers out, errors as Python exceptions.
+
+Run with pytest after building (BAKEVIEW_BUILD names the build folder, default ./build)."""
+import array
+import math
+import os
+import sys
+import threading
+
+import pytest
+
+BUILD = os.environ.get("BAKEVIEW_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+sys.path.insert(0, os.path.join(os.path.abspath(BUILD), "python"))
+
+from bakeview import _core  # noqa: E402
+
+VIEW = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, -5], [0, 0, 0, 1]]  # camera at z = 5 looking down -z
+
+
+def ortho(scale=4.0, near=0.1, far=100.0):
+    s = 2.0 / scale
+    return [[s, 0, 0, 0], [0, s, 0, 0], [0, 0, -2 / (far - near), -(far + near) / (far - near)],
+            [0, 0, 0, 1]]
+
+
+def quad(size=1.0, texture=None, z=0.0, object_id=0):
+    positions = array.array("f", [-size, -size, z, size, -size, z, size, size, z, -size, size, z])
+    triangles = array.array("I", [0, 1, 2, 0, 2, 3])
+    uvs = array.array("f", [0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1])
+    return _core.Mesh(positions, triangles, uvs, texture=texture, object_id=object_id)
+
+
+def solid_texture(rgba, size=4):
+    return _core.Texture(array.array("f", list(rgba) * (size * size)), size, size)
+
+
+def test_render_returns_float32_buffers_of_each_pass():
+    mesh = quad(texture=solid_texture((0.25, 0.5, 0.75, 1.0)))
+    out = _core.render([mesh], VIEW, ortho(), 16, 8, passes=("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV",
+                                                              "OBJECT_ID"))
+    channels = {"COLOR": 4, "ALPHA": 1, "DEPTH": 1, "NORMAL": 3, "UV": 2, "OBJECT_ID": 1}
+    for name, count in channels.items():
+        assert out[name].format == "f"
+        assert len(out[name]) == 16 * 8 * count
+    centre = 4 * (4 * 16 + 8)
+    assert list(out["COLOR"][centre:centre + 4]) == pytest.approx([0.25, 0.5, 0.75, 1.0], abs=1e-6)
+    assert out["DEPTH"][4 * 16 + 8] == pytest.approx(5.0, abs=1e-5)
+    assert out["OBJECT_ID"][0] == _core.OBJECT_ID_EMPTY  # the quad spans 2 of 4 units: corners empty
+    assert out["DEPTH"][0] == _core.DEPTH_EMPTY
+
+
+def test_any_buffer_protocol_object_is_accepted():
+    texture = _core.Texture(bytearray(array.array("f", [1, 0, 0, 1] * 4).tobytes()), 2, 2)
+    data = array.array("f", [-1, -1, 0, 1, -1, 0, 0, 1, 0])
+    mesh = _core.Mesh(memoryview(data), memoryview(array.array("i", [0, 1, 2])),
+                      array.array("f", [0, 0, 1, 0, 0.5, 1]), texture=texture)
+    out = _core.render([mesh], VIEW, ortho(), 8, 8)
+    assert max(out["COLOR"][0::4]) == pytest.approx(1.0)
+
+
+def test_numpy_arrays_are_accepted():
+    numpy = pytest.importorskip("numpy")
+    mesh = _core.Mesh(numpy.array([-1, -1, 0, 1, -1, 0, 0, 1, 0], numpy.float32),
+                      numpy.array([0, 1, 2], numpy.uint32),
+                      numpy.array([0, 0, 1, 0, 0.5, 1], numpy.float32),
+                      texture=_core.Texture(numpy.ones(16, numpy.float32), 2, 2))
+    out = _core.render([mesh], numpy.eye(4, dtype=numpy.float32) @ numpy.array(VIEW, numpy.float32),
+                       numpy.array(ortho(), numpy.float32), 8, 8)
+    assert numpy.frombuffer(out["COLOR"], numpy.float32).reshape(8, 8, 4)[4, 4, 3] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (array.array("d", [0.0] * 9), "format 'f'"),
+    (array.array("h", [0] * 9), "format 'f'"),
+    (b"\0" * 35, "not whole 4-byte items"),
+    ([0.0] * 9, "buffer"),
+    (memoryview(array.array("f", [0.0] * 18))[::2], "C-contiguous"),
+])
+def test_wrong_position_buffers_raise_value_error(bad, message):
+    with pytest.raises(ValueError, match=message):
+        _core.Mesh(bad, array.array("I", [0, 1, 2]))
+
+
+def test_wrong_index_type_raises_value_error():
+    with pytest.raises(ValueError, match="triangles"):
+        _core.Mesh(array.array("f", [0.0] * 9), array.array("q", [0, 1, 2]))
+
+
+def test_core_errors_carry_the_core_message():
+    mesh = _core.Mesh(array.array("f", [0.0] * 9), array.array("I", [0, 1, 5]))
+    with pytest.raises(ValueError, match="uses vertex 5"):
+        _core.render([mesh], VIEW, ortho(), 8, 8, passes=("DEPTH",))
+    nan = array.array("f", [math.nan] + [0.0] * 8)
+    with pytest.raises(ValueError, match="NaN"):
+        _core.render([_core.Mesh(nan, array.array("I", [0, 1, 2]))], VIEW, ortho(), 8, 8,
+                     passes=("DEPTH",))
+    with pytest.raises(ValueError, match="no texture"):
+        _core.render([quad()], VIEW, ortho(), 8, 8)
+    with pytest.raises(ValueError, match="pixel .* is not finite"):
+        _core.Texture(array.array("f", [math.inf, 0, 0, 1]), 1, 1)
+
+
+def test_huge_views_are_refused_before_allocating():
+    with pytest.raises(ValueError, match="width and height"):
+        _core.render([], VIEW, ortho(), 100000, 100000)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"filter": "LANCZOS"}, "filter must be one of"),
+    ({"passes": ("COLOR", "SHADOW")}, "each pass must be one of"),
+    ({"samples": 0}, "samples"),
+    ({"samples": 99}, "samples"),
+    ({"background": (1, 2)}, "background"),
+    ({"threads": -1}, "threads"),
+])
+def test_bad_options_raise_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _core.render([quad(texture=solid_texture((1, 1, 1, 1)))], VIEW, ortho(), 8, 8, **kwargs)
+
+
+def test_bad_matrices_and_meshes_raise_value_error():
+    with pytest.raises(ValueError, match="4x4"):
+        _core.render([], [[1, 0], [0, 1]], ortho(), 8, 8)
+    with pytest.raises(ValueError, match="meshes\\[0\\]"):
+        _core.render(["not a mesh"], VIEW, ortho(), 8, 8)
+    with pytest.raises(ValueError, match="texture must be"):
+        _core.Mesh(array.array("f", [0.0] * 9), array.array("I", [0, 1, 2]), texture="red")
+
+
+def test_write_png_to_a_missing_folder_raises_os_error(tmp_path):
+    path = tmp_path / "missing" / "out.png"
+    with pytest.raises(OSError, match="cannot write"):
+        _core.write_png(str(path), array.array("f", [0.5] * 16), 2, 2)
+    assert not path.parent.exists()
+
+
+def test_write_png_writes_a_file(tmp_path):
+    path = tmp_path / "out.png"
+    _core.write_png(str(path), array.array("f", [1, 0, 0, 1] * 4), 2, 2)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.png"]  # no temporary left
+
+
+def test_to_rgba_widens_passes():
+    grey = _core.to_rgba(array.array("f", [0.5, 0.25]), 1)
+    assert list(grey) == [0.5, 0.5, 0.5, 1.0, 0.25, 0.25, 0.25, 1.0]
+    uv = _core.to_rgba(array.array("f", [0.1, 0.2]), 2, fill=(0, 0, 0, 1))
+    assert list(uv) == pytest.approx([0.1, 0.2, 0.0, 1.0])
+    with pytest.raises(ValueError, match="multiple of 3"):
+        _core.to_rgba(array.array("f", [0.0] * 4), 3)
+
+
+def test_linear_to_srgb8_is_the_exact_curve():
+    assert _core.linear_to_srgb8(0.0) == 0
+    assert _core.linear_to_srgb8(1.0) == 255
+    assert _core.linear_to_srgb8(0.5) == 188
+    assert _core.linear_to_srgb8(float("nan")) == 0
+
+
+def test_render_releases_the_gil():
+    """Python code runs while the core renders on another thread."""
+    mesh = quad(size=3.0, texture=solid_texture((0.5, 0.5, 0.5, 1.0), 256))
+    done = threading.Event()
+    result = {}
+
+    def work():
+        result["out"] = _core.render([mesh], VIEW, ortho(), 1024, 1024, samples=8, threads=1)
+        done.set()
+
+    thread = threading.Thread(target=work)
+    ticks = 0
+    thread.start()
+    while not done.is_set():
+        ticks += 1
+    thread.join()
+    assert len(result["out"]["COLOR"]) == 1024 * 1024 * 4
+    assert ticks > 1000  # with the GIL held for the whole render this loop could not run
