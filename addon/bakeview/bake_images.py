@@ -4,7 +4,7 @@ objects work; every setting touched is restored (state.preserved)."""
 import bpy
 
 from . import records
-from .compat import ensure_node_tree
+from .compat import ensure_node_tree, uses_nodes
 from .state import preserved
 
 # kind -> (bpy.ops.object.bake type, pass_filter or None, deterministic, colour data)
@@ -28,6 +28,8 @@ AUTO_UV_MAP = "bakeview_uv"
 def _check_size(size):
     if isinstance(size, bool) or not isinstance(size, (int, tuple, list)):
         raise TypeError(f"size must be an int or (width, height), got {type(size).__name__}")
+    if not isinstance(size, int) and len(size) != 2:
+        raise ValueError(f"size must be an int or (width, height), got {size!r}")
     width, height = (size, size) if isinstance(size, int) else tuple(size)
     for value in (width, height):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SIZE:
@@ -43,8 +45,14 @@ def _resolve_objects(objects, view_layer):
         if not chosen:
             raise ValueError("no mesh objects to bake: select some, or pass objects=")
         return chosen
-    if isinstance(objects, bpy.types.Object):
+    if isinstance(objects, (str, bpy.types.Object)):
         objects = [objects]
+    try:
+        objects = list(objects)
+    except TypeError:
+        raise TypeError(
+            f"objects must be an object, a name or a list of them, got {type(objects).__name__}"
+        ) from None
     chosen = []
     for obj in objects:
         if isinstance(obj, str):
@@ -58,6 +66,11 @@ def _resolve_objects(objects, view_layer):
             raise ValueError(f"object '{obj.name}' is a {obj.type.lower()}, not a mesh: only meshes bake")
         if obj.name not in view_layer.objects:
             raise ValueError(f"object '{obj.name}' is not in the view layer '{view_layer.name}'")
+        if not obj.visible_get() and not obj.hide_get() and not obj.hide_viewport:
+            raise ValueError(
+                f"object '{obj.name}' is hidden by its collection in view layer "
+                f"'{view_layer.name}'; show the collection to bake it"
+            )
         if obj not in chosen:
             chosen.append(obj)
     if not chosen:
@@ -86,7 +99,8 @@ def _add_auto_uv(obj, view_layer, keep):
     layer = mesh.uv_layers.new(name=AUTO_UV_MAP)
     if layer is None:
         raise ValueError(f"object '{obj.name}' cannot take another UV map")
-    keep.uv_map(mesh, layer.name)
+    name = layer.name  # layer references do not survive the Edit Mode round trip below
+    keep.uv_map(mesh, name)
     mesh.uv_layers.active = layer
     for other in view_layer.objects:
         other.select_set(False)
@@ -98,20 +112,28 @@ def _add_auto_uv(obj, view_layer, keep):
         bpy.ops.uv.smart_project(island_margin=0.02)
     finally:
         bpy.ops.object.mode_set(mode="OBJECT")
-    return layer.name
+    return name
 
 
 def _ensure_materials(obj):
-    """Cycles bakes through materials: an object without any gets a temporary one (removed after)."""
-    if obj.material_slots and all(slot.material for slot in obj.material_slots):
-        return
-    temporary = bpy.data.materials.new("bakeview temporary")
-    ensure_node_tree(temporary)
+    """Cycles bakes through material nodes. Slots without a material, or with one whose nodes are
+    off (Blender < 5), get a temporary node material for the bake (removed after, slots
+    restored), so the user's materials are not changed."""
     if not obj.material_slots:
-        obj.data.materials.append(temporary)
+        obj.data.materials.append(None)
     for slot in obj.material_slots:
-        if slot.material is None:
-            slot.material = temporary
+        material = slot.material
+        if material is not None and uses_nodes(material):
+            continue
+        temporary = bpy.data.materials.new("bakeview temporary")
+        ensure_node_tree(temporary)
+        if material is not None:  # what Cycles renders for a material without nodes
+            principled = next((n for n in temporary.node_tree.nodes if n.type == "BSDF_PRINCIPLED"), None)
+            if principled is not None:
+                principled.inputs["Base Color"].default_value = material.diffuse_color
+                principled.inputs["Roughness"].default_value = material.roughness
+                principled.inputs["Metallic"].default_value = material.metallic
+        slot.material = temporary
 
 
 def _set_target(obj, image):
@@ -168,7 +190,7 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
         raise ValueError(f"bake works in Object Mode; the editor is in {bpy.context.mode}")
     chosen = _resolve_objects(objects, view_layer)
     uv_names = {obj.name: _check_uvs(obj, uv_map, auto_uv) for obj in chosen}
-    image_names = {obj.name: name.format(object=obj.name, kind=kind) for obj in chosen}
+    image_names = _image_names(name, chosen, kind)
     for image_name in image_names.values():
         if bpy.data.images.get(image_name) is not None and not overwrite:
             raise ValueError(
@@ -223,6 +245,23 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
     if progress:
         progress(len(chosen), len(chosen), None)
     return {name: image for name, (image, _) in results.items()}
+
+
+def _image_names(pattern, objects, kind):
+    """One distinct image name per object from the pattern."""
+    if not isinstance(pattern, str):
+        raise TypeError(f"name must be a string pattern, got {type(pattern).__name__}")
+    try:
+        names = {obj.name: pattern.format(object=obj.name, kind=kind) for obj in objects}
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(
+            f"name pattern {pattern!r} is not valid: it may use {{object}} and {{kind}} only ({error})"
+        ) from None
+    if len(set(names.values())) != len(names):
+        raise ValueError(
+            f"name pattern {pattern!r} gives several objects the same image name; add {{object}}"
+        )
+    return names
 
 
 def _new_image(name, width, height, colour):

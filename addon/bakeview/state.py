@@ -107,6 +107,8 @@ class _Snapshot:
             if slots is None:
                 continue
             materials = obj.data.materials  # the slots follow the data lazily: count there
+            if not slots:
+                materials.clear()  # pop() would leave the object an empty slot
             while len(materials) > len(slots):
                 materials.pop(index=len(materials) - 1)
             for slot, material, link in zip(obj.material_slots, slots, self.slot_links[obj.name]):

@@ -33,8 +33,14 @@ def _resolve_objects(objects, scene, kind, need_texture):
         if not chosen:
             raise ValueError("no baked objects in view: call bakeview.bake first, or pass objects=")
         return chosen
-    if isinstance(objects, bpy.types.Object):
+    if isinstance(objects, (str, bpy.types.Object)):
         objects = [objects]
+    try:
+        objects = list(objects)
+    except TypeError:
+        raise TypeError(
+            f"objects must be an object, a name or a list of them, got {type(objects).__name__}"
+        ) from None
     chosen = []
     for obj in objects:
         if isinstance(obj, str):
@@ -47,7 +53,7 @@ def _resolve_objects(objects, scene, kind, need_texture):
         if obj.type != "MESH":
             raise ValueError(f"object '{obj.name}' is a {obj.type.lower()}, not a mesh")
         if need_texture and records.baked_image(obj, kind) is None:
-            what = f"a {kind} bake" if kind else "a bake"
+            what = f"{kind} bake" if kind else "bake"
             raise ValueError(f"object '{obj.name}' has no {what}: call bakeview.bake first")
         chosen.append(obj)
     return chosen
