@@ -1,19 +1,12 @@
-/* PNG output through stb_image_write, written atomically: a temporary file beside the target,
- * flushed, then renamed over it. */
-#define _DEFAULT_SOURCE /* open flags, fsync */
-#include <errno.h>
-#include <fcntl.h>
+/* PNG output: encoded in memory by stb_image_write, then written atomically. */
 #include <math.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <stb_image_write.h>
 
 #include <bakeview/png.h>
 
 #include "alloc.h"
+#include "atomic_file.h"
 #include "error.h"
 
 uint8_t bv_linear_to_srgb8(float linear)
@@ -31,27 +24,9 @@ uint8_t bv_unit_to_8bit(float value)
     return (uint8_t)floor((double)value * 255.0 + 0.5);
 }
 
-typedef struct bv__sink {
-    int fd;
-    bool failed;
-    int error;
-} bv__sink;
-
-static void write_to_fd(void *context, void *data, int size)
+static void append_to_bytes(void *context, void *data, int size)
 {
-    bv__sink *sink = context;
-    const char *bytes = data;
-    while (!sink->failed && size > 0) {
-        const ssize_t written = write(sink->fd, bytes, (size_t)size);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) {
-            sink->failed = true;
-            sink->error = written < 0 ? errno : ENOSPC;
-            return;
-        }
-        bytes += written;
-        size -= (int)written;
-    }
+    bv__bytes_append(context, data, (size_t)size);
 }
 
 static bv_status check_desc(const bv_png_desc *d)
@@ -96,30 +71,15 @@ bv_status bv_png_write(const bv_png_desc *d)
     if (!bytes) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: out of memory for %d x %d", d->width, d->height);
     encode(d, bytes);
 
-    static atomic_uint counter;
-    const size_t length = strlen(d->path) + 64;
-    char *temp = BV_MALLOC(length);
-    if (!temp) {
-        BV_FREE(bytes);
-        return bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: out of memory");
-    }
-    snprintf(temp, length, "%s.tmp-%ld-%u", d->path, (long)getpid(), atomic_fetch_add(&counter, 1));
-    bv__sink sink = {open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666), false, 0};
-    if (sink.fd < 0) {
-        status = bv__fail(BV_ERROR_IO, "png: cannot write %s: %s", d->path, strerror(errno));
-    } else {
-        const int ok = stbi_write_png_to_func(write_to_fd, &sink, d->width, d->height, d->channels,
-                                              bytes, d->width * d->channels);
-        if (!ok && !sink.failed) sink.failed = true, sink.error = ENOMEM;
-        if (!sink.failed && fsync(sink.fd) != 0) sink.failed = true, sink.error = errno;
-        if (close(sink.fd) != 0 && !sink.failed) sink.failed = true, sink.error = errno;
-        if (!sink.failed && rename(temp, d->path) != 0) sink.failed = true, sink.error = errno;
-        if (sink.failed) {
-            unlink(temp);
-            status = bv__fail(BV_ERROR_IO, "png: cannot write %s: %s", d->path, strerror(sink.error));
-        }
-    }
-    BV_FREE(temp);
+    bv__bytes png = {0};
+    const int ok = stbi_write_png_to_func(append_to_bytes, &png, d->width, d->height, d->channels,
+                                          bytes, d->width * d->channels);
     BV_FREE(bytes);
+    if (!ok || png.failed) {
+        bv__bytes_free(&png);
+        return bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: out of memory encoding %s", d->path);
+    }
+    status = bv__write_file_atomic("png", d->path, png.data, png.size);
+    bv__bytes_free(&png);
     return status;
 }
