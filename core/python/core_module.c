@@ -82,7 +82,8 @@ static int get_matrix(PyObject *object, const char *what, float out[16])
     if (!iter) goto bad;
     PyObject *item;
     while ((item = PyIter_Next(iter))) {
-        PyObject *inner = PyNumber_Check(item) ? NULL : PyObject_GetIter(item);
+        /* rows first: a numpy row also passes PyNumber_Check */
+        PyObject *inner = PyObject_GetIter(item);
         if (inner) {
             PyObject *x;
             while ((x = PyIter_Next(inner))) {

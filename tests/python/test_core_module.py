@@ -60,13 +60,14 @@ def test_any_buffer_protocol_object_is_accepted():
 
 def test_numpy_arrays_are_accepted():
     numpy = pytest.importorskip("numpy")
-    mesh = _core.Mesh(numpy.array([-1, -1, 0, 1, -1, 0, 0, 1, 0], numpy.float32),
-                      numpy.array([0, 1, 2], numpy.uint32),
-                      numpy.array([0, 0, 1, 0, 0.5, 1], numpy.float32),
-                      texture=_core.Texture(numpy.ones(16, numpy.float32), 2, 2))
-    out = _core.render([mesh], numpy.eye(4, dtype=numpy.float32) @ numpy.array(VIEW, numpy.float32),
-                       numpy.array(ortho(), numpy.float32), 8, 8)
-    assert numpy.frombuffer(out["COLOR"], numpy.float32).reshape(8, 8, 4)[4, 4, 3] == pytest.approx(1.0)
+    corners = numpy.array([-3, -3, 0, 3, -3, 0, 3, 3, 0, -3, 3, 0], numpy.float32)
+    mesh = _core.Mesh(corners, numpy.array([0, 1, 2, 0, 2, 3], numpy.uint32),
+                      numpy.array([0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1], numpy.float32),
+                      texture=_core.Texture(numpy.full(16, 0.5, numpy.float32), 2, 2))
+    out = _core.render([mesh], numpy.array(VIEW, numpy.float32), numpy.array(ortho(), numpy.float64),
+                       8, 8)
+    rgba = numpy.frombuffer(out["COLOR"], numpy.float32).reshape(8, 8, 4)
+    assert rgba[4, 4] == pytest.approx([0.5, 0.5, 0.5, 1.0])
 
 
 @pytest.mark.parametrize("bad, message", [
