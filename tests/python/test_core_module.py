@@ -63,7 +63,7 @@ def test_numpy_arrays_are_accepted():
     corners = numpy.array([-3, -3, 0, 3, -3, 0, 3, 3, 0, -3, 3, 0], numpy.float32)
     mesh = _core.Mesh(corners, numpy.array([0, 1, 2, 0, 2, 3], numpy.uint32),
                       numpy.array([0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1], numpy.float32),
-                      texture=_core.Texture(numpy.full(16, 0.5, numpy.float32), 2, 2))
+                      texture=_core.Texture(numpy.tile(numpy.array([0.5, 0.5, 0.5, 1], numpy.float32), 4), 2, 2))
     out = _core.render([mesh], numpy.array(VIEW, numpy.float32), numpy.array(ortho(), numpy.float64),
                        8, 8)
     rgba = numpy.frombuffer(out["COLOR"], numpy.float32).reshape(8, 8, 4)
