@@ -41,6 +41,10 @@ static void corner_uvs(const bv__prim_cache *c, float r_uv[6])
     }
 }
 
+/* Neighbouring samples alternate between a few adjacent triangles: a small direct-mapped cache
+ * of prepared primitives keeps each one's set-up to about once per tile. */
+#define BV__PRIM_CACHE_SIZE 64
+
 static void cache_prim(const bv__render *r, uint32_t prim, bv__prim_cache *c)
 {
     c->prim = prim;
@@ -74,6 +78,13 @@ static void cache_prim(const bv__render *r, uint32_t prim, bv__prim_cache *c)
             c->uv_plane[2][k] = c->plane[0][k] + c->plane[1][k] + c->plane[2][k];
         }
     }
+}
+
+static bv__prim_cache *lookup_prim(const bv__render *r, uint32_t prim, bv__prim_cache *caches)
+{
+    bv__prim_cache *c = &caches[prim % BV__PRIM_CACHE_SIZE];
+    if (!c->ms || c->prim != prim) cache_prim(r, prim, c);
+    return c;
 }
 
 /* The UV at an NDC position; false for a degenerate primitive. */
@@ -247,7 +258,8 @@ static float sample_lod(const bv__render *r, const bv__prim_cache *c, const doub
 
 static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window *w)
 {
-    bv__prim_cache cache = {0};
+    bv__prim_cache caches[BV__PRIM_CACHE_SIZE];
+    memset(caches, 0, sizeof caches);
     for (int j = 0; j < w->sh; j++) {
         const double y = ndc_y(r, bv__sample_coord(&r->grid, w->sy0 + j));
         const bool mipmaps = r->desc->mipmaps;
@@ -264,16 +276,16 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
                 out[0] = out[1] = out[2] = 0.0f;
                 continue;
             }
-            if (prim != cache.prim || !cache.ms) cache_prim(r, prim, &cache);
+            const bv__prim_cache *cache = lookup_prim(r, prim, caches);
             float uv[2], rgba[4];
-            const bv_texture *tex = cache.ms->mesh->texture;
+            const bv_texture *tex = cache->ms->mesh->texture;
             if (mipmaps) {
                 double b[3], u[3];
-                if (!barycentrics(&cache, s->column_ndc[i], y, b, u)) b[0] = 1, b[1] = b[2] = 0;
-                interpolate_uv(&cache, b, uv);
-                bv__texture_tap_lod(tex, uv[0], uv[1], sample_lod(r, &cache, b, u), rgba);
+                if (!barycentrics(cache, s->column_ndc[i], y, b, u)) b[0] = 1, b[1] = b[2] = 0;
+                interpolate_uv(cache, b, uv);
+                bv__texture_tap_lod(tex, uv[0], uv[1], sample_lod(r, cache, b, u), rgba);
             } else {
-                if (!sample_uv(&cache, s->column_ndc[i], y, uv)) uv[0] = cache.uv[0], uv[1] = cache.uv[1];
+                if (!sample_uv(cache, s->column_ndc[i], y, uv)) uv[0] = cache->uv[0], uv[1] = cache->uv[1];
                 bv__texture_tap_base(tex, uv[0], uv[1], rgba);
             }
             /* Cycles' Color output of an Image Texture node whose Alpha is unused: premultiplied */
@@ -368,7 +380,8 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
 {
     const bv_render_targets *tg = &r->targets;
     const int n = r->grid.n, offset = r->kernel.center - r->kernel.first;
-    bv__prim_cache cache = {0};
+    bv__prim_cache caches[BV__PRIM_CACHE_SIZE];
+    memset(caches, 0, sizeof caches);
     for (int y = 0; y < w->th; y++) {
         const int j = n * y + offset;
         const double ny = ndc_y(r, bv__sample_coord(&r->grid, w->sy0 + j));
@@ -380,18 +393,18 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
                 write_empty_data(tg, p);
                 continue;
             }
-            if (prim != cache.prim || !cache.ms) cache_prim(r, prim, &cache);
+            const bv__prim_cache *cache = lookup_prim(r, prim, caches);
             double b[3], u[3];
-            if (!barycentrics(&cache, s->column_ndc[i], ny, b, u)) b[0] = 1, b[1] = b[2] = 0;
-            const uint32_t *tri = cache.ms->mesh->triangles.ptr + 3 * (size_t)cache.local;
+            if (!barycentrics(cache, s->column_ndc[i], ny, b, u)) b[0] = 1, b[1] = b[2] = 0;
+            const uint32_t *tri = cache->ms->mesh->triangles.ptr + 3 * (size_t)cache->local;
             if (tg->depth.ptr) {
-                const bv__vertex *v = r->vertices + cache.ms->vertex_base;
+                const bv__vertex *v = r->vertices + cache->ms->vertex_base;
                 tg->depth.ptr[p] =
                     (float)(b[0] * v[tri[0]].depth + b[1] * v[tri[1]].depth + b[2] * v[tri[2]].depth);
             }
-            if (tg->object_id.ptr) tg->object_id.ptr[p] = (float)cache.ms->mesh->object_id;
-            if (tg->uv.ptr) interpolate_uv(&cache, b, tg->uv.ptr + 2 * p);
-            if (tg->normal.ptr) world_normal(&cache, b, tg->normal.ptr + 3 * p);
+            if (tg->object_id.ptr) tg->object_id.ptr[p] = (float)cache->ms->mesh->object_id;
+            if (tg->uv.ptr) interpolate_uv(cache, b, tg->uv.ptr + 2 * p);
+            if (tg->normal.ptr) world_normal(cache, b, tg->normal.ptr + 3 * p);
         }
     }
 }
