@@ -1,0 +1,143 @@
+/* Argument conversion and error mapping for bakeview._core. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "convert.h"
+
+PyObject *raise_core_error(bv_status status)
+{
+    PyObject *kind = status == BV_ERROR_OUT_OF_MEMORY ? PyExc_MemoryError
+                     : status == BV_ERROR_IO          ? PyExc_OSError
+                                                      : PyExc_ValueError;
+    PyErr_SetString(kind, bv_error_message());
+    return NULL;
+}
+
+/* A buffer the caller lent us, checked to be C-contiguous items of one of the given formats.
+ * `what` names the argument in error messages. Returns 0 on success. */
+int get_buffer(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
+                      Py_buffer *view)
+{
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+        PyObject *type = PyObject_Type(object);
+        PyObject *name = type ? PyObject_GetAttrString(type, "__name__") : NULL;
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError,
+                     "%s must be a C-contiguous buffer (array.array, bytearray, memoryview, numpy "
+                     "array), got %S",
+                     what, name ? name : Py_None);
+        Py_XDECREF(name);
+        Py_XDECREF(type);
+        return -1;
+    }
+    const char *format = view->format ? view->format : "B";
+    if (format[0] == '@' || format[0] == '=' || format[0] == '<') format++;
+    /* untyped bytes (bytearray, bytes) are taken as raw items of the wanted type */
+    const bool raw = view->itemsize == 1 && strlen(format) == 1 && strchr("Bbc", format[0]);
+    if (raw) {
+        if (view->len % itemsize != 0 || (uintptr_t)view->buf % (uintptr_t)itemsize != 0) {
+            PyErr_Format(PyExc_ValueError, "%s holds %zd bytes%s: not whole %zd-byte items", what,
+                         view->len, view->len % itemsize ? "" : " at an unaligned address", itemsize);
+            PyBuffer_Release(view);
+            return -1;
+        }
+        return 0;
+    }
+    if (view->itemsize != itemsize || strlen(format) != 1 || !strchr(formats, format[0])) {
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd-byte items of format '%s', got format '%s' "
+                     "with %zd-byte items", what, itemsize, formats, view->format ? view->format : "B",
+                     view->itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+int get_floats(PyObject *object, const char *what, Py_buffer *view)
+{
+    return get_buffer(object, what, "f", 4, view);
+}
+
+/* Reads a sequence of `count` numbers (a tuple, a list, a mathutils.Matrix row by row, or a flat
+ * float32 buffer) into out. */
+int get_matrix(PyObject *object, const char *what, float out[16])
+{
+    PyObject *flat = PyList_New(0);
+    if (!flat) return -1;
+    PyObject *iter = PyObject_GetIter(object);
+    if (!iter) goto bad;
+    PyObject *item;
+    while ((item = PyIter_Next(iter))) {
+        /* rows first: a numpy row also passes PyNumber_Check */
+        PyObject *inner = PyObject_GetIter(item);
+        if (inner) {
+            PyObject *x;
+            while ((x = PyIter_Next(inner))) {
+                PyList_Append(flat, x);
+                Py_DECREF(x);
+            }
+            Py_DECREF(inner);
+        } else {
+            PyErr_Clear();
+            PyList_Append(flat, item);
+        }
+        Py_DECREF(item);
+        if (PyErr_Occurred()) break;
+    }
+    Py_DECREF(iter);
+    if (PyErr_Occurred() || PyList_Size(flat) != 16) goto bad;
+    for (Py_ssize_t i = 0; i < 16; i++) {
+        const double v = PyFloat_AsDouble(PyList_GetItem(flat, i));
+        if (v == -1.0 && PyErr_Occurred()) goto bad;
+        out[i] = (float)v;
+    }
+    Py_DECREF(flat);
+    return 0;
+bad:
+    Py_DECREF(flat);
+    PyErr_Clear();
+    PyErr_Format(PyExc_ValueError, "%s must be a 4x4 matrix (4 rows of 4 numbers, or 16 numbers)", what);
+    return -1;
+}
+
+int parse_choice(PyObject *value, const char *what, const char *const names[], int count, int *out)
+{
+    const char *s = value ? PyUnicode_AsUTF8AndSize(value, NULL) : NULL;
+    if (!s) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "%s must be a string", what);
+        return -1;
+    }
+    for (int i = 0; i < count; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    PyObject *choices = PyUnicode_FromString("");
+    for (int i = 0; i < count && choices; i++) {
+        PyObject *next = PyUnicode_FromFormat("%U%s'%s'", choices, i ? ", " : "", names[i]);
+        Py_DECREF(choices);
+        choices = next;
+    }
+    PyErr_Format(PyExc_ValueError, "%s must be one of %U, got '%s'", what, choices, s);
+    Py_XDECREF(choices);
+    return -1;
+}
+
+/* A float32 memoryview over a new zeroed bytearray of `count` floats. */
+PyObject *new_float_buffer(Py_ssize_t count, PyObject **r_bytes)
+{
+    PyObject *bytes = PyByteArray_FromStringAndSize(NULL, count * 4);
+    if (!bytes) return NULL;
+    PyObject *view = PyMemoryView_FromObject(bytes);
+    PyObject *cast = view ? PyObject_CallMethod(view, "cast", "s", "f") : NULL;
+    Py_XDECREF(view);
+    if (!cast) {
+        Py_DECREF(bytes);
+        return NULL;
+    }
+    *r_bytes = bytes;
+    return cast;
+}
+

@@ -1,0 +1,39 @@
+/* bakeview._core: turning Python arguments into core inputs and core failures into exceptions,
+ * shared by the binding's files. */
+#ifndef BV_PY_CONVERT_H
+#define BV_PY_CONVERT_H
+
+#ifndef Py_LIMITED_API
+#define Py_LIMITED_API 0x030B0000
+#endif
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <bakeview/bakeview.h>
+
+/* The module's state: its types. */
+typedef struct module_state {
+    PyObject *texture_type;
+    PyObject *mesh_type;
+} module_state;
+
+/* Raises ValueError, MemoryError or OSError with the core's message; returns NULL. */
+PyObject *raise_core_error(bv_status status);
+
+/* A C-contiguous buffer of `itemsize`-byte items whose format is one of `formats` (untyped byte
+ * buffers are taken as raw items). `what` names the argument in messages. 0 on success. */
+int get_buffer(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
+               Py_buffer *view);
+int get_floats(PyObject *object, const char *what, Py_buffer *view);
+
+/* 16 numbers from a 4x4 matrix: rows (mathutils.Matrix, nested lists, numpy) or a flat sequence. */
+int get_matrix(PyObject *object, const char *what, float out[16]);
+
+/* The index of `value` (a str) among `names`; ValueError listing them otherwise. */
+int parse_choice(PyObject *value, const char *what, const char *const names[], int count, int *out);
+
+/* A float32 memoryview over a new zeroed bytearray of `count` floats (*r_bytes: the bytearray,
+ * a new reference the caller releases once it has written through it). */
+PyObject *new_float_buffer(Py_ssize_t count, PyObject **r_bytes);
+
+#endif

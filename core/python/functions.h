@@ -1,0 +1,15 @@
+/* bakeview._core: the functions and types the module exposes, defined across the binding's files. */
+#ifndef BV_PY_FUNCTIONS_H
+#define BV_PY_FUNCTIONS_H
+
+#include "convert.h"
+
+extern PyType_Spec texture_spec;
+extern PyType_Spec mesh_spec;
+
+PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_linear_to_srgb8(PyObject *module, PyObject *arg);
+
+#endif

@@ -1,0 +1,464 @@
+/* bakeview._core: the Texture and Mesh types and the functions around bv_render. */
+#include <string.h>
+
+#include "convert.h"
+#include "functions.h"
+
+static const char *const extension_names[] = {"REPEAT", "EXTEND", "CLIP", "MIRROR"};
+static const char *const interpolation_names[] = {"Linear", "Closest"};
+static const char *const filter_names[] = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"};
+static const char *const encoding_names[] = {"SRGB", "LINEAR"};
+
+/* --- Texture --- */
+
+typedef struct texture_object {
+    PyObject_HEAD
+    Py_buffer pixels; /* held for the texture's life: the core borrows it */
+    bv_texture *texture;
+    int width, height;
+} texture_object;
+
+static int texture_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
+{
+    texture_object *self = (texture_object *)self_object;
+    static char *keywords[] = {"pixels", "width", "height", "extension", "interpolation", "mipmaps", NULL};
+    PyObject *pixels, *extension = NULL, *interpolation = NULL;
+    int width, height, mipmaps = 0;
+    if (self->texture) {
+        PyErr_SetString(PyExc_RuntimeError, "Texture is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oii|$OOp", keywords, &pixels, &width, &height,
+                                     &extension, &interpolation, &mipmaps))
+        return -1;
+    int ext = 0, interp = 0;
+    if (extension && parse_choice(extension, "extension", extension_names, 4, &ext) != 0) return -1;
+    if (interpolation && parse_choice(interpolation, "interpolation", interpolation_names, 2, &interp) != 0)
+        return -1;
+    if (get_floats(pixels, "pixels", &self->pixels) != 0) return -1;
+    bv_texture_desc desc = {
+        .pixels = {self->pixels.buf, (size_t)(self->pixels.len / 4)},
+        .width = width,
+        .height = height,
+        .extension = (bv_extension)ext,
+        .interpolation = (bv_interpolation)interp,
+        .mipmaps = mipmaps != 0,
+    };
+    bv_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = bv_texture_create(&desc, &self->texture);
+    Py_END_ALLOW_THREADS
+    if (status != BV_OK) {
+        PyBuffer_Release(&self->pixels);
+        memset(&self->pixels, 0, sizeof self->pixels);
+        raise_core_error(status);
+        return -1;
+    }
+    self->width = width;
+    self->height = height;
+    return 0;
+}
+
+static void texture_dealloc(PyObject *self_object)
+{
+    texture_object *self = (texture_object *)self_object;
+    PyTypeObject *type = Py_TYPE(self_object);
+    bv_texture_destroy(self->texture);
+    if (self->pixels.obj) PyBuffer_Release(&self->pixels);
+    freefunc free_fn = (freefunc)PyType_GetSlot(type, Py_tp_free);
+    free_fn(self_object);
+    Py_DECREF(type);
+}
+
+static PyObject *texture_size(PyObject *self_object, void *closure)
+{
+    (void)closure;
+    texture_object *self = (texture_object *)self_object;
+    return Py_BuildValue("(ii)", self->width, self->height);
+}
+
+static PyObject *texture_levels(PyObject *self_object, void *closure)
+{
+    (void)closure;
+    return PyLong_FromLong(bv_texture_level_count(((texture_object *)self_object)->texture));
+}
+
+static PyObject *texture_sample(PyObject *self_object, PyObject *args)
+{
+    texture_object *self = (texture_object *)self_object;
+    float u, v, rgba[4];
+    if (!self->texture) {
+        PyErr_SetString(PyExc_ValueError, "Texture is not initialised");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "ff", &u, &v)) return NULL;
+    bv_texture_sample(self->texture, u, v, rgba);
+    return Py_BuildValue("(ffff)", rgba[0], rgba[1], rgba[2], rgba[3]);
+}
+
+static PyGetSetDef texture_getset[] = {
+    {"size", texture_size, NULL, "(width, height) in texels", NULL},
+    {"levels", texture_levels, NULL, "number of mip levels (1 without mipmaps)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef texture_methods[] = {
+    {"sample", texture_sample, METH_VARARGS, "sample(u, v) -> straight RGBA at a UV coordinate"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot texture_slots[] = {
+    {Py_tp_doc, "Texture(pixels, width, height, *, extension='REPEAT', interpolation='Linear', "
+                "mipmaps=False)\n\nA float RGBA image (linear, straight alpha, row 0 at the bottom, "
+                "Blender's Image.pixels) sampled as Cycles' Image Texture node. Holds the pixel "
+                "buffer without copying it."},
+    {Py_tp_init, texture_init},
+    {Py_tp_new, PyType_GenericNew},
+    {Py_tp_dealloc, texture_dealloc},
+    {Py_tp_getset, texture_getset},
+    {Py_tp_methods, texture_methods},
+    {0, NULL},
+};
+
+PyType_Spec texture_spec = {"bakeview._core.Texture", sizeof(texture_object), 0,
+                                   Py_TPFLAGS_DEFAULT, texture_slots};
+
+/* --- Mesh --- */
+
+typedef struct mesh_object {
+    PyObject_HEAD
+    Py_buffer positions, triangles, uvs, normals, loops; /* held: the core borrows them */
+    PyObject *texture;                            /* a Texture or None */
+    bv_mesh mesh;
+} mesh_object;
+
+static void release_mesh_buffers(mesh_object *self)
+{
+    Py_buffer *views[] = {&self->positions, &self->triangles, &self->uvs, &self->normals, &self->loops};
+    for (int i = 0; i < 5; i++)
+        if (views[i]->obj) {
+            PyBuffer_Release(views[i]);
+            memset(views[i], 0, sizeof *views[i]);
+        }
+}
+
+static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
+{
+    mesh_object *self = (mesh_object *)self_object;
+    static char *keywords[] = {"positions", "triangles", "uvs", "normals", "loops", "matrix_world",
+                               "texture", "object_id", NULL};
+    PyObject *positions, *triangles, *uvs = Py_None, *normals = Py_None, *loops = Py_None,
+                                     *matrix = Py_None, *texture = Py_None;
+    unsigned long object_id = 0;
+    if (self->positions.obj) {
+        PyErr_SetString(PyExc_RuntimeError, "Mesh is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOk", keywords, &positions, &triangles, &uvs,
+                                     &normals, &loops, &matrix, &texture, &object_id))
+        return -1;
+    PyObject *module = PyType_GetModule(Py_TYPE(self_object));
+    module_state *state = module ? PyModule_GetState(module) : NULL;
+    if (!state) return -1;
+    if (texture != Py_None && !PyObject_TypeCheck(texture, (PyTypeObject *)state->texture_type)) {
+        PyErr_SetString(PyExc_ValueError, "texture must be a bakeview._core.Texture or None");
+        return -1;
+    }
+    if (object_id >= (1ul << 24)) {
+        PyErr_Format(PyExc_ValueError, "object_id %lu is not below 2^24", object_id);
+        return -1;
+    }
+    memset(&self->mesh, 0, sizeof self->mesh);
+    if (matrix != Py_None && get_matrix(matrix, "matrix_world", self->mesh.matrix_world) != 0) return -1;
+    if (get_floats(positions, "positions", &self->positions) != 0) goto fail;
+    if (get_buffer(triangles, "triangles", "IiLl", 4, &self->triangles) != 0) goto fail;
+    if (uvs != Py_None && get_floats(uvs, "uvs", &self->uvs) != 0) goto fail;
+    if (normals != Py_None && get_floats(normals, "normals", &self->normals) != 0) goto fail;
+    if (loops != Py_None && get_buffer(loops, "loops", "IiLl", 4, &self->loops) != 0) goto fail;
+    self->mesh.positions = (bv_floats){self->positions.buf, (size_t)self->positions.len / 4};
+    self->mesh.triangles = (bv_uints){self->triangles.buf, (size_t)self->triangles.len / 4};
+    if (self->uvs.obj) self->mesh.uvs = (bv_floats){self->uvs.buf, (size_t)self->uvs.len / 4};
+    if (self->normals.obj) self->mesh.normals = (bv_floats){self->normals.buf, (size_t)self->normals.len / 4};
+    if (self->loops.obj) self->mesh.loops = (bv_uints){self->loops.buf, (size_t)self->loops.len / 4};
+    self->mesh.object_id = (uint32_t)object_id;
+    PyObject *old = self->texture;
+    self->texture = Py_NewRef(texture);
+    Py_XDECREF(old);
+    self->mesh.texture = texture != Py_None ? ((texture_object *)texture)->texture : NULL;
+    return 0;
+fail:
+    release_mesh_buffers(self);
+    return -1;
+}
+
+static void mesh_dealloc(PyObject *self_object)
+{
+    mesh_object *self = (mesh_object *)self_object;
+    PyTypeObject *type = Py_TYPE(self_object);
+    release_mesh_buffers(self);
+    Py_XDECREF(self->texture);
+    freefunc free_fn = (freefunc)PyType_GetSlot(type, Py_tp_free);
+    free_fn(self_object);
+    Py_DECREF(type);
+}
+
+static PyObject *mesh_triangle_count(PyObject *self_object, void *closure)
+{
+    (void)closure;
+    return PyLong_FromSize_t(((mesh_object *)self_object)->mesh.triangles.count / 3);
+}
+
+static PyGetSetDef mesh_getset[] = {
+    {"triangle_count", mesh_triangle_count, NULL, "number of triangles", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot mesh_slots[] = {
+    {Py_tp_doc, "Mesh(positions, triangles, uvs=None, *, normals=None, loops=None, "
+                "matrix_world=None, texture=None, object_id=0)\n\nA triangle mesh in the layout of "
+                "Blender's loop_triangles: float32 positions (3 per vertex), uint32 triangles (3 "
+                "per triangle), float32 uvs (6 per triangle) and optional normals (9 per "
+                "triangle). With loops (3 loop indices per triangle), uvs and normals are per "
+                "loop (2 and 3 floats), as a UV layer and corner normals read with foreach_get. "
+                "Holds the buffers without copying them."},
+    {Py_tp_init, mesh_init},
+    {Py_tp_new, PyType_GenericNew},
+    {Py_tp_dealloc, mesh_dealloc},
+    {Py_tp_getset, mesh_getset},
+    {0, NULL},
+};
+
+PyType_Spec mesh_spec = {"bakeview._core.Mesh", sizeof(mesh_object), 0, Py_TPFLAGS_DEFAULT,
+                                mesh_slots};
+
+/* --- render --- */
+
+enum { PASS_COLOR, PASS_ALPHA, PASS_DEPTH, PASS_NORMAL, PASS_UV, PASS_OBJECT_ID, PASS_COUNT };
+static const char *const pass_names[PASS_COUNT] = {"COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"};
+static const int pass_channels[PASS_COUNT] = {4, 1, 1, 3, 2, 1};
+
+PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"meshes", "view", "projection", "width", "height", "passes", "samples",
+                               "filter", "filter_width", "background", "premultiplied", "mipmaps",
+                               "cull_backfaces", "threads", NULL};
+    PyObject *meshes, *view, *projection, *passes = NULL, *filter = NULL, *background = NULL;
+    int width, height, samples = 4, premultiplied = 0, mipmaps = 0, cull = 0, threads = 0;
+    float filter_width = BV_DEFAULT_FILTER_WIDTH;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOii|$OiOfOpppi", keywords, &meshes, &view,
+                                     &projection, &width, &height, &passes, &samples, &filter,
+                                     &filter_width, &background, &premultiplied, &mipmaps, &cull, &threads))
+        return NULL;
+    module_state *state = PyModule_GetState(module);
+    bv_render_desc desc = {0};
+    desc.camera.width = width;
+    desc.camera.height = height;
+    desc.samples = samples;
+    desc.filter_width = filter_width;
+    desc.premultiplied = premultiplied != 0;
+    desc.mipmaps = mipmaps != 0;
+    desc.cull_backfaces = cull != 0;
+    desc.threads = threads;
+    if (samples < 1) {
+        PyErr_Format(PyExc_ValueError, "samples must be at least 1, got %d", samples);
+        return NULL;
+    }
+    if (get_matrix(view, "view", desc.camera.view) != 0) return NULL;
+    if (get_matrix(projection, "projection", desc.camera.projection) != 0) return NULL;
+    int filter_index = 0;
+    if (filter && parse_choice(filter, "filter", filter_names, 3, &filter_index) != 0) return NULL;
+    desc.filter = (bv_filter)filter_index;
+    if (background && background != Py_None) {
+        PyObject *seq = PySequence_Tuple(background);
+        if (!seq || PyTuple_Size(seq) != 4) {
+            Py_XDECREF(seq);
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "background must be 4 numbers (R, G, B, A)");
+            return NULL;
+        }
+        for (int i = 0; i < 4; i++) {
+            desc.background[i] = (float)PyFloat_AsDouble(PyTuple_GetItem(seq, i));
+            if (PyErr_Occurred()) {
+                Py_DECREF(seq);
+                PyErr_Clear();
+                PyErr_SetString(PyExc_ValueError, "background must be 4 numbers (R, G, B, A)");
+                return NULL;
+            }
+        }
+        Py_DECREF(seq);
+    }
+
+    /* which passes */
+    bool want[PASS_COUNT] = {false};
+    if (!passes) {
+        want[PASS_COLOR] = true;
+    } else {
+        PyObject *iter = PyObject_GetIter(passes);
+        if (!iter) return NULL;
+        PyObject *item;
+        while ((item = PyIter_Next(iter))) {
+            int p;
+            const int bad = parse_choice(item, "each pass", pass_names, PASS_COUNT, &p);
+            Py_DECREF(item);
+            if (bad) {
+                Py_DECREF(iter);
+                return NULL;
+            }
+            want[p] = true;
+        }
+        Py_DECREF(iter);
+        if (PyErr_Occurred()) return NULL;
+    }
+
+    /* meshes: hold references for the call */
+    PyObject *mesh_list = PySequence_List(meshes);
+    if (!mesh_list) {
+        PyErr_SetString(PyExc_ValueError, "meshes must be a sequence of bakeview._core.Mesh");
+        return NULL;
+    }
+    const Py_ssize_t mesh_count = PyList_Size(mesh_list);
+    bv_mesh *descs = PyMem_Calloc(mesh_count ? (size_t)mesh_count : 1, sizeof *descs);
+    if (!descs) {
+        Py_DECREF(mesh_list);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < mesh_count; i++) {
+        PyObject *m = PyList_GetItem(mesh_list, i);
+        if (!PyObject_TypeCheck(m, (PyTypeObject *)state->mesh_type) || !((mesh_object *)m)->positions.obj) {
+            PyErr_Format(PyExc_ValueError, "meshes[%zd] must be an initialised bakeview._core.Mesh", i);
+            PyMem_Free(descs);
+            Py_DECREF(mesh_list);
+            return NULL;
+        }
+        descs[i] = ((mesh_object *)m)->mesh;
+    }
+    desc.meshes = descs;
+    desc.mesh_count = (size_t)mesh_count;
+
+    /* outputs: checked sizes before allocating, so a huge view fails cleanly */
+    PyObject *result = PyDict_New();
+    bv_render_targets targets = {0};
+    bv_float_span *spans[PASS_COUNT] = {&targets.color, &targets.alpha, &targets.depth,
+                                        &targets.normal, &targets.uv, &targets.object_id};
+    if (width <= 0 || height <= 0 || width > BV_MAX_IMAGE_SIZE || height > BV_MAX_IMAGE_SIZE) {
+        PyErr_Format(PyExc_ValueError, "width and height must be in 1..%d, got %d x %d",
+                     BV_MAX_IMAGE_SIZE, width, height);
+        goto fail;
+    }
+    for (int p = 0; result && p < PASS_COUNT; p++) {
+        if (!want[p]) continue;
+        const Py_ssize_t count = (Py_ssize_t)width * height * pass_channels[p];
+        PyObject *bytes = NULL, *buffer = new_float_buffer(count, &bytes);
+        if (!buffer) goto fail;
+        *spans[p] = (bv_float_span){(float *)PyByteArray_AsString(bytes), (size_t)count};
+        Py_DECREF(bytes); /* the memoryview keeps it alive */
+        const int set = PyDict_SetItemString(result, pass_names[p], buffer);
+        Py_DECREF(buffer);
+        if (set != 0) goto fail;
+    }
+    if (!result) goto fail;
+    bv_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = bv_render(&desc, &targets);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(descs);
+    Py_DECREF(mesh_list);
+    if (status != BV_OK) {
+        Py_DECREF(result);
+        return raise_core_error(status);
+    }
+    return result;
+fail:
+    Py_XDECREF(result);
+    PyMem_Free(descs);
+    Py_DECREF(mesh_list);
+    return NULL;
+}
+
+/* --- PNG --- */
+
+PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", NULL};
+    PyObject *path_object, *pixels, *encoding = NULL;
+    int width, height, channels = 4;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&Oii|i$O", keywords, PyUnicode_FSConverter,
+                                     &path_object, &pixels, &width, &height, &channels, &encoding))
+        return NULL;
+    int enc = 0;
+    Py_buffer view;
+    if ((encoding && parse_choice(encoding, "encoding", encoding_names, 2, &enc) != 0) ||
+        get_floats(pixels, "pixels", &view) != 0) {
+        Py_DECREF(path_object);
+        return NULL;
+    }
+    bv_png_desc desc = {PyBytes_AsString(path_object), {view.buf, (size_t)view.len / 4}, width, height,
+                        channels, (bv_color_encoding)enc};
+    bv_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = bv_png_write(&desc);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    Py_DECREF(path_object);
+    if (status != BV_OK) return raise_core_error(status);
+    Py_RETURN_NONE;
+}
+
+/* Pass pixels with 1 to 4 channels -> RGBA, as Image.pixels wants them. Missing channels come
+ * from `fill`; one channel is repeated into R, G and B. */
+PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"pixels", "channels", "fill", NULL};
+    PyObject *pixels;
+    int channels;
+    float fill[4] = {0.0f, 0.0f, 0.0f, 1.0f};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oi|$(ffff)", keywords, &pixels, &channels, &fill[0],
+                                     &fill[1], &fill[2], &fill[3]))
+        return NULL;
+    if (channels < 1 || channels > 4) {
+        PyErr_Format(PyExc_ValueError, "channels must be 1..4, got %d", channels);
+        return NULL;
+    }
+    Py_buffer view;
+    if (get_floats(pixels, "pixels", &view) != 0) return NULL;
+    const Py_ssize_t count = view.len / 4;
+    if (count % channels != 0) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "pixels holds %zd floats, not a multiple of %d channels", count,
+                     channels);
+        return NULL;
+    }
+    const Py_ssize_t pixel_count = count / channels;
+    PyObject *bytes = NULL, *out = new_float_buffer(pixel_count * 4, &bytes);
+    if (!out) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    float *dst = (float *)PyByteArray_AsString(bytes);
+    const float *src = view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < pixel_count; i++) {
+        const float *p = src + i * channels;
+        float *q = dst + 4 * i;
+        if (channels == 1) {
+            q[0] = q[1] = q[2] = p[0];
+            q[3] = fill[3];
+        } else {
+            for (int k = 0; k < 4; k++) q[k] = k < channels ? p[k] : fill[k];
+        }
+    }
+    Py_END_ALLOW_THREADS
+    Py_DECREF(bytes);
+    PyBuffer_Release(&view);
+    return out;
+}
+
+PyObject *core_linear_to_srgb8(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    const double v = PyFloat_AsDouble(arg);
+    if (v == -1.0 && PyErr_Occurred()) return NULL;
+    return PyLong_FromLong(bv_linear_to_srgb8((float)v));
+}
