@@ -10,8 +10,11 @@
 
 #include "buffer.h"
 #include "filter.h"
+#include "pack.h"
+#include "json.h"
 #include "png.h"
 #include "render.h"
+#include "sheet.h"
 #include "status.h"
 #include "texture.h"
 

@@ -1,0 +1,97 @@
+/* bakeview: sprite sheet metadata as TexturePacker's JSON ("JSON Hash" and "JSON Array"), which
+ * PixiJS, Phaser and most engines load as they are, plus bakeview's own per-frame view data.
+ *
+ * Per frame: "frame" {x, y, w, h}, "rotated", "trimmed", "spriteSourceSize" {x, y, w, h},
+ * "sourceSize" {w, h}, "pivot" {x, y}, the same point again as "anchor" {x, y} (PixiJS's name for
+ * it: Spritesheet takes it as the texture's default anchor), and, when view.present,
+ * "bakeview" {"azimuth", "elevation", "animation_frame", "view": [16], "projection": [16]}.
+ * "animations" {"name": ["frame", ...]} is always written ({} when there are none). "meta":
+ * "app" "bakeview", "version" BV_VERSION_STRING, "image", "format" "RGBA8888", "size" {w, h},
+ * "scale" as a string ("1"), "premultiplyAlpha", and "related_multi_packs" [...] only when
+ * related_count > 0 (as TexturePacker; PixiJS accepts it absent).
+ *
+ * Frames are written in the order given. Integers are written as integers; doubles with the
+ * fewest digits (15 to 17) and floats with the fewest (6 to 9) that read back as the same value,
+ * with a '.' whatever the locale. Strings keep their UTF-8; '"', '\\' and control characters are
+ * escaped (the latter as \u00XX). */
+#ifndef BAKEVIEW_JSON_H
+#define BAKEVIEW_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sheet.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum bv_json_form {
+    BV_JSON_HASH = 0, /* "frames": {"name": {...}, ...} */
+    BV_JSON_ARRAY,    /* "frames": [{"filename": "name", ...}, ...] */
+} bv_json_form;
+
+/* What bakeview knows of the view a frame shows; written under "bakeview" in the frame. */
+typedef struct bv_json_view {
+    bool present;
+    double azimuth, elevation; /* degrees */
+    int animation_frame;
+    float view[16], projection[16]; /* row-major (m[row * 4 + col]), written in that order */
+} bv_json_view;
+
+typedef struct bv_json_frame {
+    const char *name;     /* unique within the sheet; not empty, UTF-8 */
+    /* Where it is in its page, y down. x, y: the top-left pixel of the area it occupies.
+     * width x height: the frame's own, UNROTATED size, as TexturePacker writes it; a rotated frame
+     * occupies height x width page pixels (stored turned 90 degrees clockwise, see bv_blit). PixiJS
+     * (Spritesheet swaps w and h when rotated, Texture rotate = groupD8 2) and Phaser
+     * (cutWidth = w, Frame.updateUVsInverted) read it so. */
+    bv_rect frame;
+    bool rotated;
+    bool trimmed;
+    bv_rect source;       /* spriteSourceSize: the kept part within the untrimmed frame (y down);
+                             its width x height must be frame's; if not trimmed, the whole frame */
+    int source_width, source_height; /* sourceSize: the untrimmed frame */
+    double pivot_x, pivot_y;         /* fractions of sourceSize, y down (0.5, 0.5: the centre);
+                                        finite, may lie outside [0, 1] */
+    bv_json_view view;
+} bv_json_frame;
+
+typedef struct bv_json_animation {
+    const char *name;
+    const char *const *frames; /* frame names in order; each must be a frame of this page */
+    size_t frame_count;
+} bv_json_animation;
+
+typedef struct bv_json_desc {
+    const char *path;   /* written atomically (temporary file, then rename) */
+    bv_json_form form;
+    const bv_json_frame *frames; /* the frames of this page */
+    size_t frame_count;
+    const bv_json_animation *animations;
+    size_t animation_count;
+    const char *image;  /* meta.image: the page's PNG file name, relative to the JSON's folder */
+    int width, height;  /* meta.size */
+    double scale;       /* meta.scale, finite; 0: 1 */
+    /* meta.related_multi_packs: the other pages' JSON file names, relative to this JSON's folder.
+     * PixiJS loads them with the page it is given (each with ignoreMultiPack, so listing every
+     * other page in every page is safe). Written only when related_count > 0. */
+    const char *const *related_multi_packs;
+    size_t related_count;
+    bool premultiplied; /* meta.premultiplyAlpha */
+} bv_json_desc;
+
+/* Writes the page's JSON atomically: a temporary file beside `path`, then renamed over it; on
+ * failure no file is left and an existing one is untouched. Fails (BV_ERROR_INVALID_ARGUMENT,
+ * nothing written) on: a NULL, empty or non-UTF-8 name; two frames, or two animations, of the same
+ * name (the message names it); an animation naming a frame not in `frames`; a frame whose area
+ * is not inside the page, whose spriteSourceSize is not inside sourceSize or not of the frame's
+ * size; a NaN or infinite number; a page size below 1 x 1; a negative scale. BV_ERROR_IO if the
+ * file cannot be written. */
+bv_status bv_json_write(const bv_json_desc *desc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
