@@ -7,9 +7,10 @@ set -euo pipefail
 # build: compiler, CMake, cglm, stb, CPython headers; tests: pytest for Debian's Python (which
 # Debian's Blender runs on), venv + pip for the bpy module, Blender itself
 packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev python3-dev)
-if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3-pytest python3-venv python3-pip blender)
-fi
+case "${1:-}" in
+  --blender) packages+=(blender) ;;
+  --tests) packages+=(python3-pytest python3-venv python3-pip blender) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

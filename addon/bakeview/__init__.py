@@ -5,6 +5,8 @@ Public API (inside Blender, or with the ``bpy`` module):
 - ``bake(objects=None, kind="DIFFUSE", size=1024, ...)`` -> ``{object name: Image}``
 - ``render_view(camera=None, objects=None, ...)`` -> Image (one pass) or ``{pass: Image}``
 - ``pixels(image)`` -> the image's pixels as a float32 ``array.array``
+- ``sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, ...)`` ->
+  SheetResult: page Images, the frame table, the PNG + TexturePacker JSON files written
 
 The compiled core is ``bakeview._core``; it works without Blender.
 """
@@ -19,7 +21,8 @@ bl_info = {
     "category": "Render",
 }
 
-__all__ = ["bake", "render_view", "pixels", "BAKE_KINDS", "PASSES", "register", "unregister"]
+__all__ = ["bake", "render_view", "pixels", "sprite_sheet", "BAKE_KINDS", "PASSES", "register",
+           "unregister"]
 
 BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV")
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
@@ -44,6 +47,13 @@ def pixels(image):
     from .images import pixels as _pixels
 
     return _pixels(image)
+
+
+def sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, **options):
+    """Render, trim, pack and write a sprite sheet; see bakeview.sheet.sprite_sheet."""
+    from .sheet import sprite_sheet as _sprite_sheet
+
+    return _sprite_sheet(objects=objects, views=views, frame_size=frame_size, path=path, **options)
 
 
 def register():

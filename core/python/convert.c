@@ -14,19 +14,25 @@ PyObject *raise_core_error(bv_status status)
     return NULL;
 }
 
+int get_buffer(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
+               Py_buffer *view)
+{
+    return get_buffer_flags(object, what, formats, itemsize, 0, view);
+}
+
 /* A buffer the caller lent us, checked to be C-contiguous items of one of the given formats.
  * `what` names the argument in error messages. Returns 0 on success. */
-int get_buffer(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
-                      Py_buffer *view)
+int get_buffer_flags(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
+                     int flags, Py_buffer *view)
 {
-    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | flags) != 0) {
         PyObject *type = PyObject_Type(object);
         PyObject *name = type ? PyObject_GetAttrString(type, "__name__") : NULL;
         PyErr_Clear();
         PyErr_Format(PyExc_ValueError,
-                     "%s must be a C-contiguous buffer (array.array, bytearray, memoryview, numpy "
+                     "%s must be a C-contiguous%s buffer (array.array, bytearray, memoryview, numpy "
                      "array), got %S",
-                     what, name ? name : Py_None);
+                     what, (flags & PyBUF_WRITABLE) ? ", writable" : "", name ? name : Py_None);
         Py_XDECREF(name);
         Py_XDECREF(type);
         return -1;

@@ -25,6 +25,9 @@ PyObject *raise_core_error(bv_status status);
 int get_buffer(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
                Py_buffer *view);
 int get_floats(PyObject *object, const char *what, Py_buffer *view);
+/* get_buffer with extra PyBUF_* flags (PyBUF_WRITABLE for outputs). */
+int get_buffer_flags(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
+                     int flags, Py_buffer *view);
 
 /* 16 numbers from a 4x4 matrix: rows (mathutils.Matrix, nested lists, numpy) or a flat sequence. */
 int get_matrix(PyObject *object, const char *what, float out[16]);

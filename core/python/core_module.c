@@ -25,6 +25,28 @@ static PyMethodDef core_methods[] = {
      "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA memoryview\n\n"
      "Widens 1- to 3-channel pass pixels to RGBA for Image.pixels (one channel fills R, G, B)."},
     {"linear_to_srgb8", core_linear_to_srgb8, METH_O, "linear_to_srgb8(x) -> 8-bit sRGB code"},
+    {"trim_bounds", (PyCFunction)(void (*)(void))core_trim_bounds, METH_VARARGS | METH_KEYWORDS,
+     "trim_bounds(pixels, width, height, channels=4, threshold=0.0) -> (x, y, w, h)\n\n"
+     "The smallest rectangle (y down from the top row) holding every pixel whose alpha is above "
+     "threshold; (0, 0, 0, 0) if none."},
+    {"rect_hash", (PyCFunction)(void (*)(void))core_rect_hash, METH_VARARGS | METH_KEYWORDS,
+     "rect_hash(pixels, width, height, rect, channels=4) -> int: a 64-bit hash of a rectangle's "
+     "pixels, to find identical frames."},
+    {"pack", (PyCFunction)(void (*)(void))core_pack, METH_VARARGS | METH_KEYWORDS,
+     "pack(sizes, *, layout='MAXRECTS', heuristic='BSSF', max_size=(4096, 4096), shape_padding=0, "
+     "border_padding=0, power_of_two=False, square=False, allow_rotation=False, grid_columns=0) "
+     "-> ([(page, x, y, rotated)], [(width, height, occupancy)])\n\n"
+     "Packs rectangles into pages (MaxRects BSSF, BAF, BL or CP, or a grid); y down."},
+    {"blit", (PyCFunction)(void (*)(void))core_blit, METH_VARARGS | METH_KEYWORDS,
+     "blit(page, page_width, page_height, source, source_width, source_height, source_rect, x, y, "
+     "*, channels=4, rotated=False, extrude=0)\n\nCopies a frame's rectangle into a page buffer "
+     "(both row 0 at the bottom; rectangles and positions y down)."},
+    {"write_json", (PyCFunction)(void (*)(void))core_write_json, METH_VARARGS | METH_KEYWORDS,
+     "write_json(path, frames, *, form='HASH', animations=None, image, size, scale=1.0, "
+     "related_multi_packs=(), premultiplied=False)\n\nWrites TexturePacker JSON (Hash or "
+     "Array) atomically. Each frame is a dict: name, frame, rotated, trimmed, source "
+     "(spriteSourceSize), source_size, pivot_x, pivot_y and optionally view (azimuth, elevation, "
+     "animation_frame, view, projection)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -12,4 +12,10 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_linear_to_srgb8(PyObject *module, PyObject *arg);
 
+PyObject *core_trim_bounds(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_rect_hash(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_pack(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_blit(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs);
+
 #endif

@@ -1,0 +1,335 @@
+"""bakeview.sprite_sheet: many views (and animation frames) of baked objects, rendered by the
+core, trimmed, packed and written as PNG pages with TexturePacker JSON that game engines load.
+
+The work per pixel and per rectangle (render, trim, hash, pack, blit, PNG, JSON) is the core's;
+this module decides what to render and where it goes."""
+import math
+import os
+from dataclasses import dataclass, field
+
+import bpy
+
+from . import _core, framing, images, records, viewsets
+from .extract import core_mesh
+from .view import _CHANNELS, PASSES
+
+NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
+
+
+@dataclass
+class SheetResult:
+    """What sprite_sheet made: page Images per pass, the frame table, the files written."""
+    pages: dict = field(default_factory=dict)  # pass -> [Image, ...] one per page
+    frames: list = field(default_factory=list)  # one dict per frame (JSON's fields, y down)
+    files: list = field(default_factory=list)
+    occupancy: list = field(default_factory=list)  # per page
+
+
+def parse_views(views):
+    """A list of viewsets.View from a spec: 'COMPASS8', 'COMPASS16', 'TURNTABLE:N[:ELEV,...]',
+    'OCTAHEDRAL:N', 'HEMI_OCTAHEDRAL:N', or a list of View / (azimuth, elevation) pairs."""
+    if isinstance(views, str):
+        kind, _, rest = views.upper().partition(":")
+        parts = rest.split(":") if rest else []
+        try:
+            if kind in ("COMPASS8", "COMPASS16") and not parts:
+                return viewsets.compass(int(kind[7:]))
+            if kind == "TURNTABLE" and parts:
+                elevations = [float(e) for e in parts[1].split(",")] if len(parts) > 1 else [0.0]
+                return viewsets.turntable(int(parts[0]), elevations)
+            if kind in ("OCTAHEDRAL", "HEMI_OCTAHEDRAL") and len(parts) == 1:
+                return viewsets.octahedral(int(parts[0]), hemisphere=kind.startswith("HEMI"))
+        except ValueError as error:
+            raise ValueError(f"views {views!r}: {error}") from None
+        raise ValueError(
+            f"views must be COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N, "
+            f"HEMI_OCTAHEDRAL:N or a list of views, got {views!r}"
+        )
+    out = []
+    for item in views:
+        if isinstance(item, viewsets.View):
+            out.append(item)
+        else:
+            azimuth, elevation = item
+            d = viewsets.direction(azimuth, elevation)
+            out.append(viewsets.View(f"az{azimuth:05.1f}_el{elevation:+05.1f}", d, azimuth, elevation))
+    if not out:
+        raise ValueError("views is empty")
+    return out
+
+
+def _frame_numbers(frames, scene):
+    if frames is None:
+        return [scene.frame_current]
+    if isinstance(frames, int):
+        return [frames]
+    values = list(frames)
+    if len(values) in (2, 3) and all(isinstance(v, int) for v in values):
+        start, end, step = values[0], values[1], values[2] if len(values) == 3 else 1
+        if step < 1 or end < start:
+            raise ValueError(f"frames (start, end, step) must have end >= start and step >= 1, got {frames!r}")
+        return list(range(start, end + 1, step))
+    raise ValueError(f"frames must be None, a frame number or (start, end[, step]), got {frames!r}")
+
+
+def _bounds(objects, depsgraph):
+    """World-space bounding box of the objects' evaluated meshes."""
+    lo, hi = [float("inf")] * 3, [float("-inf")] * 3
+    for obj in objects:
+        evaluated = obj.evaluated_get(depsgraph)
+        matrix = evaluated.matrix_world
+        for corner in evaluated.bound_box:
+            p = matrix @ type(matrix.translation)(corner)
+            for k in range(3):
+                lo[k], hi[k] = min(lo[k], p[k]), max(hi[k], p[k])
+    return lo, hi
+
+
+def _output_paths(path, pages, passes, form):
+    """File names for every page and pass: NAME.png / NAME.json for one page, NAME-0.png ... for
+    several; extra passes as NAME-normal.png (or NAME-normal-0.png)."""
+    root, extension = os.path.splitext(path)
+    if extension.lower() not in ("", ".png", ".json"):
+        raise ValueError(f"path must end in .png (or have no extension), got {path!r}")
+    out = []
+    for page in range(pages):
+        suffix = f"-{page}" if pages > 1 else ""
+        entry = {"json": f"{root}{suffix}.json"}
+        for p in passes:
+            tag = "" if p == "COLOR" else f"-{p.lower()}"
+            entry[p] = f"{root}{tag}{suffix}.png"
+        out.append(entry)
+    return out
+
+
+def sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, *, frames=None,
+                 projection="ORTHOGRAPHIC", margin=0.05, pixels_per_unit=None, kind=None,
+                 passes=("COLOR",), samples=4, filter=None, filter_width=None, trim=True,
+                 alpha_threshold=0.0, shape_padding=2, border_padding=2, extrude=0,
+                 layout="MAXRECTS", heuristic="BSSF", max_size=(4096, 4096), power_of_two=False,
+                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
+                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
+                 progress=None, grid_columns=0):
+    """Render views of baked objects into packed sprite-sheet pages; write PNG + JSON with `path`.
+
+    views: COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N, HEMI_OCTAHEDRAL:N, or a
+        list of viewsets.View or (azimuth, elevation) pairs (see bakeview.viewsets).
+    frames: None (the current frame), a frame number, or (start, end[, step]): each frame renders
+        the meshes evaluated at that frame (modifiers, armatures, shape keys) with the same bakes.
+    Framing: one scale for every frame of the sheet, fitted to the objects' bounds over all the
+        frames (or pixels_per_unit, orthographic); margin is a fraction of the frame.
+    Packing: trim transparent borders (alpha above alpha_threshold kept), identical frames stored
+        once (dedupe), MaxRects (heuristic BSSF, BAF, BL, CP) or GRID layout, shape and border
+        padding, extrude, power_of_two, square, max_size with several pages.
+    Output: page Images per pass (pixels readable), the frame table, and with `path`
+        (e.g. "out/hero.png") the PNG pages (colour as sRGB, data passes linear), extra passes as
+        companion sheets with the same layout, and TexturePacker JSON (json_form HASH or ARRAY).
+        Files are written atomically; existing files other than `path` are replaced only with
+        overwrite=True.
+    """
+    scene = scene or bpy.context.scene
+    width, height = frame_size
+    view_list = parse_views(views)
+    numbers = _frame_numbers(frames, scene)
+    if isinstance(passes, str):
+        passes = (passes,)
+    passes = tuple(p.upper() for p in passes)
+    for p in passes:
+        if p not in _CHANNELS:
+            raise ValueError(f"passes must be among {', '.join(PASSES)}, got {p!r}")
+    if "COLOR" not in passes:
+        passes = ("COLOR",) + passes  # trimming and packing follow the colour's alpha
+    if json_form not in ("HASH", "ARRAY"):
+        raise ValueError(f"json_form must be HASH or ARRAY, got {json_form!r}")
+    if path is not None:  # before any work: a wrong path wastes no render
+        _output_paths(os.fspath(path), 1, passes, json_form)
+        folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+        if not os.path.isdir(folder):
+            raise OSError(f"folder {folder} does not exist")
+    from .view import _resolve_objects, _scene_filter  # the same rules as render_view
+
+    chosen = _resolve_objects(objects, scene, kind, need_texture=True)
+    scene_filter, scene_width = _scene_filter(scene)
+    filter = filter or scene_filter
+    filter_width = scene_width if filter_width is None else filter_width
+    textures = {}
+    for obj in chosen:
+        image = records.baked_image(obj, kind)
+        if image.name not in textures:
+            textures[image.name] = images.texture(image)
+
+    original_frame = scene.frame_current
+    try:
+        # one framing for the whole sheet: bounds over every frame
+        lo, hi = [float("inf")] * 3, [float("-inf")] * 3
+        for number in numbers:
+            scene.frame_set(number)
+            a, b = _bounds(chosen, bpy.context.evaluated_depsgraph_get())
+            lo = [min(x, y) for x, y in zip(lo, a)]
+            hi = [max(x, y) for x, y in zip(hi, b)]
+        center = tuple((x + y) * 0.5 for x, y in zip(lo, hi))
+        radius = 0.5 * sum((y - x) ** 2 for x, y in zip(lo, hi)) ** 0.5
+        fit = framing.Framing(center, radius, width, height, projection=projection, margin=margin,
+                              pixels_per_unit=pixels_per_unit)
+        framing.check(fit)
+        cameras = [framing.camera(fit, v.direction) for v in view_list]
+
+        rendered = []  # (name, number, view, (view matrix, projection), {pass: buffer}, pivot)
+        total = len(numbers) * len(view_list)
+        for number in numbers:
+            scene.frame_set(number)
+            depsgraph = bpy.context.evaluated_depsgraph_get()
+            meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
+                                textures[records.baked_image(obj, kind).name], i)
+                      for i, obj in enumerate(chosen)]
+            origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
+            for view, (view_matrix, projection_matrix) in zip(view_list, cameras):
+                if progress:
+                    progress(len(rendered), total, view.name)
+                buffers = _core.render(meshes, view_matrix, projection_matrix, width, height,
+                                       passes=passes, samples=samples, filter=filter,
+                                       filter_width=filter_width, premultiplied=premultiplied,
+                                       threads=threads)
+                px, py = framing.project(view_matrix, projection_matrix, origin, width, height)
+                frame_name = view.name if len(numbers) == 1 else f"{view.name}/{number:04d}"
+                rendered.append((frame_name, number, view, (view_matrix, projection_matrix), buffers,
+                                 (px / width, py / height)))
+    finally:
+        scene.frame_set(original_frame)
+
+    return _assemble(rendered, passes, width, height, path, numbers, view_list, trim,
+                     alpha_threshold, shape_padding, border_padding, extrude, layout, heuristic,
+                     max_size, power_of_two, square, allow_rotation, dedupe, premultiplied,
+                     json_form, name, overwrite, grid_columns)
+
+
+def _assemble(rendered, passes, width, height, path, numbers, view_list, trim, alpha_threshold,
+              shape_padding, border_padding, extrude, layout, heuristic, max_size, power_of_two,
+              square, allow_rotation, dedupe, premultiplied, json_form, name, overwrite,
+              grid_columns):
+    # trim and find identical frames
+    kept, table = [], []  # kept: (index into rendered, rect); table: per frame -> index into kept
+    seen = {}
+    for index, (_, _, _, _, buffers, _) in enumerate(rendered):
+        colour = buffers["COLOR"]
+        if trim:
+            rect = _core.trim_bounds(colour, width, height, 4, alpha_threshold)
+            if rect[2] == 0:
+                rect = (0, 0, 1, 1)  # an empty frame still needs a texel to point at
+        else:
+            rect = (0, 0, width, height)
+        slot = None
+        if dedupe:
+            key = (_core.rect_hash(colour, width, height, rect), rect[2], rect[3])
+            for candidate in seen.get(key, ()):
+                if _same_pixels(rendered, candidate, kept[candidate][1], index, rect, passes, width):
+                    slot = candidate
+                    break
+            if slot is None:
+                seen.setdefault(key, []).append(len(kept))
+        if slot is None:
+            slot = len(kept)
+            kept.append((index, rect))
+        table.append(slot)
+
+    sizes = [(r[2] + 2 * extrude, r[3] + 2 * extrude) for _, r in kept]
+    if layout == "GRID" and not grid_columns:  # a near-square grid rather than one long strip
+        grid_columns = math.ceil(math.sqrt(len(sizes)))
+    placements, pages = _core.pack(
+        sizes, layout=layout, heuristic=heuristic, max_size=tuple(max_size),
+        shape_padding=shape_padding, border_padding=border_padding, power_of_two=power_of_two,
+        square=square, allow_rotation=allow_rotation, grid_columns=grid_columns)
+
+    result = SheetResult(occupancy=[p[2] for p in pages])
+    page_buffers = {p: [bytearray(4 * w * h * _CHANNELS[p]) for (w, h, _) in pages] for p in passes}
+    for (index, rect), (page, x, y, rotated) in zip(kept, placements):
+        buffers = rendered[index][4]
+        for p in passes:
+            pw, ph, _ = pages[page]
+            _core.blit(page_buffers[p][page], pw, ph, buffers[p], width, height, rect,
+                       x + extrude, y + extrude, channels=_CHANNELS[p], rotated=rotated, extrude=extrude)
+
+    # the frame table, in JSON's terms (y down)
+    for (frame_name, number, view, (vm, pm), _, pivot), slot in zip(rendered, table):
+        index, rect = kept[slot]
+        page, x, y, rotated = placements[slot]
+        result.frames.append({
+            "name": frame_name, "page": page,
+            "frame": (x + extrude, y + extrude, rect[2], rect[3]), "rotated": rotated,
+            "trimmed": tuple(rect) != (0, 0, width, height), "source": tuple(rect),
+            "source_size": (0, 0, width, height), "pivot_x": pivot[0], "pivot_y": pivot[1],
+            "alias_of": rendered[index][0] if rendered[index][0] != frame_name else None,
+            "view": {"azimuth": view.azimuth, "elevation": view.elevation,
+                     "animation_frame": number, "view": vm, "projection": pm},
+        })
+
+    # files first: if writing fails, no Image is left behind either
+    if path is not None:
+        result.files = _write(path, result, pages, page_buffers, passes, view_list, numbers,
+                              premultiplied, json_form, overwrite)
+    # Blender images: one per page and pass, pixels readable at once
+    for p in passes:
+        result.pages[p] = []
+        for page, (w, h, _) in enumerate(pages):
+            data = page_buffers[p][page]
+            floats = memoryview(data).cast("f")
+            rgba = floats if _CHANNELS[p] == 4 else _core.to_rgba(floats, _CHANNELS[p])
+            suffix = f" {page}" if len(pages) > 1 else ""
+            tag = "" if p == "COLOR" else f" {p.lower()}"
+            result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
+                                                non_color=p in NON_COLOR_PASSES, unique=True))
+
+    return result
+
+
+def _same_pixels(rendered, kept_slot_index, kept_rect, index, rect, passes, width):
+    """Exact comparison of two frames' rectangles in every pass (a hash match is not proof)."""
+    return False if kept_rect != rect else all(
+        _rect_bytes(rendered[kept_slot_index][4][p], width, kept_rect, _CHANNELS[p])
+        == _rect_bytes(rendered[index][4][p], width, rect, _CHANNELS[p]) for p in passes)
+
+
+def _rect_bytes(buffer, width, rect, channels):
+    data = memoryview(buffer).cast("B")
+    x, y, w, h = rect
+    height = len(data) // (4 * channels * width)
+    rows = []
+    for row in range(y, y + h):
+        start = 4 * channels * ((height - 1 - row) * width + x)
+        rows.append(bytes(data[start:start + 4 * channels * w]))
+    return b"".join(rows)
+
+
+def _write(path, result, pages, page_buffers, passes, view_list, numbers, premultiplied,
+           json_form, overwrite):
+    paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    if not os.path.isdir(folder):
+        raise OSError(f"folder {folder} does not exist")
+    named = os.path.abspath(os.fspath(path))
+    existing = [f for entry in paths for f in entry.values()
+                if os.path.exists(f) and os.path.abspath(f) != named]
+    if existing and not overwrite:
+        raise FileExistsError(f"{existing[0]} exists; pass overwrite=True to replace it")
+    written = []
+    json_names = [os.path.basename(entry["json"]) for entry in paths]
+    animations = {}
+    if len(numbers) > 1:
+        for view in view_list:
+            animations[view.name] = [f"{view.name}/{n:04d}" for n in numbers]
+    for page, entry in enumerate(paths):
+        w, h, _ = pages[page]
+        for p in passes:
+            encoding = "LINEAR" if p in NON_COLOR_PASSES else "SRGB"
+            _core.write_png(entry[p], page_buffers[p][page], w, h, _CHANNELS[p], encoding=encoding)
+            written.append(entry[p])
+        frames = [f for f in result.frames if f["page"] == page]
+        here = {f["name"] for f in frames}  # a page's animations name only its own frames
+        page_animations = {k: [n for n in v if n in here] for k, v in animations.items()}
+        page_animations = {k: v for k, v in page_animations.items() if v}
+        _core.write_json(entry["json"], frames, form=json_form, animations=page_animations,
+                         image=os.path.basename(entry["COLOR"]), size=(w, h), scale=1.0,
+                         related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
+                         premultiplied=premultiplied)
+        written.append(entry["json"])
+    return written
