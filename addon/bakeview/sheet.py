@@ -222,7 +222,8 @@ def _assemble(rendered, passes, width, height, path, numbers, view_list, trim, a
         if dedupe:
             key = (_core.rect_hash(colour, width, height, rect), rect[2], rect[3])
             for candidate in seen.get(key, ()):
-                if _same_pixels(rendered, candidate, kept[candidate][1], index, rect, passes, width):
+                if _same_pixels(rendered, kept[candidate][0], kept[candidate][1], index, rect, passes,
+                                width):
                     slot = candidate
                     break
             if slot is None:
@@ -282,10 +283,10 @@ def _assemble(rendered, passes, width, height, path, numbers, view_list, trim, a
     return result
 
 
-def _same_pixels(rendered, kept_slot_index, kept_rect, index, rect, passes, width):
+def _same_pixels(rendered, kept_index, kept_rect, index, rect, passes, width):
     """Exact comparison of two frames' rectangles in every pass (a hash match is not proof)."""
     return False if kept_rect != rect else all(
-        _rect_bytes(rendered[kept_slot_index][4][p], width, kept_rect, _CHANNELS[p])
+        _rect_bytes(rendered[kept_index][4][p], width, kept_rect, _CHANNELS[p])
         == _rect_bytes(rendered[index][4][p], width, rect, _CHANNELS[p]) for p in passes)
 
 
