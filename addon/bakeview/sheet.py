@@ -102,15 +102,32 @@ def _output_paths(path, pages, passes, form):
     return out
 
 
-def sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, *, frames=None,
-                 projection="ORTHOGRAPHIC", margin=0.05, pixels_per_unit=None, kind=None,
-                 passes=("COLOR",), samples=4, filter=None, filter_width=None, trim=True,
-                 alpha_threshold=0.0, shape_padding=2, border_padding=2, extrude=0,
-                 layout="MAXRECTS", heuristic="BSSF", max_size=(4096, 4096), power_of_two=False,
-                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
-                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
-                 progress=None, grid_columns=0):
+def sprite_sheet(*args, progress=None, **kwargs):
     """Render views of baked objects into packed sprite-sheet pages; write PNG + JSON with `path`.
+
+    Runs sheet_steps to the end; progress(done, total, view name) is called before each view.
+    See sheet_steps for the arguments."""
+    steps = sheet_steps(*args, **kwargs)
+    try:
+        while True:
+            done, total, view = next(steps)
+            if progress:
+                progress(done, total, view)
+    except StopIteration as finished:
+        return finished.value
+
+
+def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, *, frames=None,
+                projection="ORTHOGRAPHIC", margin=0.05, pixels_per_unit=None, kind=None,
+                passes=("COLOR",), samples=4, filter=None, filter_width=None, trim=True,
+                alpha_threshold=0.0, shape_padding=2, border_padding=2, extrude=0,
+                layout="MAXRECTS", heuristic="BSSF", max_size=(4096, 4096), power_of_two=False,
+                square=False, allow_rotation=False, dedupe=True, premultiplied=False,
+                json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
+                grid_columns=0):
+    """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
+    before each view and returns the SheetResult (StopIteration.value). Closing it early (an
+    operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
 
     views: COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N, HEMI_OCTAHEDRAL:N, or a
         list of viewsets.View or (azimuth, elevation) pairs (see bakeview.viewsets).
@@ -184,8 +201,7 @@ def sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=Non
                       for i, obj in enumerate(chosen)]
             origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
             for view, (view_matrix, projection_matrix) in zip(view_list, cameras):
-                if progress:
-                    progress(len(rendered), total, view.name)
+                yield len(rendered), total, view.name
                 buffers = _core.render(meshes, view_matrix, projection_matrix, width, height,
                                        passes=passes, samples=samples, filter=filter,
                                        filter_width=filter_width, premultiplied=premultiplied,

@@ -176,3 +176,36 @@ def test_bad_sheet_input_is_refused(baked_cube, kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
         bakeview.sprite_sheet(baked_cube, **args)
     assert snapshot() == before
+
+
+def test_cancelling_half_way_leaves_nothing(baked_cube, tmp_path):
+    from bakeview.sheet import sheet_steps
+
+    bpy.context.scene.frame_set(2)
+    before = snapshot()
+    steps = sheet_steps(baked_cube, views="COMPASS8", frame_size=(32, 32), frames=(1, 4),
+                        path=str(tmp_path / "cancelled.png"))
+    for _ in range(5):
+        next(steps)
+    steps.close()  # what Esc does in the operator
+    assert os.listdir(tmp_path) == []
+    assert snapshot() == before
+    assert bpy.context.scene.frame_current == 2
+
+
+def test_sprite_sheet_operator_writes_the_sheet(baked_cube, tmp_path):
+    from bakeview import ui
+
+    ui.register()
+    try:
+        settings = bpy.context.scene.bakeview
+        settings.sheet_views = "TURNTABLE"
+        settings.sheet_count = 6
+        settings.sheet_frame_size = (24, 24)
+        settings.sheet_path = str(tmp_path / "ui.png")
+        baked_cube.select_set(True)
+        assert bpy.ops.bakeview.sprite_sheet() == {"FINISHED"}
+        data = json.loads((tmp_path / "ui.json").read_text())
+        assert len(data["frames"]) == 6
+    finally:
+        ui.unregister()
