@@ -4,6 +4,7 @@ objects work; every setting touched is restored (state.preserved)."""
 import bpy
 
 from . import records
+from .objects import meshes
 from .compat import ensure_node_tree, uses_nodes
 from .state import preserved
 
@@ -45,25 +46,8 @@ def _resolve_objects(objects, view_layer):
         if not chosen:
             raise ValueError("no mesh objects to bake: select some, or pass objects=")
         return chosen
-    if isinstance(objects, (str, bpy.types.Object)):
-        objects = [objects]
-    try:
-        objects = list(objects)
-    except TypeError:
-        raise TypeError(
-            f"objects must be an object, a name or a list of them, got {type(objects).__name__}"
-        ) from None
-    chosen = []
-    for obj in objects:
-        if isinstance(obj, str):
-            found = bpy.data.objects.get(obj)
-            if found is None:
-                raise ValueError(f"no object named '{obj}'")
-            obj = found
-        if not isinstance(obj, bpy.types.Object):
-            raise TypeError(f"objects must be Blender objects or names, got {type(obj).__name__}")
-        if obj.type != "MESH":
-            raise ValueError(f"object '{obj.name}' is a {obj.type.lower()}, not a mesh: only meshes bake")
+    chosen = meshes(objects, "a mesh: only meshes bake")
+    for obj in chosen:
         if obj.name not in view_layer.objects:
             raise ValueError(f"object '{obj.name}' is not in the view layer '{view_layer.name}'")
         if not obj.visible_get() and not obj.hide_get() and not obj.hide_viewport:
@@ -71,8 +55,6 @@ def _resolve_objects(objects, view_layer):
                 f"object '{obj.name}' is hidden by its collection in view layer "
                 f"'{view_layer.name}'; show the collection to bake it"
             )
-        if obj not in chosen:
-            chosen.append(obj)
     if not chosen:
         raise ValueError("objects is empty")
     return chosen

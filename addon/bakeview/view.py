@@ -3,6 +3,7 @@ Image datablocks whose pixels are readable at once."""
 import bpy
 
 from . import _core, images, records
+from .objects import find, meshes
 from .extract import camera_matrices, core_mesh, output_size, visible_meshes
 
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
@@ -15,13 +16,7 @@ def _resolve_camera(camera, scene):
         camera = scene.camera
         if camera is None:
             raise ValueError(f"scene '{scene.name}' has no camera: set scene.camera or pass camera=")
-    elif isinstance(camera, str):
-        found = bpy.data.objects.get(camera)
-        if found is None:
-            raise ValueError(f"no object named '{camera}'")
-        camera = found
-    if not isinstance(camera, bpy.types.Object):
-        raise TypeError(f"camera must be a camera object or its name, got {type(camera).__name__}")
+    camera = find(camera, "camera")
     if camera.type != "CAMERA":
         raise ValueError(f"object '{camera.name}' is a {camera.type.lower()}, not a camera")
     return camera
@@ -33,29 +28,11 @@ def _resolve_objects(objects, scene, kind, need_texture):
         if not chosen:
             raise ValueError("no baked objects in view: call bakeview.bake first, or pass objects=")
         return chosen
-    if isinstance(objects, (str, bpy.types.Object)):
-        objects = [objects]
-    try:
-        objects = list(objects)
-    except TypeError:
-        raise TypeError(
-            f"objects must be an object, a name or a list of them, got {type(objects).__name__}"
-        ) from None
-    chosen = []
-    for obj in objects:
-        if isinstance(obj, str):
-            found = bpy.data.objects.get(obj)
-            if found is None:
-                raise ValueError(f"no object named '{obj}'")
-            obj = found
-        if not isinstance(obj, bpy.types.Object):
-            raise TypeError(f"objects must be Blender objects or names, got {type(obj).__name__}")
-        if obj.type != "MESH":
-            raise ValueError(f"object '{obj.name}' is a {obj.type.lower()}, not a mesh")
+    chosen = meshes(objects)
+    for obj in chosen:
         if need_texture and records.baked_image(obj, kind) is None:
             what = f"{kind} bake" if kind else "bake"
             raise ValueError(f"object '{obj.name}' has no {what}: call bakeview.bake first")
-        chosen.append(obj)
     return chosen
 
 
