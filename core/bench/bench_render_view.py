@@ -12,7 +12,6 @@ Cycles runs three ways: at the fewest samples (from a list) whose two seeds agre
 quality the fidelity tests ask of a reference), at 16 samples, and at the scene's own defaults
 (what a script that sets nothing gets). Times are medians, measured in one process."""
 import argparse
-import array
 import math
 import os
 import statistics
@@ -47,37 +46,13 @@ def main():
 
     import bakeview
 
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench_scene
+
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
-    bpy.ops.mesh.primitive_uv_sphere_add(segments=128, ring_count=65, radius=1.0)
-    sphere = bpy.context.active_object
-    triangles = sum(len(p.vertices) - 2 for p in sphere.data.polygons)
+    sphere, triangles = bench_scene.emissive_sphere(bpy)
     size = 1024
-    texture = bpy.data.images.new("bench texture", size, size, float_buffer=True, alpha=True)
-    # smooth colour waves and a 16-texel checker: detail a 512 view resolves without aliasing
-    red = [0.5 + 0.5 * math.sin(2 * math.pi * 6 * (x + 0.5) / size) for x in range(size)]
-    green = [0.5 + 0.5 * math.cos(2 * math.pi * 4 * (y + 0.5) / size) for y in range(size)]
-    pixels = array.array("f", bytes(16 * size * size))
-    for y in range(size):
-        row = 4 * y * size
-        for x in range(size):
-            pixels[row + 4 * x] = red[x]
-            pixels[row + 4 * x + 1] = green[y]
-            pixels[row + 4 * x + 2] = 0.9 if (x // 16 + y // 16) % 2 else 0.1
-            pixels[row + 4 * x + 3] = 1.0
-    texture.pixels.foreach_set(pixels)
-    material = bpy.data.materials.new("bench")
-    if bpy.app.version < (5, 0, 0):
-        material.use_nodes = True
-    tree = material.node_tree
-    tree.nodes.clear()
-    out = tree.nodes.new("ShaderNodeOutputMaterial")
-    emission = tree.nodes.new("ShaderNodeEmission")
-    image_node = tree.nodes.new("ShaderNodeTexImage")
-    image_node.image = texture
-    tree.links.new(image_node.outputs["Color"], emission.inputs["Color"])
-    tree.links.new(emission.outputs["Emission"], out.inputs["Surface"])
-    sphere.data.materials.append(material)
     bpy.ops.object.camera_add(location=(0, -3.6, 0.6), rotation=(math.radians(80), 0, 0))
     scene.camera = bpy.context.active_object
     render = scene.render
@@ -100,15 +75,8 @@ def main():
     default_samples = cycles.samples  # what a script that changes nothing renders with
     default_adaptive = cycles.use_adaptive_sampling
     default_threshold = cycles.adaptive_threshold
-    cycles.device = "CPU"
-    cycles.use_denoising = False
+    bench_scene.cycles_like_a_reference(scene)
     cycles.use_adaptive_sampling = False
-    render.engine = "CYCLES"
-    render.film_transparent = True
-    render.dither_intensity = 0.0  # dither is noise of its own in every 8-bit file
-    scene.view_settings.view_transform = "Standard"
-    render.image_settings.file_format = "PNG"
-    render.image_settings.color_mode = "RGBA"
 
     def seed_workflow(samples, seed=0, name="view.png"):
         cycles.samples = samples
@@ -120,14 +88,7 @@ def main():
         bpy.data.images.remove(image)
         return data
 
-    def psnr(a, b):
-        # on premultiplied values: the colour of an almost transparent pixel is noise
-        def premultiplied(p):
-            return [p[i] * p[i | 3] if i % 4 != 3 else p[i] for i in range(len(p))]
-
-        a, b = premultiplied(a), premultiplied(b)
-        error = sum((x - y) ** 2 for x, y in zip(a, b)) / len(a)
-        return math.inf if error == 0 else 10 * math.log10(1 / error)
+    psnr = bench_scene.psnr_premultiplied
 
     chosen, agreement = None, None
     for samples in (16, 32, 64, 128, 256):

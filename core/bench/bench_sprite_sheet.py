@@ -37,35 +37,14 @@ def main():
     import bakeview
     from bakeview import framing, viewsets
 
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench_scene
+
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
     defaults = (scene.cycles.samples, scene.cycles.use_adaptive_sampling)
-    bpy.ops.mesh.primitive_uv_sphere_add(segments=128, ring_count=65, radius=1.0)
-    sphere = bpy.context.active_object
-    triangles = sum(len(p.vertices) - 2 for p in sphere.data.polygons)
+    sphere, triangles = bench_scene.emissive_sphere(bpy)
     size = 1024
-    texture = bpy.data.images.new("bench texture", size, size, float_buffer=True, alpha=True)
-    red = [0.5 + 0.5 * math.sin(2 * math.pi * 6 * (x + 0.5) / size) for x in range(size)]
-    green = [0.5 + 0.5 * math.cos(2 * math.pi * 4 * (y + 0.5) / size) for y in range(size)]
-    pixels = array.array("f", bytes(16 * size * size))
-    for y in range(size):
-        row = 4 * y * size
-        for x in range(size):
-            pixels[row + 4 * x: row + 4 * x + 4] = array.array(
-                "f", (red[x], green[y], 0.9 if (x // 16 + y // 16) % 2 else 0.1, 1.0))
-    texture.pixels.foreach_set(pixels)
-    material = bpy.data.materials.new("bench")
-    if bpy.app.version < (5, 0, 0):
-        material.use_nodes = True
-    tree = material.node_tree
-    tree.nodes.clear()
-    out = tree.nodes.new("ShaderNodeOutputMaterial")
-    emission = tree.nodes.new("ShaderNodeEmission")
-    image_node = tree.nodes.new("ShaderNodeTexImage")
-    image_node.image = texture
-    tree.links.new(image_node.outputs["Color"], emission.inputs["Color"])
-    tree.links.new(emission.outputs["Emission"], out.inputs["Surface"])
-    sphere.data.materials.append(material)
 
     frame = args.frame
     views = viewsets.turntable(args.azimuths, elevations=(-20.0, 10.0, 35.0, 60.0))
@@ -89,15 +68,8 @@ def main():
     render = scene.render
     render.resolution_x = render.resolution_y = frame
     render.resolution_percentage = 100
-    render.engine = "CYCLES"
-    render.film_transparent = True
-    render.dither_intensity = 0.0
-    scene.view_settings.view_transform = "Standard"
-    render.image_settings.file_format = "PNG"
-    render.image_settings.color_mode = "RGBA"
+    bench_scene.cycles_like_a_reference(scene)
     cycles = scene.cycles
-    cycles.device = "CPU"
-    cycles.use_denoising = False
 
     def place(view):
         """A camera object equal to bakeview's framing of the view (orthographic)."""
@@ -136,13 +108,7 @@ def main():
             out_image.save()
         return time.perf_counter() - started, frames
 
-    def psnr(a, b):
-        def premultiplied(p):
-            return [p[i] * p[i | 3] if i % 4 != 3 else p[i] for i in range(len(p))]
-
-        a, b = premultiplied(a), premultiplied(b)
-        error = sum((x - y) ** 2 for x, y in zip(a, b)) / len(a)
-        return math.inf if error == 0 else 10 * math.log10(1 / error)
+    psnr = bench_scene.psnr_premultiplied
 
     chosen, agreement = 256, None
     for samples in (16, 32, 64, 128, 256):

@@ -8,7 +8,6 @@ import pytest
 import bakeview
 from conftest import (
     BLENDER_5,
-    VERSION,
     DETERMINISTIC_KINDS,
     LIGHTING_KINDS,
     close,
