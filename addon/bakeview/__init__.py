@@ -7,6 +7,8 @@ Public API (inside Blender, or with the ``bpy`` module):
 - ``pixels(image)`` -> the image's pixels as a float32 ``array.array``
 - ``sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, ...)`` ->
   SheetResult: page Images, the frame table, the PNG + TexturePacker JSON files written
+- ``pack_atlas(objects=None, kind=None, size=None, padding=4, ...)`` -> AtlasResult: one atlas
+  Image of the objects' bakes, each object's rect in it, a new UV map per mesh pointing into it
 
 The compiled core is ``bakeview._core``; it works without Blender.
 """
@@ -21,8 +23,8 @@ bl_info = {
     "category": "Render",
 }
 
-__all__ = ["bake", "render_view", "pixels", "sprite_sheet", "BAKE_KINDS", "PASSES", "register",
-           "unregister"]
+__all__ = ["bake", "render_view", "pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS", "PASSES",
+           "register", "unregister"]
 
 BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV")
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
@@ -54,6 +56,19 @@ def sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=Non
     from .sheet import sprite_sheet as _sprite_sheet
 
     return _sprite_sheet(objects=objects, views=views, frame_size=frame_size, path=path, **options)
+
+
+def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 4096),
+               power_of_two=True, square=False, uv_map="bakeview_atlas", name="atlas", path=None,
+               overwrite=False, heuristic="BSSF", extrude=None, scene=None, **options):
+    """Pack the objects' bakes into one atlas Image with a new UV map per mesh pointing into it;
+    see bakeview.atlas.pack_atlas."""
+    from .atlas import pack_atlas as _pack_atlas
+
+    return _pack_atlas(objects=objects, kind=kind, size=size, padding=padding, max_size=max_size,
+                       power_of_two=power_of_two, square=square, uv_map=uv_map, name=name,
+                       path=path, overwrite=overwrite, heuristic=heuristic, extrude=extrude,
+                       scene=scene, **options)
 
 
 def register():

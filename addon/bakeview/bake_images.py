@@ -3,7 +3,7 @@ readable at once. One object at a time, each into its own image, so materials sh
 objects work; every setting touched is restored (state.preserved)."""
 import bpy
 
-from . import records
+from . import images, records
 from .objects import meshes
 from .compat import ensure_node_tree, uses_nodes
 from .state import preserved
@@ -256,11 +256,7 @@ def _new_image(name, width, height, colour):
 
 def _replace(image, name, keep):
     """Gives `image` the name it was baked for; an old image of that name hands over its users."""
-    old = bpy.data.images.get(name)
-    if old is not None and old != image:
-        old.user_remap(image)
-        bpy.data.images.remove(old)
-    image.name = name
+    images.take_name(image, name)
     keep.image(image)
 
 

@@ -56,3 +56,13 @@ def texture(image, extension="REPEAT", mipmaps=False):
     if image.channels != 4:
         data = _core.to_rgba(data, image.channels)
     return _core.Texture(data, width, height, extension=extension, mipmaps=mipmaps)
+
+
+def take_name(image, name):
+    """Gives `image` the name `name`; an old image of that name hands over its users and goes.
+    The last step of an operation: it cannot fail half way."""
+    old = bpy.data.images.get(name)
+    if old is not None and old != image:
+        old.user_remap(image)
+        bpy.data.images.remove(old)
+    image.name = name

@@ -75,6 +75,16 @@ def texel(pixels, width, x, y, channels=4):
     return tuple(pixels[start : start + channels])
 
 
+def crop(pixels, width, height, rect, channels=4):
+    """A y-down rect of a bottom-row-first buffer, as rows top to bottom."""
+    x, y, w, h = rect
+    rows = []
+    for row in range(y, y + h):
+        start = channels * ((height - 1 - row) * width + x)
+        rows.append(list(pixels[start:start + channels * w]))
+    return rows
+
+
 def close(a, b, tolerance):
     return all(abs(x - y) <= tolerance for x, y in zip(a, b)) and len(a) == len(b)
 

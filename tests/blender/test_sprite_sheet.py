@@ -8,7 +8,7 @@ import pytest
 import bakeview
 from bakeview import _core, framing, images, records, viewsets
 from bakeview.extract import core_mesh
-from conftest import snapshot
+from conftest import crop, snapshot
 
 
 @pytest.fixture
@@ -23,16 +23,6 @@ def baked_cube(make):
 def page_pixels(result, page=0, kind="COLOR"):
     image = result.pages[kind][page]
     return bakeview.pixels(image), tuple(image.size)
-
-
-def crop(pixels, width, height, rect, channels=4):
-    """A y-down rect of a bottom-row-first buffer, as rows top to bottom."""
-    x, y, w, h = rect
-    rows = []
-    for row in range(y, y + h):
-        start = channels * ((height - 1 - row) * width + x)
-        rows.append(list(pixels[start:start + channels * w]))
-    return rows
 
 
 def test_frames_never_overlap_and_stay_inside_their_pages_with_padding(baked_cube, tmp_path):
