@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import bpy
 
 from . import _core, framing, images, records, viewsets
-from .extract import core_mesh
+from .extract import camera_matrices, core_mesh
 from .view import _CHANNELS, PASSES
 
 NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
@@ -25,9 +25,27 @@ class SheetResult:
     occupancy: list = field(default_factory=list)  # per page
 
 
+@dataclass(frozen=True)
+class CameraView:
+    """A view through a camera object of the scene instead of a fitted one."""
+    name: str
+    camera: object
+
+
+def _seen_from(view, view_matrix, center):
+    """A camera view as a viewsets.View: the direction from the sheet's centre to the camera."""
+    rotation = [row[:3] for row in view_matrix[:3]]
+    position = [-sum(rotation[r][c] * view_matrix[r][3] for r in range(3)) for c in range(3)]
+    offset = [p - q for p, q in zip(position, center)]
+    length = sum(x * x for x in offset) ** 0.5 or 1.0
+    direction = tuple(x / length for x in offset)
+    return viewsets.View(view.name, direction, *viewsets.angles(direction))
+
+
 def parse_views(views):
-    """A list of viewsets.View from a spec: 'COMPASS8', 'COMPASS16', 'TURNTABLE:N[:ELEV,...]',
-    'OCTAHEDRAL:N', 'HEMI_OCTAHEDRAL:N', or a list of View / (azimuth, elevation) pairs."""
+    """A list of views from a spec: 'COMPASS8', 'COMPASS16', 'TURNTABLE:N[:ELEV,...]',
+    'OCTAHEDRAL:N', 'HEMI_OCTAHEDRAL:N', or a list of viewsets.View, (azimuth, elevation) pairs
+    and camera objects (which render through their own lens, at each frame's position)."""
     if isinstance(views, str):
         kind, _, rest = views.upper().partition(":")
         parts = rest.split(":") if rest else []
@@ -49,6 +67,10 @@ def parse_views(views):
     for item in views:
         if isinstance(item, viewsets.View):
             out.append(item)
+        elif isinstance(item, bpy.types.Object):
+            if item.type != "CAMERA":
+                raise ValueError(f"views: object '{item.name}' is a {item.type.lower()}, not a camera")
+            out.append(CameraView(item.name, item))
         else:
             azimuth, elevation = item
             d = viewsets.direction(azimuth, elevation)
@@ -189,7 +211,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         fit = framing.Framing(center, radius, width, height, projection=projection, margin=margin,
                               pixels_per_unit=pixels_per_unit)
         framing.check(fit)
-        cameras = [framing.camera(fit, v.direction) for v in view_list]
+        fitted = {i: framing.camera(fit, v.direction) for i, v in enumerate(view_list)
+                  if not isinstance(v, CameraView)}
 
         rendered = []  # (name, number, view, (view matrix, projection), {pass: buffer}, pivot)
         total = len(numbers) * len(view_list)
@@ -200,7 +223,14 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                                 textures[records.baked_image(obj, kind).name], i)
                       for i, obj in enumerate(chosen)]
             origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
-            for view, (view_matrix, projection_matrix) in zip(view_list, cameras):
+            for i, view in enumerate(view_list):
+                if isinstance(view, CameraView):  # its own lens, where it is at this frame
+                    view_matrix, projection_matrix = (
+                        [list(row) for row in m] for m in
+                        camera_matrices(view.camera, depsgraph, width, height, scene))
+                    view = _seen_from(view, view_matrix, center)
+                else:
+                    view_matrix, projection_matrix = fitted[i]
                 yield len(rendered), total, view.name
                 buffers = _core.render(meshes, view_matrix, projection_matrix, width, height,
                                        passes=passes, samples=samples, filter=filter,

@@ -199,3 +199,20 @@ def test_sprite_sheet_operator_writes_the_sheet(baked_cube, tmp_path):
         assert len(data["frames"]) == 6
     finally:
         ui.unregister()
+
+
+def test_camera_objects_are_views_through_their_own_lens(baked_cube, make):
+    camera = make.camera("Front", location=(0.0, -6.0, 0.0), rotation=(1.5707963, 0.0, 0.0))
+    result = bakeview.sprite_sheet(baked_cube, views=[camera, (90.0, 0.0)], frame_size=(40, 30),
+                                   trim=False)
+    through, fitted = result.frames
+    assert through["name"] == "Front"
+    assert through["view"]["azimuth"] == pytest.approx(0.0, abs=1e-3)
+    assert through["view"]["elevation"] == pytest.approx(0.0, abs=1e-3)
+    from bakeview.extract import camera_matrices
+    view, projection = camera_matrices(camera, bpy.context.evaluated_depsgraph_get(), 40, 30,
+                                       bpy.context.scene)
+    assert through["view"]["projection"] == [pytest.approx(list(r)) for r in projection]
+    assert fitted["view"]["azimuth"] == pytest.approx(90.0)
+    with pytest.raises(ValueError, match="not a camera"):
+        bakeview.sprite_sheet(baked_cube, views=[baked_cube], frame_size=(8, 8))
