@@ -11,6 +11,7 @@ import bpy
 
 from . import _core, framing, images, records, viewsets
 from .extract import camera_matrices, core_mesh
+from .objects import find
 from .view import _CHANNELS, PASSES
 
 NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
@@ -23,6 +24,18 @@ class SheetResult:
     frames: list = field(default_factory=list)  # one dict per frame (JSON's fields, y down)
     files: list = field(default_factory=list)
     occupancy: list = field(default_factory=list)  # per page
+
+
+@dataclass
+class _Rendered:
+    """One rendered frame before packing."""
+    name: str
+    animation: str  # frames sharing it form an animation, in order
+    number: int     # the scene frame
+    view: object    # a viewsets.View
+    matrices: tuple  # (view, projection), row-major
+    buffers: dict   # pass -> float32 buffer
+    pivot: tuple    # the object origin in [0, 1] of the frame, y down
 
 
 @dataclass(frozen=True)
@@ -146,7 +159,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 layout="MAXRECTS", heuristic="BSSF", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
-                grid_columns=0):
+                grid_columns=0, actions=None, action_target=None):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
@@ -155,6 +168,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         list of viewsets.View or (azimuth, elevation) pairs (see bakeview.viewsets).
     frames: None (the current frame), a frame number, or (start, end[, step]): each frame renders
         the meshes evaluated at that frame (modifiers, armatures, shape keys) with the same bakes.
+    actions: actions (or their names) to play one after the other on action_target (default:
+        the first object's armature parent, else the object), each over its own frame range
+        (with the step of `frames`); frames are named ACTION/VIEW/FRAME and each ACTION/VIEW is
+        an animation in the JSON. The target's action is put back afterwards.
     Framing: one scale for every frame of the sheet, fitted to the objects' bounds over all the
         frames (or pixels_per_unit, orthographic); margin is a fraction of the frame.
     Packing: trim transparent borders (alpha above alpha_threshold kept), identical frames stored
@@ -197,15 +214,21 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         if image.name not in textures:
             textures[image.name] = images.texture(image)
 
+    clips, target = _clips(actions, action_target, chosen, numbers, frames)
+    all_frames = [n for _, _, clip_numbers in clips for n in clip_numbers]
+    animation_data = target.animation_data if target is not None else None
+    original_action = animation_data.action if animation_data is not None else None
     original_frame = scene.frame_current
     try:
-        # one framing for the whole sheet: bounds over every frame
+        # one framing for the whole sheet: bounds over every frame of every clip
         lo, hi = [float("inf")] * 3, [float("-inf")] * 3
-        for number in numbers:
-            scene.frame_set(number)
-            a, b = _bounds(chosen, bpy.context.evaluated_depsgraph_get())
-            lo = [min(x, y) for x, y in zip(lo, a)]
-            hi = [max(x, y) for x, y in zip(hi, b)]
+        for _, action, clip_numbers in clips:
+            _play(target, action)
+            for number in clip_numbers:
+                scene.frame_set(number)
+                a, b = _bounds(chosen, bpy.context.evaluated_depsgraph_get())
+                lo = [min(x, y) for x, y in zip(lo, a)]
+                hi = [max(x, y) for x, y in zip(hi, b)]
         center = tuple((x + y) * 0.5 for x, y in zip(lo, hi))
         radius = 0.5 * sum((y - x) ** 2 for x, y in zip(lo, hi)) ** 0.5
         fit = framing.Framing(center, radius, width, height, projection=projection, margin=margin,
@@ -214,50 +237,88 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         fitted = {i: framing.camera(fit, v.direction) for i, v in enumerate(view_list)
                   if not isinstance(v, CameraView)}
 
-        rendered = []  # (name, number, view, (view matrix, projection), {pass: buffer}, pivot)
-        total = len(numbers) * len(view_list)
-        for number in numbers:
-            scene.frame_set(number)
-            depsgraph = bpy.context.evaluated_depsgraph_get()
-            meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
-                                textures[records.baked_image(obj, kind).name], i)
-                      for i, obj in enumerate(chosen)]
-            origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
-            for i, view in enumerate(view_list):
-                if isinstance(view, CameraView):  # its own lens, where it is at this frame
-                    view_matrix, projection_matrix = (
-                        [list(row) for row in m] for m in
-                        camera_matrices(view.camera, depsgraph, width, height, scene))
-                    view = _seen_from(view, view_matrix, center)
-                else:
-                    view_matrix, projection_matrix = fitted[i]
-                yield len(rendered), total, view.name
-                buffers = _core.render(meshes, view_matrix, projection_matrix, width, height,
-                                       passes=passes, samples=samples, filter=filter,
-                                       filter_width=filter_width, premultiplied=premultiplied,
-                                       threads=threads)
-                px, py = framing.project(view_matrix, projection_matrix, origin, width, height)
-                frame_name = view.name if len(numbers) == 1 else f"{view.name}/{number:04d}"
-                rendered.append((frame_name, number, view, (view_matrix, projection_matrix), buffers,
-                                 (px / width, py / height)))
+        rendered = []
+        total = len(all_frames) * len(view_list)
+        for clip, action, clip_numbers in clips:
+            _play(target, action)
+            for number in clip_numbers:
+                scene.frame_set(number)
+                depsgraph = bpy.context.evaluated_depsgraph_get()
+                meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
+                                    textures[records.baked_image(obj, kind).name], i)
+                          for i, obj in enumerate(chosen)]
+                origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
+                for i, view in enumerate(view_list):
+                    if isinstance(view, CameraView):  # its own lens, where it is at this frame
+                        view_matrix, projection_matrix = (
+                            [list(row) for row in m] for m in
+                            camera_matrices(view.camera, depsgraph, width, height, scene))
+                        view = _seen_from(view, view_matrix, center)
+                    else:
+                        view_matrix, projection_matrix = fitted[i]
+                    yield len(rendered), total, view.name
+                    buffers = _core.render(meshes, view_matrix, projection_matrix, width, height,
+                                           passes=passes, samples=samples, filter=filter,
+                                           filter_width=filter_width, premultiplied=premultiplied,
+                                           threads=threads)
+                    px, py = framing.project(view_matrix, projection_matrix, origin, width, height)
+                    animation = f"{clip}/{view.name}" if clip else view.name
+                    frame_name = animation if len(all_frames) == 1 else f"{animation}/{number:04d}"
+                    rendered.append(_Rendered(frame_name, animation, number, view,
+                                              (view_matrix, projection_matrix), buffers,
+                                              (px / width, py / height)))
     finally:
+        if target is not None and target.animation_data is not None:
+            target.animation_data.action = original_action
+        if target is not None and animation_data is None and target.animation_data is not None:
+            target.animation_data_clear()  # it had none before the actions played
         scene.frame_set(original_frame)
 
-    return _assemble(rendered, passes, width, height, path, numbers, view_list, trim,
-                     alpha_threshold, shape_padding, border_padding, extrude, layout, heuristic,
-                     max_size, power_of_two, square, allow_rotation, dedupe, premultiplied,
-                     json_form, name, overwrite, grid_columns)
+    return _assemble(rendered, passes, width, height, path, trim, alpha_threshold, shape_padding,
+                     border_padding, extrude, layout, heuristic, max_size, power_of_two, square,
+                     allow_rotation, dedupe, premultiplied, json_form, name, overwrite, grid_columns)
 
 
-def _assemble(rendered, passes, width, height, path, numbers, view_list, trim, alpha_threshold,
-              shape_padding, border_padding, extrude, layout, heuristic, max_size, power_of_two,
-              square, allow_rotation, dedupe, premultiplied, json_form, name, overwrite,
-              grid_columns):
+def _clips(actions, target, objects, numbers, frames):
+    """[(clip name or None, action or None, frame numbers)] and the object actions play on."""
+    if actions is None:
+        return [(None, None, numbers)], None
+    if isinstance(actions, (str, bpy.types.Action)):
+        actions = [actions]
+    step = frames[2] if isinstance(frames, (tuple, list)) and len(frames) == 3 else 1
+    clips = []
+    for value in actions:
+        action = bpy.data.actions.get(value) if isinstance(value, str) else value
+        if not isinstance(action, bpy.types.Action):
+            raise ValueError(f"actions: no action {value!r}")
+        start, end = (int(round(f)) for f in action.frame_range)
+        clips.append((action.name, action, list(range(start, end + 1, step))))
+    if not clips:
+        raise ValueError("actions is empty")
+    if target is None:
+        parent = objects[0].parent
+        target = parent if parent is not None and parent.type == "ARMATURE" else objects[0]
+    else:
+        target = find(target, "action_target")
+    return clips, target
+
+
+def _play(target, action):
+    if target is None or action is None:
+        return
+    if target.animation_data is None:
+        target.animation_data_create()
+    target.animation_data.action = action
+
+
+def _assemble(rendered, passes, width, height, path, trim, alpha_threshold, shape_padding,
+              border_padding, extrude, layout, heuristic, max_size, power_of_two, square,
+              allow_rotation, dedupe, premultiplied, json_form, name, overwrite, grid_columns):
     # trim and find identical frames
     kept, table = [], []  # kept: (index into rendered, rect); table: per frame -> index into kept
     seen = {}
-    for index, (_, _, _, _, buffers, _) in enumerate(rendered):
-        colour = buffers["COLOR"]
+    for index, frame in enumerate(rendered):
+        colour = frame.buffers["COLOR"]
         if trim:
             rect = _core.trim_bounds(colour, width, height, 4, alpha_threshold)
             if rect[2] == 0:
@@ -290,30 +351,31 @@ def _assemble(rendered, passes, width, height, path, numbers, view_list, trim, a
     result = SheetResult(occupancy=[p[2] for p in pages])
     page_buffers = {p: [bytearray(4 * w * h * _CHANNELS[p]) for (w, h, _) in pages] for p in passes}
     for (index, rect), (page, x, y, rotated) in zip(kept, placements):
-        buffers = rendered[index][4]
+        buffers = rendered[index].buffers
         for p in passes:
             pw, ph, _ = pages[page]
             _core.blit(page_buffers[p][page], pw, ph, buffers[p], width, height, rect,
                        x + extrude, y + extrude, channels=_CHANNELS[p], rotated=rotated, extrude=extrude)
 
     # the frame table, in JSON's terms (y down)
-    for (frame_name, number, view, (vm, pm), _, pivot), slot in zip(rendered, table):
+    for frame, slot in zip(rendered, table):
         index, rect = kept[slot]
         page, x, y, rotated = placements[slot]
+        (vm, pm), original = frame.matrices, rendered[index].name
         result.frames.append({
-            "name": frame_name, "page": page,
+            "name": frame.name, "page": page, "animation": frame.animation,
             "frame": (x + extrude, y + extrude, rect[2], rect[3]), "rotated": rotated,
             "trimmed": tuple(rect) != (0, 0, width, height), "source": tuple(rect),
-            "source_size": (0, 0, width, height), "pivot_x": pivot[0], "pivot_y": pivot[1],
-            "alias_of": rendered[index][0] if rendered[index][0] != frame_name else None,
-            "view": {"azimuth": view.azimuth, "elevation": view.elevation,
-                     "animation_frame": number, "view": vm, "projection": pm},
+            "source_size": (0, 0, width, height), "pivot_x": frame.pivot[0], "pivot_y": frame.pivot[1],
+            "alias_of": original if original != frame.name else None,
+            "view": {"azimuth": frame.view.azimuth, "elevation": frame.view.elevation,
+                     "animation_frame": frame.number, "view": vm, "projection": pm},
         })
 
     # files first: if writing fails, no Image is left behind either
     if path is not None:
-        result.files = _write(path, result, pages, page_buffers, passes, view_list, numbers,
-                              premultiplied, json_form, overwrite)
+        result.files = _write(path, result, pages, page_buffers, passes, premultiplied, json_form,
+                              overwrite)
     # Blender images: one per page and pass, pixels readable at once
     for p in passes:
         result.pages[p] = []
@@ -332,8 +394,8 @@ def _assemble(rendered, passes, width, height, path, numbers, view_list, trim, a
 def _same_pixels(rendered, kept_index, kept_rect, index, rect, passes, width):
     """Exact comparison of two frames' rectangles in every pass (a hash match is not proof)."""
     return False if kept_rect != rect else all(
-        _rect_bytes(rendered[kept_index][4][p], width, kept_rect, _CHANNELS[p])
-        == _rect_bytes(rendered[index][4][p], width, rect, _CHANNELS[p]) for p in passes)
+        _rect_bytes(rendered[kept_index].buffers[p], width, kept_rect, _CHANNELS[p])
+        == _rect_bytes(rendered[index].buffers[p], width, rect, _CHANNELS[p]) for p in passes)
 
 
 def _rect_bytes(buffer, width, rect, channels):
@@ -347,8 +409,7 @@ def _rect_bytes(buffer, width, rect, channels):
     return b"".join(rows)
 
 
-def _write(path, result, pages, page_buffers, passes, view_list, numbers, premultiplied,
-           json_form, overwrite):
+def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, overwrite):
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not os.path.isdir(folder):
@@ -360,10 +421,10 @@ def _write(path, result, pages, page_buffers, passes, view_list, numbers, premul
         raise FileExistsError(f"{existing[0]} exists; pass overwrite=True to replace it")
     written = []
     json_names = [os.path.basename(entry["json"]) for entry in paths]
-    animations = {}
-    if len(numbers) > 1:
-        for view in view_list:
-            animations[view.name] = [f"{view.name}/{n:04d}" for n in numbers]
+    animations = {}  # every animation with more than one frame, frames in order
+    for f in result.frames:
+        animations.setdefault(f["animation"], []).append(f["name"])
+    animations = {k: v for k, v in animations.items() if len(v) > 1}
     for page, entry in enumerate(paths):
         w, h, _ = pages[page]
         for p in passes:

@@ -216,3 +216,28 @@ def test_camera_objects_are_views_through_their_own_lens(baked_cube, make):
     assert fitted["view"]["azimuth"] == pytest.approx(90.0)
     with pytest.raises(ValueError, match="not a camera"):
         bakeview.sprite_sheet(baked_cube, views=[baked_cube], frame_size=(8, 8))
+
+
+def test_actions_play_one_after_the_other_and_the_action_comes_back(baked_cube):
+    def action(name, scales):
+        baked_cube.animation_data_create()
+        made = bpy.data.actions.new(name)
+        baked_cube.animation_data.action = made
+        for frame, scale in scales:
+            baked_cube.scale = (scale,) * 3
+            baked_cube.keyframe_insert("scale", frame=frame)
+        return made
+
+    grow = action("grow", [(1, 0.5), (3, 1.0)])
+    shrink = action("shrink", [(10, 1.0), (11, 0.5)])
+    baked_cube.animation_data.action = grow
+    result = bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=(32, 32),
+                                   actions=["grow", shrink], dedupe=False)
+    names = [f["name"] for f in result.frames]
+    assert names[:3] == ["grow/S/0001", "grow/SE/0001", "grow/E/0001"]
+    assert "shrink/N/0011" in names and len(names) == 8 * (3 + 2)
+    small, big = (next(f for f in result.frames if f["name"] == n) for n in ("grow/S/0001", "grow/S/0003"))
+    assert big["source"][2] > small["source"][2]
+    assert baked_cube.animation_data.action == grow
+    with pytest.raises(ValueError, match="no action"):
+        bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=(8, 8), actions=["walk"])
