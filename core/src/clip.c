@@ -30,7 +30,9 @@ unsigned bv__clip_outcode(const bv__clip_planes *planes, const float p[4])
  * triangles sharing an edge get bit-identical points. */
 static void intersect(const float in[4], float d_in, const float out[4], float d_out, float r[4])
 {
-    const float t = d_in / (d_in - d_out);
+    float t = d_in / (d_in - d_out);
+    if (!(t >= 0.0f)) t = 0.0f; /* NaN when distances overflow: stay on the inside vertex */
+    if (t > 1.0f) t = 1.0f;
     for (int k = 0; k < 4; k++) r[k] = in[k] + t * (out[k] - in[k]);
 }
 

@@ -19,7 +19,7 @@ float bv_filter_weight(bv_filter filter, float width, float x)
 {
     const double ax = fabs((double)x);
     const double radius = bv_filter_radius(filter, width);
-    if (!(ax <= radius) || width <= 0.0f) return 0.0f;
+    if (!isfinite(width) || !(width > 0.0f) || !(ax <= radius)) return 0.0f; /* also NaN, inf */
     switch (filter) {
     case BV_FILTER_BOX: return 1.0f;
     case BV_FILTER_GAUSSIAN: {

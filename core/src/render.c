@@ -188,12 +188,23 @@ const bv__mesh_state *bv__mesh_of_prim(const bv__render *r, uint32_t prim)
     return &r->meshes[lo];
 }
 
+/* A screen coordinate kept where fixed-point edge products cannot overflow. Points inside the
+ * guard band are far within it; only clipped points at w ~ 0 (degenerate projections) or NaN from
+ * overflowing inputs get here, and they are drawn wrong rather than undefined. */
+static double bounded_pixels(double pixels)
+{
+    const double limit = 4.0 * BV__GUARD_PIXELS;
+    if (!(pixels == pixels)) return 0.0;
+    return pixels < -limit ? -limit : (pixels > limit ? limit : pixels);
+}
+
 void bv__project(const bv__render *r, const float p[4], int64_t *r_fx, int64_t *r_fy, float *r_key)
 {
     const double inv_w = 1.0 / p[3];
-    *r_fx = bv__to_fixed((p[0] * inv_w * 0.5 + 0.5) * r->width);
-    *r_fy = bv__to_fixed((p[1] * inv_w * 0.5 + 0.5) * r->height);
-    *r_key = r->perspective ? (float)inv_w : (float)(-p[2] * inv_w);
+    *r_fx = bv__to_fixed(bounded_pixels((p[0] * inv_w * 0.5 + 0.5) * r->width));
+    *r_fy = bv__to_fixed(bounded_pixels((p[1] * inv_w * 0.5 + 0.5) * r->height));
+    const double key = r->perspective ? inv_w : -p[2] * inv_w;
+    *r_key = isfinite(key) ? (float)key : 0.0f;
 }
 
 static bv_status prepare_meshes(bv__render *r)

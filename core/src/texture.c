@@ -1,5 +1,6 @@
 /* Image textures: Cycles' Image Texture node lookups (closest / linear, four extension modes)
  * and an optional box-filtered mip chain for trilinear minification. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -25,9 +26,10 @@ static int wrap_mirror(int x, int size)
  * brought back near the texture, by whole periods where the mode repeats. */
 static int texel_floor(float x, int size, bv_extension extension, float *r_fraction)
 {
-    if (!(fabsf(x) < 1.0e8f)) {
-        if (x != x) x = 0.0f;
-        else if (extension == BV_EXTENSION_REPEAT) x = fmodf(x, (float)size);
+    if (!isfinite(x)) {
+        x = 0.0f; /* NaN or infinite coordinates sample somewhere, never undefined */
+    } else if (!(fabsf(x) < 1.0e8f)) {
+        if (extension == BV_EXTENSION_REPEAT) x = fmodf(x, (float)size);
         else if (extension == BV_EXTENSION_MIRROR) x = fmodf(x, 2.0f * (float)size);
         else x = x < 0.0f ? -2.0f : (float)size + 2.0f;
     }
@@ -117,7 +119,7 @@ void bv__texture_tap_lod(const bv_texture *texture, float u, float v, float lod,
 
 static void unpremultiply(float rgba[4])
 {
-    if (rgba[3] > 0.0f) {
+    if (rgba[3] >= FLT_MIN) { /* below it 1 / alpha overflows: such a texel is transparent */
         const float inv = 1.0f / rgba[3];
         rgba[0] *= inv;
         rgba[1] *= inv;

@@ -2,6 +2,7 @@
  * primitive id), shade each sample once, reconstruct pixels with the filter, and read the data
  * passes at each pixel's centre sample. A tile reads only its own bin and writes only its own
  * pixels, so the image is the same whichever worker renders it. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -334,7 +335,7 @@ static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__wind
             float c[4];
             for (int k = 0; k < 4; k++) c[k] = acc[k] + bg[k] * (1.0f - acc[3]);
             if (!r->desc->premultiplied) {
-                const float inv = c[3] > 0.0f ? 1.0f / c[3] : 0.0f;
+                const float inv = c[3] >= FLT_MIN ? 1.0f / c[3] : 0.0f; /* 1 / denormal = inf */
                 c[0] *= inv;
                 c[1] *= inv;
                 c[2] *= inv;
