@@ -6,11 +6,13 @@ set -euo pipefail
 
 # build: compiler, CMake, cglm, stb, CPython headers; tests: pytest for Debian's Python (which
 # Debian's Blender runs on), venv + pip for the bpy module, Blender itself, and Chromium (headless)
-# for the PixiJS client test (tests/web, with Node.js and npm)
+# for the PixiJS client test (tests/web, with Node.js and npm), clang with libFuzzer (in
+# libclang-rt-dev, only recommended by clang) for the fuzz targets, valgrind for the C tests
 packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev python3-dev)
 case "${1:-}" in
   --blender) packages+=(blender) ;;
-  --tests) packages+=(python3-pytest python3-venv python3-pip blender chromium) ;;
+  --tests) packages+=(python3-pytest python3-venv python3-pip blender chromium clang libclang-rt-dev
+    valgrind) ;;
 esac
 # Node.js for the web client test: Debian's, unless the machine already has one of its own
 if [ "${1:-}" = "--tests" ] && ! command -v node >/dev/null; then

@@ -133,6 +133,14 @@ static bv_status check_mesh(const bv__render *r, size_t index, const bv_mesh *m)
     if (!bv__floats_finite(m->matrix_world, 16))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "render: mesh %zu: matrix_world has a NaN or infinite value", index);
+    bool all_zero = true;
+    for (int i = 0; i < 16; i++) all_zero = all_zero && m->matrix_world[i] == 0.0f;
+    const float *bottom = m->matrix_world + 12; /* an object's matrix is affine: w stays 1 */
+    if (!all_zero && (bottom[0] != 0.0f || bottom[1] != 0.0f || bottom[2] != 0.0f || bottom[3] != 1.0f))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "render: mesh %zu: matrix_world's bottom row is (%g, %g, %g, %g), not "
+                        "(0, 0, 0, 1)", index, (double)bottom[0], (double)bottom[1],
+                        (double)bottom[2], (double)bottom[3]);
     for (size_t i = 0; i < m->positions.count; i++)
         if (!isfinite(m->positions.ptr[i]))
             return bv__fail(BV_ERROR_INVALID_ARGUMENT,

@@ -1,0 +1,365 @@
+/* Fuzz target: bv_png_write, bv_json_write, bv_linear_to_srgb8, bv_unit_to_8bit.
+ *
+ * Files go to a directory of this process's own under $TMPDIR or /tmp (mkdtemp), emptied after
+ * every input and removed at exit (tests/fuzz/run.sh points TMPDIR into its work folder, so a
+ * crash leaves nothing behind either). Paths are sometimes NULL, empty, in a missing folder, a folder, or an
+ * existing file; PNG sizes, channels and encodings are sometimes invalid and pixels wild; JSON
+ * frames, animations and meta carry arbitrary names (invalid UTF-8, quotes, control characters),
+ * rectangles and numbers (NaN, infinities).
+ *
+ * Checked: a status comes back; on failure a message is left, no file is left behind and an
+ * existing file is untouched. A written PNG decodes (stb_image) to exactly the documented 8-bit
+ * values, rows top-down; a written JSON file is well-formed JSON (RFC 8259, strings valid UTF-8).
+ * The 8-bit conversions are monotonic. */
+#define _DEFAULT_SOURCE /* mkdtemp */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-prototypes" /* stb_image's own functions */
+#include <stb_image.h>
+#pragma GCC diagnostic pop
+
+#include <bakeview/bakeview.h>
+
+#include "fuzz_common.h"
+#include "json_check.h"
+
+static char directory[512];
+
+static void remove_directory(void)
+{
+    if (!directory[0]) return;
+    char path[1024];
+    DIR *dir = opendir(directory);
+    if (dir) {
+        struct dirent *e;
+        while ((e = readdir(dir)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            snprintf(path, sizeof path, "%s/%s", directory, e->d_name);
+            if (unlink(path) != 0) rmdir(path);
+        }
+        closedir(dir);
+    }
+    rmdir(directory);
+}
+
+/* The files in the directory other than `keep` and "sub"; the first such name in *r_name. */
+static int stray_files(const char *keep, char r_name[256])
+{
+    int count = 0;
+    DIR *dir = opendir(directory);
+    FZ_CHECK(dir != NULL, "cannot list %s", directory);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "sub")) continue;
+        if (keep && !strcmp(e->d_name, keep)) continue;
+        if (count++ == 0) snprintf(r_name, 256, "%s", e->d_name);
+    }
+    closedir(dir);
+    return count;
+}
+
+static void empty_directory(void)
+{
+    char path[1024];
+    DIR *dir = opendir(directory);
+    FZ_CHECK(dir != NULL, "cannot list %s", directory);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", directory, e->d_name);
+        if (unlink(path) != 0) rmdir(path);
+    }
+    closedir(dir);
+}
+
+static void ensure_directory(void)
+{
+    if (directory[0]) return;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(directory, sizeof directory, "%s/bakeview-fuzz-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    FZ_CHECK(mkdtemp(directory) != NULL, "mkdtemp failed");
+    atexit(remove_directory);
+}
+
+/* --- paths --- */
+
+typedef struct target {
+    char path[1024];
+    const char *arg;    /* what the library gets (NULL, "" or path) */
+    char name[64];      /* the file's name in the directory, if it can be written */
+    bool existing;      /* a file was there before the call */
+    bool writable;      /* a valid file path in the directory */
+} target;
+
+static const char OLD_CONTENT[] = "old content\n";
+
+static void make_target(fz_reader *in, target *t, const char *extension)
+{
+    memset(t, 0, sizeof *t);
+    const uint8_t mode = fz_u8(in) % 16;
+    t->arg = t->path;
+    if (mode == 11) {
+        t->arg = NULL;
+        return;
+    }
+    if (mode == 12) return; /* "" */
+    if (mode == 13) {
+        snprintf(t->path, sizeof t->path, "%s/missing/out%s", directory, extension);
+        return;
+    }
+    if (mode == 14) {
+        snprintf(t->path, sizeof t->path, "%s", directory);
+        return;
+    }
+    if (mode == 15) {
+        snprintf(t->path, sizeof t->path, "%s/sub", directory);
+        FZ_CHECK(mkdir(t->path, 0700) == 0, "mkdir %s failed", t->path);
+        return;
+    }
+    if (mode < 6) {
+        snprintf(t->name, sizeof t->name, "out%s", extension);
+    } else {
+        fz_string(in, t->name, 41);
+        for (char *c = t->name; *c; c++)
+            if (*c == '/') *c = '_';
+        if (!t->name[0] || !strcmp(t->name, ".") || !strcmp(t->name, "..") || !strcmp(t->name, "sub"))
+            snprintf(t->name, sizeof t->name, "x");
+    }
+    snprintf(t->path, sizeof t->path, "%s/%s", directory, t->name);
+    t->writable = true;
+    if (fz_u8(in) >= 224) { /* an existing file: replaced on success, untouched on failure */
+        FILE *f = fopen(t->path, "wb");
+        FZ_CHECK(f != NULL, "cannot create %s", t->path);
+        fputs(OLD_CONTENT, f);
+        fclose(f);
+        t->existing = true;
+    }
+}
+
+static unsigned char *read_file(const char *path, size_t *r_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t capacity = 4096, size = 0;
+    unsigned char *data = fz_alloc(capacity);
+    size_t got;
+    while ((got = fread(data + size, 1, capacity - size, f)) > 0) {
+        size += got;
+        if (size == capacity) {
+            capacity *= 2;
+            data = realloc(data, capacity);
+            FZ_CHECK(data != NULL, "out of memory reading %s", path);
+        }
+    }
+    fclose(f);
+    *r_size = size;
+    return data;
+}
+
+/* After a call: nothing stray, the target as it must be. */
+static void check_files(const target *t, bv_status status, const char *what)
+{
+    char stray[256];
+    const int strays = stray_files(t->writable ? t->name : NULL, stray);
+    FZ_CHECK(strays == 0, "%s left %d stray file(s), e.g. \"%s\" (status %d)", what, strays, stray,
+             (int)status);
+    if (status != BV_OK && t->existing) {
+        size_t size = 0;
+        unsigned char *data = read_file(t->path, &size);
+        FZ_CHECK(data && size == strlen(OLD_CONTENT) && !memcmp(data, OLD_CONTENT, size),
+                 "failed %s changed the existing file", what);
+        free(data);
+    }
+    if (status != BV_OK && !t->existing && t->writable)
+        FZ_CHECK(access(t->path, F_OK) != 0, "failed %s left %s", what, t->path);
+}
+
+/* --- PNG --- */
+
+static void fuzz_png(fz_reader *in)
+{
+    target t;
+    make_target(in, &t, ".png");
+    bv_png_desc d = {0};
+    d.path = t.arg;
+    d.width = fz_int(in, 1, 16);
+    d.height = fz_int(in, 1, 16);
+    d.channels = fz_int(in, 0, 5);
+    d.encoding = (bv_color_encoding)(fz_u8(in) % 3);
+    const bool sane = d.width >= 1 && d.width <= 16 && d.height >= 1 && d.height <= 16 &&
+                      d.channels >= 1 && d.channels <= 4;
+    size_t count = sane ? (size_t)d.width * (size_t)d.height * (size_t)d.channels : 7;
+    const uint8_t mode = fz_u8(in);
+    if (mode >= 250) count = mode & 1 ? count + 1 : count - 1;
+    float *pixels = fz_alloc(count * sizeof(float));
+    for (size_t i = 0; i < count; i++) pixels[i] = (mode & 2) ? fz_float(in, 1.0f) : fz_unit(in);
+    d.pixels = (bv_floats){(mode & 31) == 31 ? NULL : pixels, count};
+    const bool null_desc = (mode & 63) == 30;
+    const bv_status status = bv_png_write(null_desc ? NULL : &d);
+    fz_trace("bv_png_write", (int)status);
+    FZ_CHECK(status == BV_OK || status == BV_ERROR_INVALID_ARGUMENT || status == BV_ERROR_IO ||
+                 status == BV_ERROR_OUT_OF_MEMORY,
+             "bv_png_write returned %d", (int)status);
+    if (status != BV_OK) FZ_CHECK(bv_error_message()[0] != '\0', "png failed without a message");
+    check_files(&t, status, "bv_png_write");
+    if (status == BV_OK) {
+        FZ_CHECK(t.writable && sane && d.pixels.ptr && count == (size_t)d.width * d.height * d.channels,
+                 "bv_png_write accepted an invalid call");
+        int w = 0, h = 0, c = 0;
+        unsigned char *decoded = stbi_load(t.path, &w, &h, &c, 0);
+        FZ_CHECK(decoded != NULL, "the PNG does not decode: %s", stbi_failure_reason());
+        FZ_CHECK(w == d.width && h == d.height && c == d.channels, "the PNG is %d x %d x %d, not %d x %d x %d",
+                 w, h, c, d.width, d.height, d.channels);
+        const int colour = (c == 2 || c == 4) ? c - 1 : c;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w * c; x++) {
+                const float v = pixels[(size_t)(h - 1 - y) * (size_t)(w * c) + (size_t)x];
+                const uint8_t want = d.encoding == BV_ENCODING_SRGB && x % c < colour ? bv_linear_to_srgb8(v)
+                                                                                       : bv_unit_to_8bit(v);
+                FZ_CHECK(decoded[(size_t)y * (size_t)(w * c) + (size_t)x] == want,
+                         "PNG byte (%d, %d) is %d, expected %d for %g", x, y,
+                         decoded[(size_t)y * (size_t)(w * c) + (size_t)x], want, (double)v);
+            }
+        stbi_image_free(decoded);
+    }
+    free(pixels);
+}
+
+/* --- JSON --- */
+
+#define MAX_FRAMES 6
+#define MAX_ANIMATIONS 3
+#define MAX_ANIMATION_FRAMES 4
+#define MAX_RELATED 2
+#define NAME_SIZE 48
+
+/* a + b, kept within int (wild values may be anything) */
+static int add_clamped(int a, int b)
+{
+    const int64_t sum = (int64_t)a + b;
+    return sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : (int)sum;
+}
+
+static const char *maybe_name(fz_reader *in, char *buffer)
+{
+    if (fz_u8(in) == 255) return NULL;
+    fz_string(in, buffer, NAME_SIZE);
+    return buffer;
+}
+
+static void fuzz_json(fz_reader *in)
+{
+    target t;
+    make_target(in, &t, ".json");
+    bv_json_desc d = {0};
+    d.path = t.arg;
+    d.form = (bv_json_form)(fz_u8(in) % 3);
+    d.width = fz_int(in, 1, 64);
+    d.height = fz_int(in, 1, 64);
+    char image_name[NAME_SIZE];
+    d.image = (fz_u8(in) & 7) == 7 ? maybe_name(in, image_name) : "sheet.png";
+    d.scale = (fz_u8(in) & 3) == 0 ? 0.0 : (double)fz_float(in, 1.0f);
+    d.premultiplied = fz_bool(in);
+
+    char related_names[MAX_RELATED][NAME_SIZE];
+    const char *related[MAX_RELATED];
+    d.related_count = fz_u8(in) % (MAX_RELATED + 1);
+    for (size_t i = 0; i < d.related_count; i++) related[i] = maybe_name(in, related_names[i]);
+    d.related_multi_packs = d.related_count && fz_u8(in) == 255 ? NULL : related;
+
+    char frame_names[MAX_FRAMES][NAME_SIZE];
+    bv_json_frame frames[MAX_FRAMES];
+    d.frame_count = fz_u8(in) % (MAX_FRAMES + 1);
+    for (size_t i = 0; i < d.frame_count; i++) {
+        bv_json_frame *f = &frames[i];
+        memset(f, 0, sizeof *f);
+        f->name = maybe_name(in, frame_names[i]);
+        const int page_w = d.width > 0 && d.width <= 64 ? d.width : 64;
+        const int page_h = d.height > 0 && d.height <= 64 ? d.height : 64;
+        f->frame.width = fz_int(in, 0, 16);
+        f->frame.height = fz_int(in, 0, 16);
+        f->frame.x = fz_int(in, 0, page_w);
+        f->frame.y = fz_int(in, 0, page_h);
+        f->rotated = fz_bool(in);
+        f->trimmed = fz_bool(in);
+        if (f->trimmed) {
+            f->source_width = add_clamped(f->frame.width, fz_int(in, 0, 4));
+            f->source_height = add_clamped(f->frame.height, fz_int(in, 0, 4));
+            f->source = (bv_rect){fz_int(in, 0, 4), fz_int(in, 0, 4), f->frame.width, f->frame.height};
+        } else {
+            f->source_width = f->frame.width;
+            f->source_height = f->frame.height;
+            f->source = (bv_rect){0, 0, f->frame.width, f->frame.height};
+        }
+        if (fz_u8(in) >= 248) f->source = (bv_rect){fz_int(in, -1, 4), fz_int(in, -1, 4), fz_int(in, -1, 20), fz_int(in, -1, 20)};
+        f->pivot_x = fz_float(in, 1.0f);
+        f->pivot_y = fz_float(in, 1.0f);
+        if (fz_bool(in)) {
+            f->view.present = true;
+            f->view.azimuth = fz_float(in, 180.0f);
+            f->view.elevation = fz_float(in, 90.0f);
+            f->view.animation_frame = fz_int(in, -2, 100);
+            for (int k = 0; k < 16; k++) f->view.view[k] = fz_float(in, 4.0f);
+            for (int k = 0; k < 16; k++) f->view.projection[k] = fz_float(in, 4.0f);
+        }
+    }
+    d.frames = d.frame_count && fz_u8(in) == 255 ? NULL : frames;
+
+    char animation_names[MAX_ANIMATIONS][NAME_SIZE];
+    char listed_names[MAX_ANIMATIONS][MAX_ANIMATION_FRAMES][NAME_SIZE];
+    const char *listed[MAX_ANIMATIONS][MAX_ANIMATION_FRAMES];
+    bv_json_animation animations[MAX_ANIMATIONS];
+    d.animation_count = fz_u8(in) % (MAX_ANIMATIONS + 1);
+    for (size_t a = 0; a < d.animation_count; a++) {
+        bv_json_animation *anim = &animations[a];
+        anim->name = maybe_name(in, animation_names[a]);
+        anim->frame_count = fz_u8(in) % (MAX_ANIMATION_FRAMES + 1);
+        for (size_t i = 0; i < anim->frame_count; i++) {
+            const uint8_t pick = fz_u8(in);
+            if (pick < 224 && d.frame_count) listed[a][i] = frames[pick % d.frame_count].name;
+            else listed[a][i] = maybe_name(in, listed_names[a][i]);
+        }
+        anim->frames = anim->frame_count && fz_u8(in) == 255 ? NULL : listed[a];
+    }
+    d.animations = d.animation_count && fz_u8(in) == 255 ? NULL : animations;
+
+    const bool null_desc = fz_u8(in) == 255;
+    const bv_status status = bv_json_write(null_desc ? NULL : &d);
+    fz_trace("bv_json_write", (int)status);
+    FZ_CHECK(status == BV_OK || status == BV_ERROR_INVALID_ARGUMENT || status == BV_ERROR_IO ||
+                 status == BV_ERROR_OUT_OF_MEMORY,
+             "bv_json_write returned %d", (int)status);
+    if (status != BV_OK) FZ_CHECK(bv_error_message()[0] != '\0', "json failed without a message");
+    check_files(&t, status, "bv_json_write");
+    if (status == BV_OK) {
+        FZ_CHECK(t.writable, "bv_json_write wrote to an impossible path");
+        size_t size = 0;
+        unsigned char *text = read_file(t.path, &size);
+        FZ_CHECK(text != NULL, "cannot read the JSON back");
+        const char *error = json_check(text, size);
+        FZ_CHECK(error == NULL, "the JSON is not well-formed: %s\n%.*s", error, (int)size, (const char *)text);
+        free(text);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    ensure_directory();
+    fz_reader in = {data, size, false};
+    {   /* the 8-bit conversions keep order */
+        const float a = fz_float(&in, 1.0f), b = fz_float(&in, 1.0f);
+        if (a <= b) {
+            FZ_CHECK(bv_linear_to_srgb8(a) <= bv_linear_to_srgb8(b), "srgb8(%g) > srgb8(%g)", (double)a, (double)b);
+            FZ_CHECK(bv_unit_to_8bit(a) <= bv_unit_to_8bit(b), "unit8(%g) > unit8(%g)", (double)a, (double)b);
+        }
+    }
+    if (fz_bool(&in)) fuzz_png(&in);
+    else fuzz_json(&in);
+    empty_directory();
+    return 0;
+}
