@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "scene.h"
+#include "temp_dir.h"
 
 /* ------------------------------------------------------------------------------------------------
  * A strict JSON reader (RFC 8259): objects, arrays, strings with every escape (surrogate pairs
@@ -406,41 +407,6 @@ static bool jis_string(const jvalue *v, const char *expected)
 /* ------------------------------------------------------------------------------------------------
  * files */
 
-static char temp_dir[256];
-
-static void make_temp_dir(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(temp_dir, sizeof temp_dir, "%s/bakeview_json_XXXXXX", base && base[0] ? base : "/tmp");
-    if (!mkdtemp(temp_dir)) temp_dir[0] = '\0';
-}
-
-static int count_files(const char *needle)
-{
-    DIR *d = opendir(temp_dir);
-    if (!d) return -1;
-    int count = 0;
-    const struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strstr(e->d_name, needle)) count++;
-    closedir(d);
-    return count;
-}
-
-static void remove_temp_dir(void)
-{
-    DIR *d = opendir(temp_dir);
-    if (!d) return;
-    const struct dirent *e;
-    char path[600];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", temp_dir, e->d_name);
-        if (remove(path) != 0) rmdir(path);
-    }
-    closedir(d);
-    rmdir(temp_dir);
-}
 
 static void temp_path(char *path, size_t size, const char *name)
 {
@@ -1343,7 +1309,7 @@ static void test_page_and_json_rebuild_every_untrimmed_frame(void)
 
 int main(void)
 {
-    make_temp_dir();
+    make_temp_dir("bakeview_json");
     RUN(test_reader_is_strict);
     RUN(test_json_hash_form_holds_every_field);
     RUN(test_json_array_form_holds_every_field);

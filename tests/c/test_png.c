@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "scene.h"
+#include "temp_dir.h"
 
 /* The exact OETF in double, rounded half up: the reference. */
 static int srgb_reference(double linear)
@@ -103,44 +104,6 @@ static void test_unit_to_8bit_rounds_half_up_and_clamps(void)
 
 /* --- files --- */
 
-static char temp_dir[256];
-
-static void make_temp_dir(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(temp_dir, sizeof temp_dir, "%s/bakeview_png_XXXXXX", base && base[0] ? base : "/tmp");
-    if (!mkdtemp(temp_dir)) temp_dir[0] = '\0';
-}
-
-/* Files in temp_dir whose name contains `needle`. */
-static int count_files(const char *needle)
-{
-    DIR *d = opendir(temp_dir);
-    if (!d) return -1;
-    int count = 0;
-    const struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strstr(e->d_name, needle)) count++;
-    closedir(d);
-    return count;
-}
-
-static void remove_temp_dir(void)
-{
-    DIR *d = opendir(temp_dir);
-    if (!d) return;
-    const struct dirent *e;
-    char path[600];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof path, "%s/%s", temp_dir, e->d_name);
-        if (remove(path) != 0) { /* a directory made by a test */
-            rmdir(path);
-        }
-    }
-    closedir(d);
-    rmdir(temp_dir);
-}
 
 /* A 3 x 2 RGBA image with distinct values: bottom row (row 0) and top row (row 1). */
 static const float image_rgba[2 * 3 * 4] = {
@@ -314,7 +277,7 @@ static void test_png_rejects_bad_descriptions(void)
 
 int main(void)
 {
-    make_temp_dir();
+    make_temp_dir("bakeview_png");
     RUN(test_linear_to_srgb8_known_values);
     RUN(test_linear_to_srgb8_is_monotone_and_continuous);
     RUN(test_linear_to_srgb8_rounds_half_up);
