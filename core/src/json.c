@@ -341,41 +341,37 @@ static void put_matrix(bv__bytes *out, const float m[16])
     put(out, "]");
 }
 
+/* `"key": ` at the start of a line indented by `indent`; `first` leaves out the line break. */
+static void put_key(bv__bytes *out, const char *indent, const char *key, bool first)
+{
+    if (!first) put(out, ",\n");
+    put(out, indent);
+    put(out, "\"");
+    put(out, key);
+    put(out, "\": ");
+}
+
 /* One frame's fields, each on its own line at `indent`, without the enclosing braces. */
 static void put_frame_fields(bv__bytes *out, const bv_json_frame *f, const char *indent)
 {
-    put(out, indent);
-    put(out, "\"frame\": ");
+    put_key(out, indent, "frame", true);
     put_rect(out, f->frame);
-    put(out, ",\n");
-    put(out, indent);
-    put(out, "\"rotated\": ");
+    put_key(out, indent, "rotated", false);
     put_bool(out, f->rotated);
-    put(out, ",\n");
-    put(out, indent);
-    put(out, "\"trimmed\": ");
+    put_key(out, indent, "trimmed", false);
     put_bool(out, f->trimmed);
-    put(out, ",\n");
-    put(out, indent);
-    put(out, "\"spriteSourceSize\": ");
+    put_key(out, indent, "spriteSourceSize", false);
     put_rect(out, f->source);
-    put(out, ",\n");
-    put(out, indent);
-    put(out, "\"sourceSize\": ");
+    put_key(out, indent, "sourceSize", false);
     put_size(out, f->source_width, f->source_height);
-    put(out, ",\n");
-    put(out, indent);
-    put(out, "\"pivot\": ");
+    put_key(out, indent, "pivot", false);
     put_point(out, f->pivot_x, f->pivot_y);
-    put(out, ",\n");
-    put(out, indent);
-    put(out, "\"anchor\": ");
+    put_key(out, indent, "anchor", false); /* PixiJS's name for the default anchor */
     put_point(out, f->pivot_x, f->pivot_y);
     if (f->view.present) {
         const bv_json_view *v = &f->view;
-        put(out, ",\n");
-        put(out, indent);
-        put(out, "\"bakeview\": {\"azimuth\": ");
+        put_key(out, indent, "bakeview", false);
+        put(out, "{\"azimuth\": ");
         put_double(out, v->azimuth);
         put(out, ", \"elevation\": ");
         put_double(out, v->elevation);
