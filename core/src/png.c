@@ -1,13 +1,14 @@
-/* PNG output: encoded in memory by stb_image_write, then written atomically. */
+/* PNG output: floats to 8-bit rows, encoded in memory (png_encoder.c), then written atomically. */
+#include <limits.h>
 #include <math.h>
-
-#include <stb_image_write.h>
+#include <string.h>
 
 #include <bakeview/png.h>
 
 #include "alloc.h"
 #include "atomic_file.h"
 #include "error.h"
+#include "png_encoder.h"
 
 uint8_t bv_linear_to_srgb8(float linear)
 {
@@ -21,12 +22,52 @@ uint8_t bv_unit_to_8bit(float value)
 {
     if (!(value > 0.0f)) return 0;
     if (value >= 1.0f) return 255;
-    return (uint8_t)floor((double)value * 255.0 + 0.5);
+    return (uint8_t)((double)value * 255.0 + 0.5); /* positive: truncation is floor */
 }
 
-static void append_to_bytes(void *context, void *data, int size)
+/* bv_linear_to_srgb8 without a pow per value, the same bit for bit. threshold[k - 1] is the
+ * smallest float whose code is k, found from the function itself (it is monotone); bucket[i] is
+ * the code of i / BUCKETS, a lower bound for the codes of its bucket, which a value then raises
+ * past the thresholds at or below it (at most a step or two: the curve is never steeper than
+ * about one code per bucket). */
+#define BV__SRGB_BUCKETS 4096
+
+typedef struct srgb_table {
+    float threshold[255];
+    uint8_t bucket[BV__SRGB_BUCKETS];
+} srgb_table;
+
+static float float_of_bits(uint32_t bits)
 {
-    bv__bytes_append(context, data, (size_t)size);
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static void srgb_table_init(srgb_table *t)
+{
+    uint32_t lo = 0, one;
+    const float unit = 1.0f;
+    memcpy(&one, &unit, sizeof one);
+    for (int code = 1; code <= 255; code++) { /* positive floats sort as their bit patterns */
+        uint32_t hi = one;
+        while (lo < hi) {
+            const uint32_t mid = lo + (hi - lo) / 2;
+            if (bv_linear_to_srgb8(float_of_bits(mid)) >= code) hi = mid;
+            else lo = mid + 1;
+        }
+        t->threshold[code - 1] = float_of_bits(lo);
+    }
+    for (int i = 0; i < BV__SRGB_BUCKETS; i++) t->bucket[i] = bv_linear_to_srgb8((float)i / BV__SRGB_BUCKETS);
+}
+
+static inline uint8_t srgb_lookup(const srgb_table *t, float linear)
+{
+    if (!(linear > 0.0f)) return 0; /* also NaN */
+    if (linear >= 1.0f) return 255;
+    int code = t->bucket[(int)(linear * BV__SRGB_BUCKETS)]; /* exact: a power-of-two scale */
+    while (code < 255 && linear >= t->threshold[code]) code++;
+    return (uint8_t)code;
 }
 
 static bv_status check_desc(const bv_png_desc *d)
@@ -38,6 +79,11 @@ static bv_status check_desc(const bv_png_desc *d)
                         d->height);
     if (d->channels < 1 || d->channels > 4)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: channels %d is outside 1..4", d->channels);
+    /* the encoder counts the filtered rows' bytes in an int */
+    if (((size_t)d->width * (size_t)d->channels + 1) * (size_t)d->height > INT_MAX)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "png: %d x %d x %d channels is too large for one file (2 GiB of rows at most)",
+                        d->width, d->height, d->channels);
     if ((unsigned)d->encoding > BV_ENCODING_LINEAR)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: unknown encoding %d", (int)d->encoding);
     const size_t expected = (size_t)d->width * (size_t)d->height * (size_t)d->channels;
@@ -51,14 +97,17 @@ static bv_status check_desc(const bv_png_desc *d)
 /* 8-bit rows, top-down. Colour channels (RGB, or grey) take the sRGB curve; alpha never does. */
 static void encode(const bv_png_desc *d, uint8_t *out)
 {
+    srgb_table srgb;
+    const bool curve = d->encoding == BV_ENCODING_SRGB;
+    if (curve) srgb_table_init(&srgb);
     const int c = d->channels;
-    const int colour_channels = (c == 2 || c == 4) ? c - 1 : c;
+    const int colour_channels = curve ? ((c == 2 || c == 4) ? c - 1 : c) : 0;
     for (int y = 0; y < d->height; y++) {
         const float *src = d->pixels.ptr + (size_t)(d->height - 1 - y) * (size_t)d->width * (size_t)c;
         uint8_t *dst = out + (size_t)y * (size_t)d->width * (size_t)c;
-        for (size_t i = 0; i < (size_t)d->width * (size_t)c; i++) {
-            const bool colour = d->encoding == BV_ENCODING_SRGB && (int)(i % (size_t)c) < colour_channels;
-            dst[i] = colour ? bv_linear_to_srgb8(src[i]) : bv_unit_to_8bit(src[i]);
+        for (int x = 0; x < d->width; x++, src += c, dst += c) {
+            for (int k = 0; k < colour_channels; k++) dst[k] = srgb_lookup(&srgb, src[k]);
+            for (int k = colour_channels; k < c; k++) dst[k] = bv_unit_to_8bit(src[k]);
         }
     }
 }
@@ -72,10 +121,9 @@ bv_status bv_png_write(const bv_png_desc *d)
     encode(d, bytes);
 
     bv__bytes png = {0};
-    const int ok = stbi_write_png_to_func(append_to_bytes, &png, d->width, d->height, d->channels,
-                                          bytes, d->width * d->channels);
+    const bool ok = bv__png_encode(bytes, d->width, d->height, d->channels, &png);
     BV_FREE(bytes);
-    if (!ok || png.failed) {
+    if (!ok) {
         bv__bytes_free(&png);
         return bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: out of memory encoding %s", d->path);
     }

@@ -147,6 +147,40 @@ static void test_png_round_trips_through_stb_image_with_rows_flipped(void)
     CHECK_EQ_INT(count_files(".tmp"), 0);
 }
 
+/* The writer encodes through a table; its codes must be bv_linear_to_srgb8's for the floats
+ * where that function steps: a few ULPs either side of every code boundary. */
+static void test_png_srgb_codes_equal_the_curve_at_every_code_boundary(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    enum { SPREAD = 3, PER_CODE = 2 * SPREAD + 1, COUNT = 255 * PER_CODE };
+    static float values[COUNT];
+    for (int code = 1; code <= 255; code++) {
+        float lo = 0.0f, hi = 1.0f; /* the smallest float with this code, by bisection */
+        while (nextafterf(lo, 1.0f) < hi) {
+            const float mid = lo + (hi - lo) * 0.5f;
+            if (bv_linear_to_srgb8(mid) >= code) hi = mid;
+            else lo = mid;
+        }
+        float v = hi;
+        for (int i = 0; i < SPREAD; i++) v = nextafterf(v, 0.0f);
+        for (int i = 0; i < PER_CODE; i++, v = nextafterf(v, 2.0f)) values[(code - 1) * PER_CODE + i] = v;
+    }
+    char path[400];
+    snprintf(path, sizeof path, "%s/boundaries.png", temp_dir);
+    const bv_png_desc d = {path, {values, COUNT}, COUNT, 1, 1, BV_ENCODING_SRGB};
+    if (!CHECK_MSG(bv_png_write(&d) == BV_OK, "%s", bv_error_message())) return;
+    int w = 0, h = 0, c = 0;
+    unsigned char *px = stbi_load(path, &w, &h, &c, 1);
+    if (!CHECK_MSG(px != NULL, "stb_image cannot read %s", path)) return;
+    int wrong = 0;
+    for (int i = 0; i < COUNT; i++)
+        if (px[i] != bv_linear_to_srgb8(values[i]) && wrong++ < 5)
+            CHECK_MSG(0, "%.9g written as %d, the curve says %d", (double)values[i], px[i],
+                      bv_linear_to_srgb8(values[i]));
+    CHECK_EQ_INT(wrong, 0);
+    stbi_image_free(px);
+}
+
 static void test_png_channel_counts_and_linear_encoding(void)
 {
     if (!CHECK(temp_dir[0])) return;
@@ -260,6 +294,10 @@ static void test_png_rejects_bad_descriptions(void)
     CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
     CHECK_CONTAINS(bv_error_message(), "channels");
     d = good;
+    d.width = d.height = 40000; /* 6.4 GB of rows: more than the encoder can count */
+    CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "too large");
+    d = good;
     d.encoding = (bv_color_encoding)9;
     CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
     CHECK_CONTAINS(bv_error_message(), "encoding");
@@ -283,6 +321,7 @@ int main(void)
     RUN(test_linear_to_srgb8_rounds_half_up);
     RUN(test_unit_to_8bit_rounds_half_up_and_clamps);
     RUN(test_png_round_trips_through_stb_image_with_rows_flipped);
+    RUN(test_png_srgb_codes_equal_the_curve_at_every_code_boundary);
     RUN(test_png_channel_counts_and_linear_encoding);
     RUN(test_png_overwrites_an_existing_file);
     RUN(test_png_write_to_missing_folder_fails_with_the_path);

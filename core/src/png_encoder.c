@@ -1,0 +1,54 @@
+/* stb_image_write's PNG writer, compiled privately (static: no symbol clashes with another copy
+ * of stb in the same process, e.g. inside Blender) and deflating with zlib through its
+ * STBIW_ZLIB_COMPRESS hook: stb's own deflate was most of the time of writing a sheet. */
+#include <limits.h>
+#include <stdlib.h>
+
+#include <zlib.h>
+
+#include "png_encoder.h"
+
+/* zlib's default level: within a few percent of the smallest files, several times faster than
+   the higher levels */
+#define BV__DEFLATE_LEVEL Z_DEFAULT_COMPRESSION
+
+/* stb's compressor contract: a malloc'd zlib stream (freed by stb with STBIW_FREE = free), or
+   NULL */
+static unsigned char *zlib_compress(unsigned char *data, int size, int *r_size, int quality)
+{
+    (void)quality;
+    uLongf bound = compressBound((uLong)size);
+    if (bound > INT_MAX) return NULL;
+    unsigned char *out = malloc(bound);
+    if (!out) return NULL;
+    if (compress2(out, &bound, data, (uLong)size, BV__DEFLATE_LEVEL) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    *r_size = (int)bound;
+    return out;
+}
+
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#define STBIW_ZLIB_COMPRESS zlib_compress
+/* for the whole file (unused-function is reported at its end): the other formats' writers are
+   compiled but unused, and stb is not written for -Wextra */
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#include <stb_image_write.h>
+
+static void append(void *context, void *data, int size)
+{
+    bv__bytes_append(context, data, (size_t)size);
+}
+
+bool bv__png_encode(const uint8_t *rows, int width, int height, int channels, bv__bytes *r_png)
+{
+    return stbi_write_png_to_func(append, r_png, width, height, channels, rows, width * channels) &&
+           !r_png->failed;
+}
