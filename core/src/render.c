@@ -480,8 +480,10 @@ static bv_status alloc_scratch(bv__render *r)
         s->column_x = bv__alloc_array(span, sizeof(int64_t));
         s->column_ndc = bv__alloc_array(span, sizeof(double));
         s->color_row = bv__alloc_array((size_t)r->tile_size * 4, sizeof(float));
+        s->uvl = bv__alloc_array(span * 3, sizeof(float));
+        s->runs = bv__alloc_array(span, sizeof(bv__shade_run));
         if (!s->key || !s->prim || !s->color || !s->rows || !s->column_x || !s->column_ndc ||
-            !s->color_row)
+            !s->color_row || !s->uvl || !s->runs)
             return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
     }
     return BV_OK;
@@ -498,6 +500,8 @@ static void release(bv__render *r)
             BV_FREE(r->scratch[w].column_x);
             BV_FREE(r->scratch[w].column_ndc);
             BV_FREE(r->scratch[w].color_row);
+            BV_FREE(r->scratch[w].uvl);
+            BV_FREE(r->scratch[w].runs);
         }
     BV_FREE(r->scratch);
     BV_FREE(r->bin_prims);

@@ -46,6 +46,12 @@ typedef struct bv__tri_bounds {
     uint8_t state;              /* BV__TRI_* */
 } bv__tri_bounds;
 
+/* Samples first .. end - 1 of a row show one primitive, textured by `texture`. */
+typedef struct bv__shade_run {
+    int first, end;
+    const bv_texture *texture;
+} bv__shade_run;
+
 /* Per-worker scratch, sized for the largest tile. */
 typedef struct bv__scratch {
     float *key;
@@ -55,6 +61,8 @@ typedef struct bv__scratch {
     float *color_row; /* 4 per tile pixel column: the horizontal filter pass */
     int64_t *column_x;
     double *column_ndc; /* x of each sample column in NDC */
+    float *uvl;            /* 3 per sample column: u, v and level of detail, of one row */
+    bv__shade_run *runs;   /* a row's runs, at most one per sample column */
 } bv__scratch;
 
 typedef struct bv__render {

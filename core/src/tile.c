@@ -155,8 +155,8 @@ static void raster_triangle(const bv__render *r, bv__scratch *s, const bv__windo
         if (empty || lo > hi) continue;
         /* truncation toward zero plus the margin of a column stays conservative (floor/ceil
            would be libm calls without SSE4.1) */
-        const double first = (lo - (double)x_origin) * columns_per_unit - 2.0;
-        const double last = (hi - (double)x_origin) * columns_per_unit + 2.0;
+        const double first = (lo - (double)x_origin) * columns_per_unit - 1.0;
+        const double last = (hi - (double)x_origin) * columns_per_unit + 1.0;
         const int i0 = clamp_column(first, x0 - w->sx0, x1 - w->sx0 + 1);
         const int i1 = clamp_column(last, x0 - w->sx0 - 1, x1 - w->sx0);
         if (i0 > i1) continue;
@@ -257,42 +257,68 @@ static float sample_lod(const bv__render *r, const bv__prim_cache *c, const doub
     return l > 1.0 ? (float)(0.5 * log2(l)) : 0.0f;
 }
 
+/* The UV (and level of detail) of every sample of a run showing one primitive. */
+static void run_uvs(const bv__render *r, const bv__scratch *s, const bv__prim_cache *c, double y,
+                    int i0, int i1, float *r_uvl)
+{
+    for (int i = i0; i < i1; i++) {
+        float *uvl = r_uvl + 3 * i;
+        if (r->desc->mipmaps) {
+            double b[3], u[3];
+            if (!barycentrics(c, s->column_ndc[i], y, b, u)) b[0] = 1, b[1] = b[2] = 0;
+            interpolate_uv(c, b, uvl);
+            uvl[2] = sample_lod(r, c, b, u);
+        } else if (!sample_uv(c, s->column_ndc[i], y, uvl)) {
+            uvl[0] = c->uv[0], uvl[1] = c->uv[1];
+        }
+    }
+}
+
+/* Colour and coverage of every sample, a row at a time in two passes: first the runs of samples
+ * that show one primitive and their UVs, then the texture taps. Two short loops keep more taps
+ * in flight than one loop that does everything per sample. */
 static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window *w)
 {
     bv__prim_cache caches[BV__PRIM_CACHE_SIZE];
     memset(caches, 0, sizeof caches);
+    bv__shade_run *runs = s->runs;
     for (int j = 0; j < w->sh; j++) {
         const double y = ndc_y(r, bv__sample_coord(&r->grid, w->sy0 + j));
-        const bool mipmaps = r->desc->mipmaps;
-        for (int i = 0; i < w->sw; i++) {
-            const size_t at = (size_t)j * (size_t)w->sw + (size_t)i;
-            float *out = s->color + 4 * at;
-            const uint32_t prim = s->prim[at];
-            if (prim == BV__PRIM_NONE) {
-                out[0] = out[1] = out[2] = out[3] = 0.0f;
-                continue;
-            }
-            out[3] = 1.0f; /* coverage */
-            if (!r->want_color) {
-                out[0] = out[1] = out[2] = 0.0f;
-                continue;
-            }
-            const bv__prim_cache *cache = lookup_prim(r, prim, caches);
-            float uv[2], rgba[4];
-            const bv_texture *tex = cache->ms->mesh->texture;
-            if (mipmaps) {
-                double b[3], u[3];
-                if (!barycentrics(cache, s->column_ndc[i], y, b, u)) b[0] = 1, b[1] = b[2] = 0;
-                interpolate_uv(cache, b, uv);
-                bv__texture_tap_lod(tex, uv[0], uv[1], sample_lod(r, cache, b, u), rgba);
+        const size_t row = (size_t)j * (size_t)w->sw;
+        const uint32_t *prims = s->prim + row;
+        float *out = s->color + 4 * row;
+        int run_count = 0;
+        for (int i = 0; i < w->sw;) {
+            const uint32_t prim = prims[i];
+            int end = i + 1;
+            while (end < w->sw && prims[end] == prim) end++;
+            if (prim == BV__PRIM_NONE || !r->want_color) {
+                const float coverage = prim == BV__PRIM_NONE ? 0.0f : 1.0f;
+                for (int k = i; k < end; k++) {
+                    out[4 * k] = out[4 * k + 1] = out[4 * k + 2] = 0.0f;
+                    out[4 * k + 3] = coverage;
+                }
             } else {
-                if (!sample_uv(cache, s->column_ndc[i], y, uv)) uv[0] = cache->uv[0], uv[1] = cache->uv[1];
-                bv__texture_tap_base(tex, uv[0], uv[1], rgba);
+                const bv__prim_cache *c = lookup_prim(r, prim, caches);
+                run_uvs(r, s, c, y, i, end, s->uvl);
+                runs[run_count++] = (bv__shade_run){i, end, c->ms->mesh->texture};
             }
-            /* Cycles' Color output of an Image Texture node whose Alpha is unused: premultiplied */
-            out[0] = rgba[0];
-            out[1] = rgba[1];
-            out[2] = rgba[2];
+            i = end;
+        }
+        for (int q = 0; q < run_count; q++) {
+            const bv_texture *tex = runs[q].texture;
+            for (int k = runs[q].first; k < runs[q].end; k++) {
+                const float *uvl = s->uvl + 3 * k;
+                float rgba[4];
+                if (r->desc->mipmaps) bv__texture_tap_lod(tex, uvl[0], uvl[1], uvl[2], rgba);
+                else bv__texture_tap_base(tex, uvl[0], uvl[1], rgba);
+                /* Cycles' Color output of an Image Texture node whose Alpha is unused:
+                   premultiplied */
+                out[4 * k] = rgba[0];
+                out[4 * k + 1] = rgba[1];
+                out[4 * k + 2] = rgba[2];
+                out[4 * k + 3] = 1.0f; /* coverage */
+            }
         }
     }
 }
@@ -410,7 +436,19 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
     }
 }
 
-bv_status bv__render_tile(void *context, int index, int worker)
+/* A tile's work is compiled twice, for plain x86-64 and for AVX2 (x86-64-v3), and the loader
+ * picks the one the CPU runs (GCC's function multi-versioning); flatten puts every step into
+ * each copy. Without FMA contraction (-ffp-contract=off, CMakeLists.txt) or reassociation both
+ * give the same bits, so the image does not depend on the CPU (checked by hand: 1x1..8x8, with
+ * and without mipmaps, every pass). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(BV_NO_TILE_CLONES)
+#define BV__TILE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+#else
+#define BV__TILE_CLONES
+#endif
+
+BV__TILE_CLONES bv_status bv__render_tile(void *context, int index, int worker)
 {
     const bv__render *r = context;
     bv__scratch *s = &r->scratch[worker];
