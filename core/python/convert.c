@@ -1,9 +1,10 @@
 /* Argument conversion and error mapping for bakeview._core. */
+#include "convert.h" /* Python.h first: it sets feature macros the C headers read */
+
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-
-#include "convert.h"
 
 PyObject *raise_core_error(bv_status status)
 {
@@ -63,6 +64,73 @@ int get_buffer_flags(PyObject *object, const char *what, const char *formats, Py
 int get_floats(PyObject *object, const char *what, Py_buffer *view)
 {
     return get_buffer(object, what, "f", 4, view);
+}
+
+void raise_wrong_type(const char *what, const char *expected, PyObject *object)
+{
+    PyObject *name = PyType_GetName(Py_TYPE(object));
+    PyErr_Clear();
+    PyErr_Format(PyExc_TypeError, "%s must be %s, got %S", what, expected, name ? name : Py_None);
+    Py_XDECREF(name);
+}
+
+int get_int(PyObject *object, const char *what, int *out)
+{
+    if (!object) return 0;
+    PyObject *index = PyNumber_Index(object); /* ints, bools, numpy integers; not floats */
+    if (!index) {
+        raise_wrong_type(what, "an int", object);
+        return -1;
+    }
+    int overflow;
+    const long value = PyLong_AsLongAndOverflow(index, &overflow);
+    if (overflow || value < INT_MIN || value > INT_MAX) {
+        PyErr_Format(PyExc_ValueError, "%s %S does not fit a 32-bit int", what, index);
+        Py_DECREF(index);
+        return -1;
+    }
+    Py_DECREF(index);
+    *out = (int)value;
+    return 0;
+}
+
+int get_double(PyObject *object, const char *what, double *out)
+{
+    if (!object) return 0;
+    const double value = PyFloat_AsDouble(object);
+    if (value == -1.0 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "%s %S is too large for a float", what, object);
+        } else {
+            raise_wrong_type(what, "a number", object);
+        }
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+int get_ints(PyObject *object, const char *what, const char *shape, int count, int *out)
+{
+    const bool sequence = PySequence_Check(object) && !PyUnicode_Check(object) && !PyBytes_Check(object);
+    PyObject *items = sequence ? PySequence_Tuple(object) : NULL;
+    if (!items || PyTuple_Size(items) != count) {
+        Py_XDECREF(items);
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "%s must be %d ints %s", what, count, shape);
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        char name[96];
+        PyOS_snprintf(name, sizeof name, "%s[%d]", what, i);
+        if (get_int(PyTuple_GetItem(items, i), name, &out[i]) != 0) {
+            Py_DECREF(items);
+            return -1;
+        }
+    }
+    Py_DECREF(items);
+    return 0;
 }
 
 /* Reads a sequence of `count` numbers (a tuple, a list, a mathutils.Matrix row by row, or a flat
@@ -131,11 +199,15 @@ int parse_choice(PyObject *value, const char *what, const char *const names[], i
     return -1;
 }
 
-/* A float32 memoryview over a new zeroed bytearray of `count` floats. */
-PyObject *new_float_buffer(Py_ssize_t count, PyObject **r_bytes)
+/* A float32 memoryview over a new bytearray of `count` floats. */
+PyObject *new_float_buffer(Py_ssize_t count, const char *what, PyObject **r_bytes)
 {
-    PyObject *bytes = PyByteArray_FromStringAndSize(NULL, count * 4);
-    if (!bytes) return NULL;
+    PyObject *bytes = count <= PY_SSIZE_T_MAX / 4 ? PyByteArray_FromStringAndSize(NULL, count * 4) : NULL;
+    if (!bytes) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_MemoryError, "out of memory for %s: %zd floats", what, count);
+        return NULL;
+    }
     PyObject *view = PyMemoryView_FromObject(bytes);
     PyObject *cast = view ? PyObject_CallMethod(view, "cast", "s", "f") : NULL;
     Py_XDECREF(view);

@@ -20,6 +20,9 @@ typedef struct module_state {
 /* Raises ValueError, MemoryError or OSError with the core's message; returns NULL. */
 PyObject *raise_core_error(bv_status status);
 
+/* TypeError "<what> must be <expected>, got <type name>". */
+void raise_wrong_type(const char *what, const char *expected, PyObject *object);
+
 /* A C-contiguous buffer of `itemsize`-byte items whose format is one of `formats` (untyped byte
  * buffers are taken as raw items). `what` names the argument in messages. 0 on success. */
 int get_buffer(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
@@ -29,14 +32,24 @@ int get_floats(PyObject *object, const char *what, Py_buffer *view);
 int get_buffer_flags(PyObject *object, const char *what, const char *formats, Py_ssize_t itemsize,
                      int flags, Py_buffer *view);
 
+/* Number arguments taken with "O" rather than PyArg's "i" and "d", so that messages name them:
+ * TypeError "width must be an int, got str", ValueError "width 1099511627776 does not fit a 32-bit
+ * int". A NULL object is an optional argument not given: *out keeps its default. 0 on success. */
+int get_int(PyObject *object, const char *what, int *out);
+int get_double(PyObject *object, const char *what, double *out);
+/* `count` ints from a sequence (tuple, list) of exactly that many; `shape` names them in
+ * messages, e.g. "(width, height)". */
+int get_ints(PyObject *object, const char *what, const char *shape, int count, int *out);
+
 /* 16 numbers from a 4x4 matrix: rows (mathutils.Matrix, nested lists, numpy) or a flat sequence. */
 int get_matrix(PyObject *object, const char *what, float out[16]);
 
 /* The index of `value` (a str) among `names`; ValueError listing them otherwise. */
 int parse_choice(PyObject *value, const char *what, const char *const names[], int count, int *out);
 
-/* A float32 memoryview over a new zeroed bytearray of `count` floats (*r_bytes: the bytearray,
- * a new reference the caller releases once it has written through it). */
-PyObject *new_float_buffer(Py_ssize_t count, PyObject **r_bytes);
+/* A float32 memoryview over a new bytearray of `count` floats, not initialised: the caller writes
+ * every one (*r_bytes: the bytearray, a new reference the caller releases once it has written
+ * through it). MemoryError naming `what` if it cannot be had. */
+PyObject *new_float_buffer(Py_ssize_t count, const char *what, PyObject **r_bytes);
 
 #endif

@@ -22,14 +22,15 @@ static int texture_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
 {
     texture_object *self = (texture_object *)self_object;
     static char *keywords[] = {"pixels", "width", "height", "extension", "interpolation", "mipmaps", NULL};
-    PyObject *pixels, *extension = NULL, *interpolation = NULL;
+    PyObject *pixels, *width_object, *height_object, *extension = NULL, *interpolation = NULL;
     int width, height, mipmaps = 0;
     if (self->texture) {
         PyErr_SetString(PyExc_RuntimeError, "Texture is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oii|$OOp", keywords, &pixels, &width, &height,
-                                     &extension, &interpolation, &mipmaps))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|$OOp:Texture", keywords, &pixels, &width_object,
+                                     &height_object, &extension, &interpolation, &mipmaps) ||
+        get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0)
         return -1;
     int ext = 0, interp = 0;
     if (extension && parse_choice(extension, "extension", extension_names, 4, &ext) != 0) return -1;
@@ -148,14 +149,15 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
     static char *keywords[] = {"positions", "triangles", "uvs", "normals", "loops", "matrix_world",
                                "texture", "object_id", NULL};
     PyObject *positions, *triangles, *uvs = Py_None, *normals = Py_None, *loops = Py_None,
-                                     *matrix = Py_None, *texture = Py_None;
-    unsigned long object_id = 0;
+                                     *matrix = Py_None, *texture = Py_None, *object_id_object = NULL;
+    int object_id = 0;
     if (self->positions.obj) {
         PyErr_SetString(PyExc_RuntimeError, "Mesh is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOk", keywords, &positions, &triangles, &uvs,
-                                     &normals, &loops, &matrix, &texture, &object_id))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOO:Mesh", keywords, &positions, &triangles,
+                                     &uvs, &normals, &loops, &matrix, &texture, &object_id_object) ||
+        get_int(object_id_object, "object_id", &object_id) != 0)
         return -1;
     PyObject *module = PyType_GetModule(Py_TYPE(self_object));
     module_state *state = module ? PyModule_GetState(module) : NULL;
@@ -164,8 +166,8 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_ValueError, "texture must be a bakeview._core.Texture or None");
         return -1;
     }
-    if (object_id >= (1ul << 24)) {
-        PyErr_Format(PyExc_ValueError, "object_id %lu is not below 2^24", object_id);
+    if (object_id < 0 || object_id >= (1 << 24)) {
+        PyErr_Format(PyExc_ValueError, "object_id %d is outside 0..2^24 - 1 (exact in float)", object_id);
         return -1;
     }
     memset(&self->mesh, 0, sizeof self->mesh);
@@ -237,24 +239,48 @@ enum { PASS_COLOR, PASS_ALPHA, PASS_DEPTH, PASS_NORMAL, PASS_UV, PASS_OBJECT_ID,
 static const char *const pass_names[PASS_COUNT] = {"COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"};
 static const int pass_channels[PASS_COUNT] = {4, 1, 1, 3, 2, 1};
 
+/* 4 numbers (R, G, B, A) from any sequence: a background or fill colour. */
+static int get_rgba(PyObject *object, const char *what, float out[4])
+{
+    PyObject *seq = PySequence_Check(object) && !PyUnicode_Check(object) ? PySequence_Tuple(object) : NULL;
+    bool ok = seq && PyTuple_Size(seq) == 4;
+    for (int i = 0; ok && i < 4; i++) {
+        const double v = PyFloat_AsDouble(PyTuple_GetItem(seq, i));
+        ok = !(v == -1.0 && PyErr_Occurred());
+        out[i] = (float)v;
+    }
+    Py_XDECREF(seq);
+    if (ok) return 0;
+    PyErr_Clear();
+    PyErr_Format(PyExc_ValueError, "%s must be 4 numbers (R, G, B, A)", what);
+    return -1;
+}
+
 PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"meshes", "view", "projection", "width", "height", "passes", "samples",
                                "filter", "filter_width", "background", "premultiplied", "mipmaps",
                                "cull_backfaces", "threads", NULL};
-    PyObject *meshes, *view, *projection, *passes = NULL, *filter = NULL, *background = NULL;
+    PyObject *meshes, *view, *projection, *width_object, *height_object;
+    PyObject *passes = NULL, *samples_object = NULL, *filter = NULL, *filter_width_object = NULL,
+             *background = NULL, *threads_object = NULL;
     int width, height, samples = 4, premultiplied = 0, mipmaps = 0, cull = 0, threads = 0;
-    float filter_width = BV_DEFAULT_FILTER_WIDTH;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOii|$OiOfOpppi", keywords, &meshes, &view,
-                                     &projection, &width, &height, &passes, &samples, &filter,
-                                     &filter_width, &background, &premultiplied, &mipmaps, &cull, &threads))
+    double filter_width = BV_DEFAULT_FILTER_WIDTH;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOOOpppO:render", keywords, &meshes, &view,
+                                     &projection, &width_object, &height_object, &passes,
+                                     &samples_object, &filter, &filter_width_object, &background,
+                                     &premultiplied, &mipmaps, &cull, &threads_object) ||
+        get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
+        get_int(samples_object, "samples", &samples) != 0 ||
+        get_double(filter_width_object, "filter_width", &filter_width) != 0 ||
+        get_int(threads_object, "threads", &threads) != 0)
         return NULL;
     module_state *state = PyModule_GetState(module);
     bv_render_desc desc = {0};
     desc.camera.width = width;
     desc.camera.height = height;
     desc.samples = samples;
-    desc.filter_width = filter_width;
+    desc.filter_width = (float)filter_width;
     desc.premultiplied = premultiplied != 0;
     desc.mipmaps = mipmaps != 0;
     desc.cull_backfaces = cull != 0;
@@ -268,33 +294,20 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     int filter_index = 0;
     if (filter && parse_choice(filter, "filter", filter_names, 3, &filter_index) != 0) return NULL;
     desc.filter = (bv_filter)filter_index;
-    if (background && background != Py_None) {
-        PyObject *seq = PySequence_Tuple(background);
-        if (!seq || PyTuple_Size(seq) != 4) {
-            Py_XDECREF(seq);
-            PyErr_Clear();
-            PyErr_SetString(PyExc_ValueError, "background must be 4 numbers (R, G, B, A)");
-            return NULL;
-        }
-        for (int i = 0; i < 4; i++) {
-            desc.background[i] = (float)PyFloat_AsDouble(PyTuple_GetItem(seq, i));
-            if (PyErr_Occurred()) {
-                Py_DECREF(seq);
-                PyErr_Clear();
-                PyErr_SetString(PyExc_ValueError, "background must be 4 numbers (R, G, B, A)");
-                return NULL;
-            }
-        }
-        Py_DECREF(seq);
-    }
+    if (background && background != Py_None && get_rgba(background, "background", desc.background) != 0)
+        return NULL;
 
     /* which passes */
     bool want[PASS_COUNT] = {false};
     if (!passes) {
         want[PASS_COLOR] = true;
     } else {
-        PyObject *iter = PyObject_GetIter(passes);
-        if (!iter) return NULL;
+        PyObject *iter = PyUnicode_Check(passes) ? NULL : PyObject_GetIter(passes);
+        if (!iter) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "passes must be a sequence of pass names, e.g. ('COLOR',)");
+            return NULL;
+        }
         PyObject *item;
         while ((item = PyIter_Next(iter))) {
             int p;
@@ -348,7 +361,9 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     for (int p = 0; result && p < PASS_COUNT; p++) {
         if (!want[p]) continue;
         const Py_ssize_t count = (Py_ssize_t)width * height * pass_channels[p];
-        PyObject *bytes = NULL, *buffer = new_float_buffer(count, &bytes);
+        char what[32];
+        PyOS_snprintf(what, sizeof what, "the %s pass", pass_names[p]);
+        PyObject *bytes = NULL, *buffer = new_float_buffer(count, what, &bytes);
         if (!buffer) goto fail;
         *spans[p] = (bv_float_span){(float *)PyByteArray_AsString(bytes), (size_t)count};
         Py_DECREF(bytes); /* the memoryview keeps it alive */
@@ -381,14 +396,18 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
     static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", NULL};
-    PyObject *path_object, *pixels, *encoding = NULL;
+    PyObject *path_object, *pixels, *width_object, *height_object;
+    PyObject *channels_object = NULL, *encoding = NULL;
     int width, height, channels = 4;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&Oii|i$O", keywords, PyUnicode_FSConverter,
-                                     &path_object, &pixels, &width, &height, &channels, &encoding))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$O:write_png", keywords, PyUnicode_FSConverter,
+                                     &path_object, &pixels, &width_object, &height_object,
+                                     &channels_object, &encoding))
         return NULL;
     int enc = 0;
     Py_buffer view;
-    if ((encoding && parse_choice(encoding, "encoding", encoding_names, 2, &enc) != 0) ||
+    if (get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
+        get_int(channels_object, "channels", &channels) != 0 ||
+        (encoding && parse_choice(encoding, "encoding", encoding_names, 2, &enc) != 0) ||
         get_floats(pixels, "pixels", &view) != 0) {
         Py_DECREF(path_object);
         return NULL;
@@ -411,11 +430,13 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
     static char *keywords[] = {"pixels", "channels", "fill", NULL};
-    PyObject *pixels;
+    PyObject *pixels, *channels_object, *fill_object = NULL;
     int channels;
     float fill[4] = {0.0f, 0.0f, 0.0f, 1.0f};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oi|$(ffff)", keywords, &pixels, &channels, &fill[0],
-                                     &fill[1], &fill[2], &fill[3]))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$O:to_rgba", keywords, &pixels, &channels_object,
+                                     &fill_object) ||
+        get_int(channels_object, "channels", &channels) != 0 ||
+        (fill_object && get_rgba(fill_object, "fill", fill) != 0))
         return NULL;
     if (channels < 1 || channels > 4) {
         PyErr_Format(PyExc_ValueError, "channels must be 1..4, got %d", channels);
@@ -431,7 +452,7 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     const Py_ssize_t pixel_count = count / channels;
-    PyObject *bytes = NULL, *out = new_float_buffer(pixel_count * 4, &bytes);
+    PyObject *bytes = NULL, *out = new_float_buffer(pixel_count * 4, "the RGBA pixels", &bytes);
     if (!out) {
         PyBuffer_Release(&view);
         return NULL;
@@ -458,7 +479,7 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
 PyObject *core_linear_to_srgb8(PyObject *module, PyObject *arg)
 {
     (void)module;
-    const double v = PyFloat_AsDouble(arg);
-    if (v == -1.0 && PyErr_Occurred()) return NULL;
+    double v;
+    if (get_double(arg, "linear_to_srgb8's argument", &v) != 0) return NULL;
     return PyLong_FromLong(bv_linear_to_srgb8((float)v));
 }

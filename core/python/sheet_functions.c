@@ -12,11 +12,9 @@ static const char *const form_names[] = {"HASH", "ARRAY"};
 /* (x, y, width, height) from any 4-sequence of ints. */
 static int get_rect(PyObject *object, const char *what, bv_rect *r)
 {
-    if (!PyArg_ParseTuple(object, "iiii", &r->x, &r->y, &r->width, &r->height)) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_ValueError, "%s must be a tuple (x, y, width, height) of ints", what);
-        return -1;
-    }
+    int v[4];
+    if (get_ints(object, what, "(x, y, width, height)", 4, v) != 0) return -1;
+    *r = (bv_rect){v[0], v[1], v[2], v[3]};
     return 0;
 }
 
@@ -26,11 +24,14 @@ PyObject *core_trim_bounds(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
     static char *keywords[] = {"pixels", "width", "height", "channels", "threshold", NULL};
-    PyObject *pixels;
+    PyObject *pixels, *width_object, *height_object, *channels_object = NULL, *threshold_object = NULL;
     int width, height, channels = 4;
-    float threshold = 0.0f;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Oii|if", keywords, &pixels, &width, &height,
-                                     &channels, &threshold))
+    double threshold = 0.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|OO:trim_bounds", keywords, &pixels, &width_object,
+                                     &height_object, &channels_object, &threshold_object) ||
+        get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
+        get_int(channels_object, "channels", &channels) != 0 ||
+        get_double(threshold_object, "threshold", &threshold) != 0)
         return NULL;
     Py_buffer view;
     if (get_floats(pixels, "pixels", &view) != 0) return NULL;
@@ -38,7 +39,7 @@ PyObject *core_trim_bounds(PyObject *module, PyObject *args, PyObject *kwargs)
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
     status = bv_trim_bounds((bv_floats){view.buf, (size_t)view.len / 4}, width, height, channels,
-                            threshold, &bounds);
+                            (float)threshold, &bounds);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return status == BV_OK ? rect_tuple(bounds) : raise_core_error(status);
@@ -48,10 +49,12 @@ PyObject *core_rect_hash(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
     static char *keywords[] = {"pixels", "width", "height", "rect", "channels", NULL};
-    PyObject *pixels, *rect_object;
+    PyObject *pixels, *width_object, *height_object, *rect_object, *channels_object = NULL;
     int width, height, channels = 4;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OiiO|i", keywords, &pixels, &width, &height,
-                                     &rect_object, &channels))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOO|O:rect_hash", keywords, &pixels, &width_object,
+                                     &height_object, &rect_object, &channels_object) ||
+        get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
+        get_int(channels_object, "channels", &channels) != 0)
         return NULL;
     bv_rect rect;
     if (get_rect(rect_object, "rect", &rect) != 0) return NULL;
@@ -72,14 +75,20 @@ PyObject *core_pack(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *keywords[] = {"sizes", "layout", "heuristic", "max_size", "shape_padding",
                                "border_padding", "power_of_two", "square", "allow_rotation",
                                "grid_columns", NULL};
-    PyObject *sizes, *layout = NULL, *heuristic = NULL;
+    PyObject *sizes, *layout = NULL, *heuristic = NULL, *max_size = NULL, *shape_padding = NULL,
+             *border_padding = NULL, *grid_columns = NULL;
     bv_pack_desc desc = {0};
-    int power_of_two = 0, square = 0, rotation = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OO(ii)iipppi", keywords, &sizes, &layout,
-                                     &heuristic, &desc.max_width, &desc.max_height, &desc.shape_padding,
-                                     &desc.border_padding, &power_of_two, &square, &rotation,
-                                     &desc.grid_columns))
+    int power_of_two = 0, square = 0, rotation = 0, max_wh[2] = {0, 0};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOOOpppO:pack", keywords, &sizes, &layout,
+                                     &heuristic, &max_size, &shape_padding, &border_padding,
+                                     &power_of_two, &square, &rotation, &grid_columns) ||
+        (max_size && get_ints(max_size, "max_size", "(width, height)", 2, max_wh) != 0) ||
+        get_int(shape_padding, "shape_padding", &desc.shape_padding) != 0 ||
+        get_int(border_padding, "border_padding", &desc.border_padding) != 0 ||
+        get_int(grid_columns, "grid_columns", &desc.grid_columns) != 0)
         return NULL;
+    desc.max_width = max_wh[0];
+    desc.max_height = max_wh[1];
     int layout_index = 0, heuristic_index = 0;
     if (layout && parse_choice(layout, "layout", layout_names, 2, &layout_index) != 0) return NULL;
     if (heuristic && parse_choice(heuristic, "heuristic", heuristic_names, 4, &heuristic_index) != 0)
@@ -90,8 +99,9 @@ PyObject *core_pack(PyObject *module, PyObject *args, PyObject *kwargs)
     desc.square = square != 0;
     desc.allow_rotation = rotation != 0;
 
-    PyObject *list = PySequence_List(sizes);
+    PyObject *list = PyUnicode_Check(sizes) ? NULL : PySequence_List(sizes);
     if (!list) {
+        PyErr_Clear();
         PyErr_SetString(PyExc_ValueError, "sizes must be a sequence of (width, height)");
         return NULL;
     }
@@ -104,11 +114,12 @@ PyObject *core_pack(PyObject *module, PyObject *args, PyObject *kwargs)
         goto done;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
-        if (!PyArg_ParseTuple(PyList_GetItem(list, i), "ii", &rects[i].width, &rects[i].height)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_ValueError, "sizes[%zd] must be (width, height) ints", i);
-            goto done;
-        }
+        char what[48];
+        int wh[2];
+        PyOS_snprintf(what, sizeof what, "sizes[%zd]", i);
+        if (get_ints(PyList_GetItem(list, i), what, "(width, height)", 2, wh) != 0) goto done;
+        rects[i].width = wh[0];
+        rects[i].height = wh[1];
     }
     size_t page_count = 0;
     bv_status status;
@@ -145,14 +156,21 @@ PyObject *core_blit(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *keywords[] = {"page", "page_width", "page_height", "source", "source_width",
                                "source_height", "source_rect", "x", "y", "channels", "rotated",
                                "extrude", NULL};
-    PyObject *page, *source, *rect_object;
+    PyObject *page, *page_width, *page_height, *source, *source_width, *source_height, *rect_object,
+             *x, *y, *channels = NULL, *extrude = NULL;
     bv_blit_desc desc = {0};
     int rotated = 0;
     desc.channels = 4;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OiiOiiOii|$ipi", keywords, &page, &desc.page_width,
-                                     &desc.page_height, &source, &desc.source_width,
-                                     &desc.source_height, &rect_object, &desc.x, &desc.y,
-                                     &desc.channels, &rotated, &desc.extrude))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOOOO|$OpO:blit", keywords, &page, &page_width,
+                                     &page_height, &source, &source_width, &source_height, &rect_object,
+                                     &x, &y, &channels, &rotated, &extrude) ||
+        get_int(page_width, "page_width", &desc.page_width) != 0 ||
+        get_int(page_height, "page_height", &desc.page_height) != 0 ||
+        get_int(source_width, "source_width", &desc.source_width) != 0 ||
+        get_int(source_height, "source_height", &desc.source_height) != 0 ||
+        get_int(x, "x", &desc.x) != 0 || get_int(y, "y", &desc.y) != 0 ||
+        get_int(channels, "channels", &desc.channels) != 0 ||
+        get_int(extrude, "extrude", &desc.extrude) != 0)
         return NULL;
     desc.rotated = rotated != 0;
     if (get_rect(rect_object, "source_rect", &desc.source_rect) != 0) return NULL;
@@ -250,23 +268,23 @@ static int get_frame(PyObject *dict, Py_ssize_t index, bv_json_frame *f)
     f->pivot_y = pivot_y;
     PyObject *view = PyDict_GetItemString(dict, "view");
     if (view && view != Py_None) {
-        double frame_number;
-        if (get_number(view, "azimuth", 0.0, &f->view.azimuth) ||
-            get_number(view, "elevation", 0.0, &f->view.elevation) ||
-            get_number(view, "animation_frame", 0.0, &frame_number))
-            return -1;
-        f->view.animation_frame = (int)frame_number;
-        PyObject *matrix = PyMapping_GetItemString(view, "view");
-        PyObject *projection = PyMapping_GetItemString(view, "projection");
-        const int bad = !matrix || !projection || get_matrix(matrix, "view", f->view.view) ||
-                        get_matrix(projection, "projection", f->view.projection);
-        Py_XDECREF(matrix);
-        Py_XDECREF(projection);
-        if (bad) {
-            if (!PyErr_Occurred())
-                PyErr_Format(PyExc_ValueError, "frames[%zd]['view'] needs 'view' and 'projection'", index);
+        if (!PyDict_Check(view)) {
+            PyErr_Format(PyExc_ValueError, "frames[%zd]['view'] must be a dict or None", index);
             return -1;
         }
+        PyObject *frame_number = PyDict_GetItemString(view, "animation_frame");
+        PyObject *matrix = PyDict_GetItemString(view, "view");
+        PyObject *projection = PyDict_GetItemString(view, "projection");
+        if (!matrix || !projection) {
+            PyErr_Format(PyExc_ValueError, "frames[%zd]['view'] needs 'view' and 'projection'", index);
+            return -1;
+        }
+        if (get_number(view, "azimuth", 0.0, &f->view.azimuth) ||
+            get_number(view, "elevation", 0.0, &f->view.elevation) ||
+            get_int(frame_number, "animation_frame", &f->view.animation_frame) ||
+            get_matrix(matrix, "view", f->view.view) ||
+            get_matrix(projection, "projection", f->view.projection))
+            return -1;
         f->view.present = true;
     }
     return 0;
@@ -277,26 +295,44 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"path", "frames", "form", "animations", "image", "size", "scale",
                                "related_multi_packs", "premultiplied", NULL};
-    PyObject *path_object, *frames, *form = NULL, *animations = NULL, *related = NULL;
-    const char *image;
+    PyObject *path_object, *frames, *form = NULL, *animations = NULL, *image = NULL, *size = NULL,
+             *scale = NULL, *related = NULL;
     bv_json_desc desc = {0};
-    int premultiplied = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOs(ii)dOp", keywords, PyUnicode_FSConverter,
-                                     &path_object, &frames, &form, &animations, &image, &desc.width,
-                                     &desc.height, &desc.scale, &related, &premultiplied))
+    int premultiplied = 0, page_size[2];
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOOOOp:write_json", keywords,
+                                     PyUnicode_FSConverter, &path_object, &frames, &form, &animations,
+                                     &image, &size, &scale, &related, &premultiplied))
         return NULL;
     int form_index = 0;
     PyObject *frame_list = NULL, *animation_items = NULL, *related_list = NULL, *result = NULL;
     bv_json_frame *frame_descs = NULL;
     bv_json_animation *animation_descs = NULL;
     const char **names = NULL, **related_names = NULL;
-    if (form && parse_choice(form, "form", form_names, 2, &form_index) != 0) goto done;
+    if (!image || !size) {
+        PyErr_Format(PyExc_TypeError, "write_json() missing required keyword argument '%s'",
+                     image ? "size" : "image");
+        goto done;
+    }
+    if (!PyUnicode_Check(image)) {
+        raise_wrong_type("image", "a str (the page's PNG file name)", image);
+        goto done;
+    }
+    if (!(desc.image = PyUnicode_AsUTF8AndSize(image, NULL)) ||
+        get_ints(size, "size", "(width, height)", 2, page_size) != 0 ||
+        get_double(scale, "scale", &desc.scale) != 0 ||
+        (form && parse_choice(form, "form", form_names, 2, &form_index) != 0))
+        goto done;
+    desc.width = page_size[0];
+    desc.height = page_size[1];
     desc.form = (bv_json_form)form_index;
     desc.path = PyBytes_AsString(path_object);
-    desc.image = image;
     desc.premultiplied = premultiplied != 0;
-    frame_list = PySequence_List(frames);
-    if (!frame_list) goto done;
+    frame_list = PyUnicode_Check(frames) ? NULL : PySequence_List(frames);
+    if (!frame_list) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "frames must be a sequence of dicts");
+        goto done;
+    }
     const Py_ssize_t frame_count = PyList_Size(frame_list);
     frame_descs = PyMem_Calloc(frame_count ? (size_t)frame_count : 1, sizeof *frame_descs);
     if (!frame_descs) {
@@ -311,13 +347,13 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
     /* animations: {name: [frame names]} */
     Py_ssize_t total_names = 0, animation_count = 0;
     if (animations && animations != Py_None) {
-        animation_items = PyMapping_Items(animations);
-        if (!animation_items) goto done;
+        animation_items = PyDict_Check(animations) ? PyMapping_Items(animations) : NULL;
+        if (!animation_items) goto bad_animation;
         animation_count = PyList_Size(animation_items);
         for (Py_ssize_t i = 0; i < animation_count; i++) {
             PyObject *seq = PyTuple_GetItem(PyList_GetItem(animation_items, i), 1);
-            const Py_ssize_t n = seq ? PySequence_Size(seq) : -1;
-            if (n < 0) goto done;
+            const Py_ssize_t n = seq && !PyUnicode_Check(seq) ? PySequence_Size(seq) : -1;
+            if (n < 0) goto bad_animation;
             total_names += n;
         }
     }
@@ -348,8 +384,12 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
     desc.animation_count = (size_t)animation_count;
 
     if (related && related != Py_None) {
-        related_list = PySequence_List(related);
-        if (!related_list) goto done;
+        related_list = PyUnicode_Check(related) ? NULL : PySequence_List(related);
+        if (!related_list) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "related_multi_packs must be a sequence of strings");
+            goto done;
+        }
         const Py_ssize_t n = PyList_Size(related_list);
         related_names = PyMem_Calloc(n ? (size_t)n : 1, sizeof *related_names);
         if (!related_names) {
@@ -360,7 +400,7 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
             related_names[k] = PyUnicode_AsUTF8AndSize(PyList_GetItem(related_list, k), NULL);
             if (!related_names[k]) {
                 PyErr_Clear();
-                PyErr_SetString(PyExc_ValueError, "related_multi_packs must be strings");
+                PyErr_SetString(PyExc_ValueError, "related_multi_packs must be a sequence of strings");
                 goto done;
             }
         }

@@ -11,6 +11,8 @@
 #include "atomic_file.h"
 #include "error.h"
 
+#define BV__TEMP_NAME_KEEP 200 /* bytes of the target's name kept in the temporary file's name */
+
 void bv__bytes_append(bv__bytes *bytes, const void *data, size_t size)
 {
     if (bytes->failed || size == 0) return;
@@ -59,7 +61,14 @@ bv_status bv__write_file_atomic(const char *what, const char *path, const void *
     const size_t length = strlen(path) + 64;
     char *temp = BV_MALLOC(length);
     if (!temp) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "%s: out of memory", what);
-    snprintf(temp, length, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&counter, 1));
+    /* "<name>.tmp-<pid>-<n>" beside the target, the name cut to BV__TEMP_NAME_KEEP bytes so that a
+     * target named near the file system's limit (255 bytes) still gets a temporary file */
+    const char *slash = strrchr(path, '/');
+    const size_t folder = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t name = strlen(path + folder);
+    if (name > BV__TEMP_NAME_KEEP) name = BV__TEMP_NAME_KEEP;
+    snprintf(temp, length, "%.*s%.*s.tmp-%ld-%u", (int)folder, path, (int)name, path + folder,
+             (long)getpid(), atomic_fetch_add(&counter, 1));
     const int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0) {
         const int error = errno;

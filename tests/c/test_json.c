@@ -1124,6 +1124,23 @@ static void test_json_write_to_a_missing_folder_leaves_no_file(void)
     rmdir(path);
 }
 
+/* A name of 255 bytes, the longest most file systems allow, still writes: the temporary file's
+ * name beside it is cut to fit. */
+static void test_json_writes_a_file_whose_name_is_as_long_as_allowed(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char name[256], path[600];
+    memset(name, 'n', 250);
+    memcpy(name + 250, ".json", 6); /* 255 bytes and the terminating zero */
+    temp_path(path, sizeof path, name);
+    sample_sheet s;
+    sample_sheet_init(&s, path, BV_JSON_HASH);
+    CHECK_MSG(bv_json_write(&s.desc) == BV_OK, "%s", bv_error_message());
+    CHECK(file_exists(path));
+    CHECK_EQ_INT(count_files(".tmp"), 0);
+    remove(path);
+}
+
 static void test_json_replaces_an_existing_file_whole(void)
 {
     if (!CHECK(temp_dir[0])) return;
@@ -1325,6 +1342,7 @@ int main(void)
     RUN(test_json_refuses_missing_names_and_unknown_frames);
     RUN(test_json_refuses_rects_that_do_not_agree);
     RUN(test_json_write_to_a_missing_folder_leaves_no_file);
+    RUN(test_json_writes_a_file_whose_name_is_as_long_as_allowed);
     RUN(test_json_replaces_an_existing_file_whole);
     RUN(test_json_output_is_deterministic_and_keeps_the_order);
     RUN(test_page_and_json_rebuild_every_untrimmed_frame);
