@@ -8,9 +8,9 @@
 
 #include "png_encoder.h"
 
-/* zlib's default level: within a few percent of the smallest files, several times faster than
-   the higher levels */
-#define BV__DEFLATE_LEVEL Z_DEFAULT_COMPRESSION
+/* zlib's fastest level: on a sheet page of textured frames 2.4x faster than the default level
+   (101 ms against 238 ms for 1170^2) for files 5% larger, which any PNG optimiser takes back */
+#define BV__DEFLATE_LEVEL Z_BEST_SPEED
 
 /* stb's compressor contract: a malloc'd zlib stream (freed by stb with STBIW_FREE = free), or
    NULL */
