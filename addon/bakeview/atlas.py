@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import _core, images, records
+from . import _core, checks, files, images, records
 from .bake_images import KINDS
 from .state import preserved
 
@@ -110,9 +110,12 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
     over whole arrays (foreach_get / foreach_set), about 0.2 s per million face corners; scale < 1
     averages texels in Python too (about 0.1 s per million bake texels).
     """
-    scene = scene or bpy.context.scene
+    scene = checks.scene(scene) or bpy.context.scene
     if bpy.context.mode != "OBJECT":
         raise ValueError(f"pack_atlas works in Object Mode; the editor is in {bpy.context.mode}")
+    for value, what in ((power_of_two, "power_of_two"), (square, "square"), (overwrite, "overwrite")):
+        checks.boolean(value, what)
+    checks.path(path)
     kind = _check_kind(kind)
     padding = _check_count(padding, "padding")
     extrude = padding // 2 if extrude is None else _check_count(extrude, "extrude")
@@ -163,6 +166,7 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
                          occupancy=sum(w * h for w, h in sizes) / float(width * height))
     with preserved(scene, chosen) as keep:
         backups = []  # (mesh, uv map name, old UVs) of UV maps rewritten in place
+        staged = files.Staged()
         try:
             for group in groups:
                 rect = rects[group.image.name]
@@ -177,9 +181,11 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
             keep.image(image)
             image.pack()  # the pixels travel with the .blend, as the bakes' do
             if path is not None:
-                _write_png(path, floats, width, height, "SRGB" if colour else "LINEAR")
+                _write_png(staged.path(path), floats, width, height, "SRGB" if colour else "LINEAR")
+                staged.commit()
                 result.files.append(path)
         except BaseException:
+            staged.discard()
             for mesh, layer_name, old in backups:
                 mesh.uv_layers[layer_name].data.foreach_set("uv", old)
             raise
@@ -239,9 +245,7 @@ def _check_path(path, overwrite):
         path += ".png"
     elif extension.lower() != ".png":
         raise ValueError(f"path must end in .png (or have no extension), got {path!r}")
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        raise OSError(f"folder {folder} does not exist")
+    files.check_folder(path)
     if os.path.exists(path) and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
     return path

@@ -219,11 +219,13 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
                 results[obj.name] = (image, uv_name)
         finally:
             wm.progress_end()
-        # only now, with every bake done, do new images take the place of the ones they replace
+        # only now, with every bake done, are the bakes recorded (put back on failure) and do new
+        # images take the place of the ones they replace (the last step: it cannot fail half way)
         for obj in chosen:
             image, uv_name = results[obj.name]
-            _replace(image, image_names[obj.name], keep)
-            records.remember(obj, kind, image, uv_name)
+            records.remember(obj, kind, image, uv_name, image_names[obj.name])
+        for obj in chosen:
+            _replace(results[obj.name][0], image_names[obj.name], keep)
     if progress:
         progress(len(chosen), len(chosen), None)
     return {name: image for name, (image, _) in results.items()}

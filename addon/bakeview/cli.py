@@ -191,7 +191,7 @@ def run(argv=None):
     try:
         if args.command == "sheet":
             run_sheet(args)
-    except (ValueError, TypeError, OSError, RuntimeError) as error:
+    except (ValueError, TypeError, OSError, RuntimeError, MemoryError) as error:
         print(f"bakeview: error: {error}", file=sys.stderr, flush=True)
         return 1
     return 0

@@ -1,5 +1,7 @@
 """Scene data as the core wants it: evaluated meshes as whole buffers (foreach_get, no per-vertex
 Python loops) and Blender's own camera matrices."""
+import math
+
 import bpy
 
 from . import _core
@@ -13,6 +15,15 @@ def output_size(scene):
     return (render.resolution_x * percentage // 100, render.resolution_y * percentage // 100)
 
 
+def check_transform(obj, matrix):
+    """Refuses an object whose world matrix holds a NaN or an infinity, naming it."""
+    if not all(math.isfinite(value) for row in matrix for value in row):
+        raise ValueError(
+            f"object '{obj.name}' has a NaN or infinite value in its transform (location, rotation "
+            "or scale, or those of a parent, constraint or driver)")
+    return matrix
+
+
 def camera_matrices(camera, depsgraph, width, height, scene):
     """(view, projection) for a camera object at the current frame. The projection comes from
     Blender itself (lens, sensor fit, shift, ortho scale, clipping, pixel aspect)."""
@@ -20,6 +31,7 @@ def camera_matrices(camera, depsgraph, width, height, scene):
         what = "nothing" if camera is None else f"'{camera.name}' ({camera.type})"
         raise ValueError(f"a camera object is needed, got {what}")
     evaluated = camera.evaluated_get(depsgraph)
+    check_transform(camera, evaluated.matrix_world)
     render = scene.render
     projection = evaluated.calc_matrix_camera(
         depsgraph, x=width, y=height, scale_x=render.pixel_aspect_x, scale_y=render.pixel_aspect_y
@@ -59,7 +71,7 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0):
             uvs,
             normals=normals,
             loops=loops,
-            matrix_world=evaluated.matrix_world,
+            matrix_world=check_transform(obj, evaluated.matrix_world),
             texture=texture,
             object_id=object_id,
         )

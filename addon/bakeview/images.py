@@ -1,4 +1,6 @@
 """Image datablocks: reading pixels into buffers and writing core output into new images."""
+import contextlib
+
 import bpy
 
 from . import _core
@@ -36,13 +38,26 @@ def store(name, width, height, rgba, overwrite=False, non_color=False, unique=Fa
     if image is not None and (tuple(image.size) != (width, height) or not image.is_float):
         bpy.data.images.remove(image)
         image = None
-    if image is None:
-        image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
-    if non_color:
-        image.colorspace_settings.name = "Non-Color"
-    image.pixels.foreach_set(rgba)
-    image.update()
+    with all_or_none():  # no half-made image is left behind
+        if image is None:
+            image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
+        if non_color:
+            image.colorspace_settings.name = "Non-Color"
+        image.pixels.foreach_set(rgba)
+        image.update()
     return image
+
+
+@contextlib.contextmanager
+def all_or_none():
+    """Images made inside the block are removed if it fails."""
+    before = set(bpy.data.images)
+    try:
+        yield
+    except BaseException:
+        for image in [i for i in bpy.data.images if i not in before]:
+            bpy.data.images.remove(image)
+        raise
 
 
 def texture(image, extension="REPEAT", mipmaps=False):

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import _core, framing, images, records, viewsets
-from .extract import camera_matrices, core_mesh
+from . import _core, checks, files, framing, images, records, viewsets
+from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
-from .view import _CHANNELS, PASSES
+from .view import _CHANNELS, _FILTERS, PASSES
 
 NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
 
@@ -34,7 +34,8 @@ class _Rendered:
     number: int     # the scene frame
     view: object    # a viewsets.View
     matrices: tuple  # (view, projection), row-major
-    buffers: dict   # pass -> float32 buffer
+    rect: tuple     # the trimmed rectangle (x, y, w, h) of the frame, y down
+    buffers: dict   # pass -> float32 buffer of the rectangle alone (w x h, row 0 at the bottom)
     pivot: tuple    # the object origin in [0, 1] of the frame, y down
 
 
@@ -76,6 +77,11 @@ def parse_views(views):
             f"views must be COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N, "
             f"HEMI_OCTAHEDRAL:N or a list of views, got {views!r}"
         )
+    try:
+        views = list(views)
+    except TypeError:
+        raise TypeError(
+            f"views must be a views spec (str) or a list of views, got {views!r}") from None
     out = []
     for item in views:
         if isinstance(item, viewsets.View):
@@ -85,12 +91,51 @@ def parse_views(views):
                 raise ValueError(f"views: object '{item.name}' is a {item.type.lower()}, not a camera")
             out.append(CameraView(item.name, item))
         else:
-            azimuth, elevation = item
+            if not (isinstance(item, (list, tuple)) and len(item) == 2):
+                raise TypeError(f"views: each view must be a viewsets.View, a camera object or "
+                                f"(azimuth, elevation) in degrees, got {item!r}")
+            azimuth, elevation = (checks.number(angle, "views: an angle") for angle in item)
             d = viewsets.direction(azimuth, elevation)
             out.append(viewsets.View(f"az{azimuth:05.1f}_el{elevation:+05.1f}", d, azimuth, elevation))
     if not out:
         raise ValueError("views is empty")
     return out
+
+
+def _check_arguments(a):
+    """TypeError or ValueError naming the first wrong argument of sheet_steps (`a`: its arguments
+    as they came), before any work. Objects, views, frames and kind are checked where read."""
+    checks.scene(a["scene"])
+    width, height = checks.size(a["frame_size"], "frame_size")  # its range: framing.check below
+    checks.size(a["max_size"], "max_size", _core.MAX_IMAGE_SIZE)
+    checks.path(a["path"])
+    checks.choice(a["projection"], "projection", ("ORTHOGRAPHIC", "PERSPECTIVE"))
+    checks.number(a["margin"], "margin")
+    checks.number(a["pixels_per_unit"], "pixels_per_unit", optional=True)
+    framing.check(framing.Framing((0.0, 0.0, 0.0), 1.0, width, height, a["projection"],
+                                  a["margin"], a["pixels_per_unit"]))  # their ranges, now
+    passes = [a["passes"]] if isinstance(a["passes"], str) else a["passes"]
+    if not isinstance(passes, (list, tuple, set, frozenset)) or not all(
+            isinstance(p, str) for p in passes):
+        raise TypeError(f"passes must be a pass name or a list of them ({', '.join(PASSES)}), "
+                        f"got {a['passes']!r}")
+    checks.whole(a["samples"], "samples", 1)
+    checks.choice(a["filter"], "filter", sorted(_FILTERS), optional=True)
+    checks.number(a["filter_width"], "filter_width", 0.0, optional=True)
+    checks.number(a["alpha_threshold"], "alpha_threshold", 0.0, 1.0)
+    for what in ("trim", "dedupe", "power_of_two", "square", "allow_rotation", "premultiplied",
+                 "overwrite"):
+        checks.boolean(a[what], what)
+    for what in ("shape_padding", "border_padding", "extrude", "threads", "grid_columns"):
+        checks.whole(a[what], what)
+    checks.choice(a["layout"], "layout", ("MAXRECTS", "GRID"))
+    checks.choice(a["heuristic"], "heuristic", ("BSSF", "BAF", "BL", "CP"))
+    checks.name(a["name"], "name")
+    actions = a["actions"]
+    if actions is not None and not isinstance(actions, (str, bpy.types.Action, list, tuple)):
+        raise TypeError(f"actions must be an action, its name or a list of them, got {actions!r}")
+    if a["action_target"] is not None:
+        find(a["action_target"], "action_target")
 
 
 def _frame_numbers(frames, scene):
@@ -112,7 +157,7 @@ def _bounds(objects, depsgraph):
     lo, hi = [float("inf")] * 3, [float("-inf")] * 3
     for obj in objects:
         evaluated = obj.evaluated_get(depsgraph)
-        matrix = evaluated.matrix_world
+        matrix = check_transform(obj, evaluated.matrix_world)
         for corner in evaluated.bound_box:
             p = matrix @ type(matrix.translation)(corner)
             for k in range(3):
@@ -150,6 +195,8 @@ def sprite_sheet(*args, progress=None, **kwargs):
                 progress(done, total, view)
     except StopIteration as finished:
         return finished.value
+    finally:
+        steps.close()  # a progress callback that raised: the frame and action go back now
 
 
 def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, *, frames=None,
@@ -180,9 +227,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     Output: page Images per pass (pixels readable), the frame table, and with `path`
         (e.g. "out/hero.png") the PNG pages (colour as sRGB, data passes linear), extra passes as
         companion sheets with the same layout, and TexturePacker JSON (json_form HASH or ARRAY).
-        Files are written atomically; existing files other than `path` are replaced only with
-        overwrite=True.
+        Files are written all or nothing (under other names, renamed once all are written);
+        existing files other than `path` are replaced only with overwrite=True.
     """
+    _check_arguments(locals())  # before anything: every argument as it came
     scene = scene or bpy.context.scene
     width, height = frame_size
     view_list = parse_views(views)
@@ -199,9 +247,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         raise ValueError(f"json_form must be HASH or ARRAY, got {json_form!r}")
     if path is not None:  # before any work: a wrong path wastes no render
         _output_paths(os.fspath(path), 1, passes, json_form)
-        folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-        if not os.path.isdir(folder):
-            raise OSError(f"folder {folder} does not exist")
+        files.check_folder(path)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
     chosen = _resolve_objects(objects, scene, kind, need_texture=True)
@@ -216,6 +262,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
 
     clips, target = _clips(actions, action_target, chosen, numbers, frames)
     all_frames = [n for _, _, clip_numbers in clips for n in clip_numbers]
+    _check_memory(len(all_frames) * len(view_list), width, height, passes, max_size, shape_padding,
+                  border_padding, extrude, power_of_two, square)
     animation_data = target.animation_data if target is not None else None
     original_action = animation_data.action if animation_data is not None else None
     original_frame = scene.frame_current
@@ -261,11 +309,13 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                                            passes=passes, samples=samples, filter=filter,
                                            filter_width=filter_width, premultiplied=premultiplied,
                                            threads=threads)
+                    rect = _trim_rect(buffers["COLOR"], width, height, trim, alpha_threshold)
+                    buffers = _crop(buffers, width, height, rect)  # the full frame goes now
                     px, py = framing.project(view_matrix, projection_matrix, origin, width, height)
                     animation = f"{clip}/{view.name}" if clip else view.name
                     frame_name = animation if len(all_frames) == 1 else f"{animation}/{number:04d}"
                     rendered.append(_Rendered(frame_name, animation, number, view,
-                                              (view_matrix, projection_matrix), buffers,
+                                              (view_matrix, projection_matrix), rect, buffers,
                                               (px / width, py / height)))
     finally:
         if target is not None and target.animation_data is not None:
@@ -274,9 +324,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
             target.animation_data_clear()  # it had none before the actions played
         scene.frame_set(original_frame)
 
-    return _assemble(rendered, passes, width, height, path, trim, alpha_threshold, shape_padding,
-                     border_padding, extrude, layout, heuristic, max_size, power_of_two, square,
-                     allow_rotation, dedupe, premultiplied, json_form, name, overwrite, grid_columns)
+    return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
+                     layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
+                     premultiplied, json_form, name, overwrite, grid_columns)
 
 
 def _clips(actions, target, objects, numbers, frames):
@@ -311,26 +361,98 @@ def _play(target, action):
     target.animation_data.action = action
 
 
-def _assemble(rendered, passes, width, height, path, trim, alpha_threshold, shape_padding,
-              border_padding, extrude, layout, heuristic, max_size, power_of_two, square,
-              allow_rotation, dedupe, premultiplied, json_form, name, overwrite, grid_columns):
-    # trim and find identical frames
+def _trim_rect(colour, width, height, trim, alpha_threshold):
+    """The rectangle of a frame the sheet keeps (y down): trimmed to its visible pixels."""
+    if not trim:
+        return (0, 0, width, height)
+    rect = _core.trim_bounds(colour, width, height, 4, alpha_threshold)
+    return (0, 0, 1, 1) if rect[2] == 0 else rect  # an empty frame still needs a texel to point at
+
+
+def _crop(buffers, width, height, rect):
+    """Each pass's pixels inside rect alone, so that a frame waiting to be packed holds only what
+    the sheet keeps of it."""
+    x, y, w, h = rect
+    if (x, y, w, h) == (0, 0, width, height):
+        return buffers
+    out = {}
+    for p, buffer in buffers.items():
+        out[p] = bytearray(4 * w * h * _CHANNELS[p])
+        _core.blit(out[p], w, h, buffer, width, height, rect, 0, 0, channels=_CHANNELS[p])
+    return out
+
+
+def _available_memory():
+    """Bytes the system can still hand out without swapping (MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _check_memory(frame_count, width, height, passes, max_size, shape_padding, border_padding,
+                  extrude, power_of_two, square):
+    """Refuses a sheet, before anything is rendered or made, whose worst case does not fit in the
+    memory available: every frame kept untrimmed (and one more being rendered), plus the pages of
+    untrimmed frames in a grid, at most max_size each, in every pass and as Blender's float RGBA
+    Images. Trimming keeps less; this is the bound."""
+    available = _available_memory()
+    try:
+        max_w, max_h = (v if v > 0 else 4096 for v in max_size)  # 0: the packing's default
+    except (TypeError, ValueError):
+        return  # the packing says what is wrong with max_size
+    sizes, paddings = (width, height, max_w, max_h), (shape_padding, border_padding, extrude)
+    if (available is None or frame_count < 1
+            or not all(isinstance(v, int) and 0 < v <= _core.MAX_IMAGE_SIZE for v in sizes)
+            or not all(isinstance(v, int) and v >= 0 for v in paddings)):
+        return  # unknown memory, or arguments the render or the packing refuses with a reason
+    pixel_bytes = 4 * sum(_CHANNELS[p] for p in passes)
+    frames_bytes = (frame_count + 1) * width * height * pixel_bytes
+    cell_w, cell_h = width + 2 * extrude + shape_padding, height + 2 * extrude + shape_padding
+    per_row = max(1, (max_w - 2 * border_padding + shape_padding) // cell_w)
+    per_column = max(1, (max_h - 2 * border_padding + shape_padding) // cell_h)
+    per_page = per_row * per_column
+    page_count = -(-frame_count // per_page)
+    last = frame_count - (page_count - 1) * per_page  # the last page holds these in a near-square grid
+    columns = min(per_row, math.ceil(math.sqrt(last)))
+    rows = -(-last // columns)
+    last_w, last_h = (columns * cell_w - shape_padding + 2 * border_padding,
+                      rows * cell_h - shape_padding + 2 * border_padding)
+    if power_of_two:
+        last_w, last_h = 1 << (last_w - 1).bit_length(), 1 << (last_h - 1).bit_length()
+    if square:
+        last_w = last_h = max(last_w, last_h)
+    pages_area = (page_count - 1) * max_w * max_h + min(last_w, max_w) * min(last_h, max_h)
+    pages_bytes = pages_area * (pixel_bytes + 16 * len(passes))  # page buffers, float RGBA Images
+    needed = frames_bytes + pages_bytes
+    if needed > available:
+        mib = 1 << 20
+        raise MemoryError(
+            f"a sheet of {frame_count} frames of {width} x {height} ({', '.join(passes)}) may need "
+            f"{needed / mib:.0f} MiB ({frames_bytes / mib:.0f} MiB of frames before trimming, "
+            f"{pages_bytes / mib:.0f} MiB for {page_count} page(s) of at most {max_w} x {max_h}), "
+            f"more than the {available / mib:.0f} MiB of memory available; render fewer views or "
+            f"frames, smaller frames or fewer passes")
+
+
+def _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude, layout,
+              heuristic, max_size, power_of_two, square, allow_rotation, dedupe, premultiplied,
+              json_form, name, overwrite, grid_columns):
+    # find identical frames (each is trimmed already: its buffers hold its rect alone)
     kept, table = [], []  # kept: (index into rendered, rect); table: per frame -> index into kept
     seen = {}
     for index, frame in enumerate(rendered):
-        colour = frame.buffers["COLOR"]
-        if trim:
-            rect = _core.trim_bounds(colour, width, height, 4, alpha_threshold)
-            if rect[2] == 0:
-                rect = (0, 0, 1, 1)  # an empty frame still needs a texel to point at
-        else:
-            rect = (0, 0, width, height)
+        rect = frame.rect
         slot = None
         if dedupe:
-            key = (_core.rect_hash(colour, width, height, rect), rect[2], rect[3])
+            key = (_core.rect_hash(frame.buffers["COLOR"], rect[2], rect[3], (0, 0, *rect[2:])),
+                   rect[2], rect[3])
             for candidate in seen.get(key, ()):
-                if _same_pixels(rendered, kept[candidate][0], kept[candidate][1], index, rect, passes,
-                                width):
+                if _same_pixels(rendered[kept[candidate][0]], frame, passes):
                     slot = candidate
                     break
             if slot is None:
@@ -354,7 +476,7 @@ def _assemble(rendered, passes, width, height, path, trim, alpha_threshold, shap
         buffers = rendered[index].buffers
         for p in passes:
             pw, ph, _ = pages[page]
-            _core.blit(page_buffers[p][page], pw, ph, buffers[p], width, height, rect,
+            _core.blit(page_buffers[p][page], pw, ph, buffers[p], rect[2], rect[3], (0, 0, *rect[2:]),
                        x + extrude, y + extrude, channels=_CHANNELS[p], rotated=rotated, extrude=extrude)
 
     # the frame table, in JSON's terms (y down)
@@ -372,44 +494,41 @@ def _assemble(rendered, passes, width, height, path, trim, alpha_threshold, shap
                      "animation_frame": frame.number, "view": vm, "projection": pm},
         })
 
-    # files first: if writing fails, no Image is left behind either
-    if path is not None:
-        result.files = _write(path, result, pages, page_buffers, passes, premultiplied, json_form,
-                              overwrite)
-    # Blender images: one per page and pass, pixels readable at once
-    for p in passes:
-        result.pages[p] = []
-        for page, (w, h, _) in enumerate(pages):
-            data = page_buffers[p][page]
-            floats = memoryview(data).cast("f")
-            rgba = floats if _CHANNELS[p] == 4 else _core.to_rgba(floats, _CHANNELS[p])
-            suffix = f" {page}" if len(pages) > 1 else ""
-            tag = "" if p == "COLOR" else f" {p.lower()}"
-            result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
-                                                non_color=p in NON_COLOR_PASSES, unique=True))
+    # files and Images all or nothing: the files are written under other names, the Images made,
+    # then the files take their names; on failure the old files stay and no Image is left behind
+    staged = files.Staged()
+    try:
+        with images.all_or_none():
+            if path is not None:
+                result.files = _write(path, result, pages, page_buffers, passes, premultiplied,
+                                      json_form, overwrite, staged)
+            # Blender images: one per page and pass, pixels readable at once
+            for p in passes:
+                result.pages[p] = []
+                for page, (w, h, _) in enumerate(pages):
+                    data = page_buffers[p][page]
+                    floats = memoryview(data).cast("f")
+                    rgba = floats if _CHANNELS[p] == 4 else _core.to_rgba(floats, _CHANNELS[p])
+                    suffix = f" {page}" if len(pages) > 1 else ""
+                    tag = "" if p == "COLOR" else f" {p.lower()}"
+                    result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
+                                                        non_color=p in NON_COLOR_PASSES, unique=True))
+            staged.commit()
+    finally:
+        staged.discard()  # what was written and not committed
 
     return result
 
 
-def _same_pixels(rendered, kept_index, kept_rect, index, rect, passes, width):
-    """Exact comparison of two frames' rectangles in every pass (a hash match is not proof)."""
-    return False if kept_rect != rect else all(
-        _rect_bytes(rendered[kept_index].buffers[p], width, kept_rect, _CHANNELS[p])
-        == _rect_bytes(rendered[index].buffers[p], width, rect, _CHANNELS[p]) for p in passes)
+def _same_pixels(kept, frame, passes):
+    """Exact comparison of two trimmed frames, byte for byte in every pass (a hash match is not
+    proof)."""
+    return kept.rect == frame.rect and all(
+        memoryview(kept.buffers[p]).cast("B") == memoryview(frame.buffers[p]).cast("B")
+        for p in passes)
 
 
-def _rect_bytes(buffer, width, rect, channels):
-    data = memoryview(buffer).cast("B")
-    x, y, w, h = rect
-    height = len(data) // (4 * channels * width)
-    rows = []
-    for row in range(y, y + h):
-        start = 4 * channels * ((height - 1 - row) * width + x)
-        rows.append(bytes(data[start:start + 4 * channels * w]))
-    return b"".join(rows)
-
-
-def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, overwrite):
+def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, overwrite, staged):
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not os.path.isdir(folder):
@@ -429,14 +548,16 @@ def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, 
         w, h, _ = pages[page]
         for p in passes:
             encoding = "LINEAR" if p in NON_COLOR_PASSES else "SRGB"
-            _core.write_png(entry[p], page_buffers[p][page], w, h, _CHANNELS[p], encoding=encoding)
+            _core.write_png(staged.path(entry[p]), page_buffers[p][page], w, h, _CHANNELS[p],
+                            encoding=encoding)
             written.append(entry[p])
         frames = [f for f in result.frames if f["page"] == page]
         here = {f["name"] for f in frames}  # a page's animations name only its own frames
         page_animations = {k: [n for n in v if n in here] for k, v in animations.items()}
         page_animations = {k: v for k, v in page_animations.items() if v}
-        _core.write_json(entry["json"], frames, form=json_form, animations=page_animations,
-                         image=os.path.basename(entry["COLOR"]), size=(w, h), scale=1.0,
+        _core.write_json(staged.path(entry["json"]), frames, form=json_form,
+                         animations=page_animations, image=os.path.basename(entry["COLOR"]),
+                         size=(w, h), scale=1.0,
                          related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
                          premultiplied=premultiplied)
         written.append(entry["json"])

@@ -1,6 +1,7 @@
 """Everything bakeview changes to do its work, put back afterwards, also when the work fails half
 way: render engine, samples, device, bake settings, file path, selection, active object, hidden
-flags, material slots, active and selected shader nodes, added nodes, added UV maps and images.
+flags, material slots, active and selected shader nodes, added nodes, added UV maps and images,
+and on failure bakeview's records on the objects.
 
     with preserved(scene, objects) as keep:
         ...                      # change whatever is needed
@@ -9,6 +10,8 @@ flags, material slots, active and selected shader nodes, added nodes, added UV m
 import contextlib
 
 import bpy
+
+from . import records
 
 _CYCLES_SETTINGS = ("samples", "device", "bake_type", "use_adaptive_sampling", "use_denoising")
 
@@ -62,6 +65,7 @@ class _Snapshot:
         self.active = layer_objects.active.name if layer_objects.active else None
         self.objects = list(objects)
         self.hidden = {o.name: (o.hide_get(), o.hide_select, o.hide_viewport) for o in self.objects}
+        self.records = {o.name: records.saved(o) for o in self.objects}
         self.slots = {o.name: [s.material for s in o.material_slots] for o in self.objects}
         self.slot_links = {o.name: [s.link for s in o.material_slots] for o in self.objects}
         self.meshes = {o.data.name: o.data for o in self.objects if o.type == "MESH"}
@@ -128,6 +132,9 @@ class _Snapshot:
         for image in [i for i in bpy.data.images if i.name not in self.images]:
             if failed or image.name not in kept.images:
                 bpy.data.images.remove(image)
+        for obj in self.objects:
+            if failed and records.saved(obj) != self.records[obj.name]:
+                records.restore(obj, self.records[obj.name])
         for obj in self.objects:
             hide, hide_select, hide_viewport = self.hidden[obj.name]
             obj.hide_viewport = hide_viewport

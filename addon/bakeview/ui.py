@@ -153,7 +153,7 @@ class BAKEVIEW_OT_sprite_sheet(bpy.types.Operator):
 
         try:
             result = sprite_sheet(**_sheet_arguments(context))
-        except (ValueError, TypeError, RuntimeError, OSError) as error:
+        except (ValueError, TypeError, RuntimeError, OSError, MemoryError) as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
         self._finish(context, result)
@@ -189,7 +189,7 @@ class BAKEVIEW_OT_sprite_sheet(bpy.types.Operator):
             self._stop(context)
             self._finish(context, finished.value)
             return {"FINISHED"}
-        except (ValueError, TypeError, RuntimeError, OSError) as error:
+        except (ValueError, TypeError, RuntimeError, OSError, MemoryError) as error:
             self._stop(context)
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}

@@ -3,6 +3,7 @@ Image datablocks whose pixels are readable at once."""
 import bpy
 
 from . import _core, images, records
+from .bake_images import KINDS
 from .objects import find, meshes
 from .extract import camera_matrices, core_mesh, output_size, visible_meshes
 
@@ -22,15 +23,30 @@ def _resolve_camera(camera, scene):
     return camera
 
 
+def _check_not_deleted(obj, kind):
+    """A clear error for an object whose bake image has been deleted since it was baked."""
+    name = records.deleted_bake(obj, kind)
+    if name is not None:
+        raise ValueError(f"object '{obj.name}': its {kind or obj.get(records.LAST)} bake image "
+                         f"'{name}' has been deleted; bake it again (bakeview.bake)")
+
+
 def _resolve_objects(objects, scene, kind, need_texture):
+    if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
+        raise ValueError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
     if objects is None:
-        chosen = [o for o in visible_meshes(scene) if records.baked_image(o, kind) is not None]
+        visible = visible_meshes(scene)
+        if need_texture:
+            for obj in visible:
+                _check_not_deleted(obj, kind)
+        chosen = [o for o in visible if records.baked_image(o, kind) is not None]
         if not chosen:
             raise ValueError("no baked objects in view: call bakeview.bake first, or pass objects=")
         return chosen
     chosen = meshes(objects)
     for obj in chosen:
         if need_texture and records.baked_image(obj, kind) is None:
+            _check_not_deleted(obj, kind)
             what = f"{kind} bake" if kind else "bake"
             raise ValueError(f"object '{obj.name}' has no {what}: call bakeview.bake first")
     return chosen
@@ -119,12 +135,15 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     )
     ids = {obj.name: i for i, obj in enumerate(chosen)}
     out = {}
-    for p in passes:
-        data = buffers[p]
-        if _CHANNELS[p] != 4:
-            data = _core.to_rgba(data, _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0))
-        image = images.store(names[p], width, height, data, overwrite=overwrite,
-                             non_color=p != "COLOR", unique=name is None)
-        image["bakeview_object_ids"] = ids
-        out[p] = image
+    with images.all_or_none():  # new images; existing ones are replaced once all are made
+        for p in passes:
+            data = buffers[p]
+            if _CHANNELS[p] != 4:
+                data = _core.to_rgba(data, _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0))
+            out[p] = images.store(names[p], width, height, data, non_color=p != "COLOR",
+                                  unique=True)
+            out[p]["bakeview_object_ids"] = ids
+    if name is not None:  # the last step, which cannot fail half way
+        for p, image in out.items():
+            images.take_name(image, names[p])
     return out[passes[0]] if len(passes) == 1 else out

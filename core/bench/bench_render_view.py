@@ -10,7 +10,8 @@ Seed's workflow per view: Cycles render with write_still (PNG), load the file, r
 bakeview per view: render_view at its defaults (4 x 4 samples, Blackman-Harris 1.5), pixels read.
 Cycles runs three ways: at the fewest samples (from a list) whose two seeds agree to >= 46 dB (the
 quality the fidelity tests ask of a reference), at 16 samples, and at the scene's own defaults
-(what a script that sets nothing gets). Times are medians, measured in one process."""
+(what a script that sets nothing gets). Times are medians, measured in one process. Then the
+process's peak memory and the extra peak of bakeview's views (see bench_scene.PeakMemory)."""
 import argparse
 import math
 import os
@@ -67,8 +68,10 @@ def main():
         image = bakeview.render_view(name="bench view", overwrite=True)
         return bakeview.pixels(image)
 
+    memory = bench_scene.PeakMemory()
     ours()  # warm: first use loads the module and the texture path
     ours_time = median_time(ours, args.runs)
+    ours_extra = memory.extra_mib()
 
     folder = tempfile.mkdtemp(prefix="bakeview-bench-")
     cycles = scene.cycles
@@ -121,6 +124,9 @@ def main():
     print(f"speed-up vs Cycles at {chosen} samples: {cycles_time / ours_time:6.1f}x (target >= 50x)")
     print(f"speed-up vs Cycles at 16 samples: {low_time / ours_time:6.1f}x")
     print(f"speed-up vs Cycles at the scene's defaults: {default_time / ours_time:6.1f}x")
+    for line in bench_scene.memory_lines(f"bakeview render_view + pixels ({args.runs + 1} views)",
+                                         memory, ours_extra):
+        print(line)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ emission texture (smooth colour waves and a 16-texel checker: detail a 512 view 
 aliasing, so Cycles' seeds can agree), and Cycles set up the way the fidelity tests compare."""
 import array
 import math
+import resource
 
 
 def emissive_sphere(bpy, size=1024):
@@ -59,3 +60,58 @@ def psnr_premultiplied(a, b):
     a, b = premultiplied(a), premultiplied(b)
     error = sum((x - y) ** 2 for x, y in zip(a, b)) / len(a)
     return math.inf if error == 0 else 10 * math.log10(1 / error)
+
+
+class PeakMemory:
+    """The extra memory a part of a benchmark uses: its peak resident set size above what was
+    resident when it started. ru_maxrss alone cannot say that: it is the high-water mark of the
+    whole process (Blender, Cycles and the bake included) and never goes down. On Linux the mark
+    can be reset (writing 5 to /proc/self/clear_refs), and VmHWM then rises from the resident size
+    of that moment; elsewhere `extra_mib` is None. Create it just before the part. Sizes in MiB."""
+
+    def __init__(self):
+        self._before_reset = self._maxrss_mib()
+        self.start_mib = None  # resident when the part started
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+            self.start_mib = self._status_mib("VmRSS")
+        except (OSError, ValueError):
+            pass
+
+    @staticmethod
+    def _maxrss_mib():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kilobytes
+
+    @staticmethod
+    def _status_mib(key):
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024.0
+        raise ValueError(f"no {key} in /proc/self/status")
+
+    def extra_mib(self):
+        """The peak since the start above the resident size then (call right after the part)."""
+        if self.start_mib is None:
+            return None
+        try:
+            return self._status_mib("VmHWM") - self.start_mib
+        except (OSError, ValueError):
+            return None
+
+    def process_peak_mib(self):
+        """The peak resident size of the whole process so far (across the reset)."""
+        return max(self._before_reset, self._maxrss_mib())
+
+
+def memory_lines(part, memory, extra):
+    """Lines for a benchmark's output: the process peak and the part's extra peak."""
+    lines = [f"peak memory: {memory.process_peak_mib():8.1f} MiB for the process (ru_maxrss: "
+             f"Blender, the bake and Cycles included)"]
+    if extra is None:
+        lines.append(f"peak memory: {part}: not measured (no /proc/self/clear_refs)")
+    else:
+        lines.append(f"peak memory: {extra:8.1f} MiB more for {part} (VmHWM above the "
+                     f"{memory.start_mib:.1f} MiB resident before it)")
+    return lines

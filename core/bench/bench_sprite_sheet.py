@@ -8,7 +8,8 @@ bakeview, end to end: one bake, 64 views rendered by the core, trim, pack, PNG +
 The seed's way: 64 Cycles renders with write_still (PNG), each reloaded and copied row by row
 into one sheet in Python, the sheet saved. Cycles runs at the fewest samples whose two seeds agree
 to >= 46 dB on one view (as the fidelity tests ask of a reference), and, for --defaults, at the
-scene's own sample settings. One process, so the ratio is measured under the same load."""
+scene's own sample settings. One process, so the ratio is measured under the same load. Then the
+process's peak memory and the extra peak of bakeview's sheet (see bench_scene.PeakMemory)."""
 import argparse
 import array
 import math
@@ -53,10 +54,12 @@ def main():
     start = time.perf_counter()
     bakeview.bake(sphere, kind="EMIT", size=size, margin=8)
     bake_time = time.perf_counter() - start
+    memory = bench_scene.PeakMemory()
     start = time.perf_counter()
     result = bakeview.sprite_sheet(sphere, views=views, frame_size=(frame, frame),
                                    path=os.path.join(folder, "ours.png"), overwrite=True)
     sheet_time = time.perf_counter() - start
+    sheet_extra = memory.extra_mib()
     ours = bake_time + sheet_time
 
     # the seed's way, for the same views
@@ -128,6 +131,10 @@ def main():
     print(f"seed's way at {chosen} samples (seeds agree {agreement:.1f} dB): {seed_time * 1000:9.1f} ms")
     print(f"speed-up: {seed_time / ours:6.1f}x end to end (target >= 50x); "
           f"{seed_time / sheet_time:6.1f}x once the bake exists")
+    for line in bench_scene.memory_lines(
+            f"sprite_sheet ({len(views) * frame * frame * 16 / 2**20:.0f} MiB of untrimmed frames)",
+            memory, sheet_extra):
+        print(line)
     if args.defaults:
         default_time, _ = seed_way(defaults[0], adaptive=defaults[1])
         print(f"seed's way at the scene's defaults ({defaults[0]} samples, adaptive "

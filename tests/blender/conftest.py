@@ -7,6 +7,7 @@ Run through tests/blender/run_pytest.py, which puts BUILD/python on sys.path.
   low-poly meshes with UV maps, cameras, lights and a world;
 - `snapshot()` records everything bakeview promises to put back, written without any bakeview
   code, so a test compares before and after with ==; `forget()` drops what a call made on purpose;
+  `files_in(folder)` records the files an output folder holds, byte for byte;
 - `bake_spy` wraps the bpy.ops.object.bake that bakeview calls: it records the scene state at
   each bake and can raise on the n-th call.
 """
@@ -31,7 +32,8 @@ BLENDER_4 = VERSION >= (4, 0, 0)
 BLENDER_5 = VERSION >= (5, 0, 0)
 DETERMINISTIC_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "UV")
 LIGHTING_KINDS = ("AO", "COMBINED", "GLOSSY", "SHADOW")
-BAKEVIEW_PROPS = ("bakeview_bakes", "bakeview_uv_map", "bakeview_last_kind")
+BAKEVIEW_PROPS = ("bakeview_bakes", "bakeview_uv_map", "bakeview_last_kind",
+                  "bakeview_bake_names")
 
 
 def build_dir():
@@ -366,14 +368,39 @@ def snapshot():
             )
             for me in bpy.data.meshes
         },
+        "uv_data": {me.name: {uv.name: _uv_digest(uv) for uv in me.uv_layers} for me in bpy.data.meshes},
         "props": {o.name: {k: _idprop(o[k]) for k in o.keys()} for o in bpy.data.objects},
+        "frame": (scene.frame_current, round(scene.frame_subframe, 6)),
+        "animation": {
+            o.name: None if o.animation_data is None else (
+                o.animation_data.action.name if o.animation_data.action else None)
+            for o in bpy.data.objects
+        },
+        "actions": {a.name: a.users for a in bpy.data.actions},
         "data": {
             kind: sorted(item.name for item in getattr(bpy.data, kind))
             for kind in ("objects", "meshes", "materials", "images", "textures", "node_groups",
-                         "cameras", "lights", "worlds", "collections", "scenes")
+                         "cameras", "lights", "worlds", "collections", "scenes", "actions")
         },
     }
     return state
+
+
+def _uv_digest(layer):
+    values = array.array("f", bytes(8 * len(layer.data)))  # none in Edit Mode
+    layer.data.foreach_get("uv", values)
+    return hashlib.sha1(values.tobytes()).hexdigest()
+
+
+def files_in(folder):
+    """{path relative to folder: sha1 of its bytes} of every file under folder."""
+    out = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, folder)] = hashlib.sha1(f.read()).hexdigest()
+    return out
 
 
 def forget(state, images=(), props=False, uv_maps=()):
@@ -393,6 +420,7 @@ def forget(state, images=(), props=False, uv_maps=()):
         if not names:  # the only UV map is also the active and the render one: no other state
             active, render = -1, None
         state["uv_maps"][mesh] = (names, active, render)
+        state["uv_data"][mesh].pop(name, None)
     return state
 
 

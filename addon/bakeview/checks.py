@@ -1,0 +1,85 @@
+"""Checks of the arguments callers pass, before any work: each raises TypeError (wrong type) or
+ValueError (out of range) naming the argument and what it got."""
+import math
+import os
+
+import bpy
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def boolean(value, what):
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} must be True or False, got {value!r}")
+    return value
+
+
+def whole(value, what, low=0, high=None):
+    """An int within low .. high (high None: no limit)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        limits = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise ValueError(f"{what} must be {limits}, got {value!r}")
+    return value
+
+
+def number(value, what, low=None, high=None, optional=False):
+    """A finite int or float within low .. high (None: no limit); None too with optional=True."""
+    if value is None and optional:
+        return value
+    if not _number(value):
+        raise TypeError(f"{what} must be a number, got {value!r}")
+    if not math.isfinite(value) or (low is not None and value < low) or (
+            high is not None and value > high):
+        limits = " and ".join(x for x in (f">= {low}" if low is not None else "",
+                                          f"<= {high}" if high is not None else "") if x)
+        raise ValueError(f"{what} must be a finite number{' ' + limits if limits else ''}, "
+                         f"got {value!r}")
+    return value
+
+
+def choice(value, what, choices, optional=False):
+    """One of `choices` (strings); None too with optional=True."""
+    if value is None and optional:
+        return value
+    if not isinstance(value, str) or value not in choices:
+        raise (ValueError if isinstance(value, str) else TypeError)(
+            f"{what} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def size(value, what, high=None):
+    """(width, height): two ints within 1 .. high (None: the range is checked elsewhere)."""
+    try:
+        width, height = value
+    except (TypeError, ValueError):
+        width = height = None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (width, height)):
+        raise TypeError(f"{what} must be (width, height) in whole pixels, got {value!r}")
+    if high is not None and not (1 <= width <= high and 1 <= height <= high):
+        raise ValueError(f"{what} must be between 1 and {high} pixels a side, got {value!r}")
+    return width, height
+
+
+def name(value, what):
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a name (str), got {value!r}")
+    if not value:
+        raise ValueError(f"{what} must not be empty")
+    return value
+
+
+def path(value, what="path"):
+    if value is not None and not isinstance(value, (str, bytes, os.PathLike)):
+        raise TypeError(f"{what} must be a file path (str or os.PathLike), got {value!r}")
+    return value
+
+
+def scene(value):
+    """A Scene, or None for the context's."""
+    if value is not None and not isinstance(value, bpy.types.Scene):
+        raise TypeError(f"scene must be a bpy.types.Scene or None, got {value!r}")
+    return value
