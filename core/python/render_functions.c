@@ -348,7 +348,8 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     desc.meshes = descs;
     desc.mesh_count = (size_t)mesh_count;
 
-    /* outputs: checked sizes before allocating, so a huge view fails cleanly */
+    /* outputs: everything checked before allocating them, so a huge view with bad input fails with
+       the reason, not for want of memory */
     PyObject *result = PyDict_New();
     bv_render_targets targets = {0};
     bv_float_span *spans[PASS_COUNT] = {&targets.color, &targets.alpha, &targets.depth,
@@ -356,6 +357,16 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     if (width <= 0 || height <= 0 || width > BV_MAX_IMAGE_SIZE || height > BV_MAX_IMAGE_SIZE) {
         PyErr_Format(PyExc_ValueError, "width and height must be in 1..%d, got %d x %d",
                      BV_MAX_IMAGE_SIZE, width, height);
+        goto fail;
+    }
+    for (int p = 0; p < PASS_COUNT; p++) /* the passes asked for, by their counts */
+        if (want[p]) *spans[p] = (bv_float_span){NULL, (size_t)width * (size_t)height * (size_t)pass_channels[p]};
+    bv_status checked;
+    Py_BEGIN_ALLOW_THREADS /* it reads every position and index */
+    checked = bv_render_check(&desc, &targets);
+    Py_END_ALLOW_THREADS
+    if (checked != BV_OK) {
+        raise_core_error(checked);
         goto fail;
     }
     for (int p = 0; result && p < PASS_COUNT; p++) {

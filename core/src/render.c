@@ -17,10 +17,11 @@
 
 /* --- validation --- */
 
-static bv_status check_span(const char *name, bv_float_span span, size_t expected)
+/* A target: empty (count 0, not asked for) or count floats; with `allocated`, at ptr. */
+static bv_status check_span(const char *name, bv_float_span span, size_t expected, bool allocated)
 {
     if (!span.ptr && span.count == 0) return BV_OK;
-    if (!span.ptr)
+    if (allocated && !span.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: targets.%s.ptr is NULL but count is %zu",
                         name, span.count);
     if (span.count != expected)
@@ -30,18 +31,24 @@ static bv_status check_span(const char *name, bv_float_span span, size_t expecte
     return BV_OK;
 }
 
-static bv_status check_targets(const bv_render_targets *t, int width, int height)
+/* A pass is asked for by a non-empty target (after check_targets: count and ptr agree). */
+static bool wanted(bv_float_span span)
+{
+    return span.count != 0;
+}
+
+static bv_status check_targets(const bv_render_targets *t, int width, int height, bool allocated)
 {
     const size_t pixels = (size_t)width * (size_t)height;
     bv_status s;
-    if ((s = check_span("color", t->color, pixels * 4)) != BV_OK) return s;
-    if ((s = check_span("alpha", t->alpha, pixels)) != BV_OK) return s;
-    if ((s = check_span("depth", t->depth, pixels)) != BV_OK) return s;
-    if ((s = check_span("normal", t->normal, pixels * 3)) != BV_OK) return s;
-    if ((s = check_span("uv", t->uv, pixels * 2)) != BV_OK) return s;
-    if ((s = check_span("object_id", t->object_id, pixels)) != BV_OK) return s;
-    if (!t->color.ptr && !t->alpha.ptr && !t->depth.ptr && !t->normal.ptr && !t->uv.ptr &&
-        !t->object_id.ptr)
+    if ((s = check_span("color", t->color, pixels * 4, allocated)) != BV_OK) return s;
+    if ((s = check_span("alpha", t->alpha, pixels, allocated)) != BV_OK) return s;
+    if ((s = check_span("depth", t->depth, pixels, allocated)) != BV_OK) return s;
+    if ((s = check_span("normal", t->normal, pixels * 3, allocated)) != BV_OK) return s;
+    if ((s = check_span("uv", t->uv, pixels * 2, allocated)) != BV_OK) return s;
+    if ((s = check_span("object_id", t->object_id, pixels, allocated)) != BV_OK) return s;
+    if (!wanted(t->color) && !wanted(t->alpha) && !wanted(t->depth) && !wanted(t->normal) &&
+        !wanted(t->uv) && !wanted(t->object_id))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: no pass asked for (all targets empty)");
     return BV_OK;
 }
@@ -114,7 +121,7 @@ static bv_status check_mesh(const bv__render *r, size_t index, const bv_mesh *m)
     }
     if (m->normals.count && !m->normals.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: normals.ptr is NULL", index);
-    if (tris && m->uvs.count == 0 && (r->want_color || r->targets.uv.ptr))
+    if (tris && m->uvs.count == 0 && (r->want_color || wanted(r->targets.uv)))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "render: mesh %zu has no UVs, which the %s pass needs", index,
                         r->want_color ? "color" : "uv");
@@ -141,6 +148,12 @@ static bv_status check_mesh(const bv__render *r, size_t index, const bv_mesh *m)
                         "render: mesh %zu: matrix_world's bottom row is (%g, %g, %g, %g), not "
                         "(0, 0, 0, 1)", index, (double)bottom[0], (double)bottom[1],
                         (double)bottom[2], (double)bottom[3]);
+    mat4 world;
+    mat3 linear;
+    bv__mat4_from_rows(m->matrix_world, true, world);
+    glm_mat4_pick3(world, linear);
+    if (glm_mat3_det(linear) == 0.0f) /* normals need its inverse */
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: matrix_world is singular", index);
     for (size_t i = 0; i < m->positions.count; i++)
         if (!isfinite(m->positions.ptr[i]))
             return bv__fail(BV_ERROR_INVALID_ARGUMENT,
@@ -239,10 +252,7 @@ static bv_status prepare_meshes(bv__render *r)
         ms->triangle_base = (uint32_t)triangles;
         ms->triangle_count = (uint32_t)(m->triangles.count / 3);
         vertices += m->positions.count / 3;
-        triangles += m->triangles.count / 3;
-        if (triangles >= BV__PRIM_NONE)
-            return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: more than %u triangles in one view",
-                            BV__PRIM_NONE - 1);
+        triangles += m->triangles.count / 3; /* below BV__PRIM_NONE: check_and_configure */
         mat4 world, model_view, model_view_projection;
         bv__mat4_from_rows(m->matrix_world, true, world);
         glm_mat4_mul(view, world, model_view);
@@ -251,10 +261,7 @@ static bv_status prepare_meshes(bv__render *r)
         memcpy(ms->model_view_projection, model_view_projection, sizeof ms->model_view_projection);
         mat3 linear;
         glm_mat4_pick3(world, linear);
-        const float det = glm_mat3_det(linear);
-        if (det == 0.0f)
-            return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: matrix_world is singular", i);
-        ms->negative_scale = det < 0.0f;
+        ms->negative_scale = glm_mat3_det(linear) < 0.0f; /* not 0: check_mesh */
         glm_mat3_inv(linear, ms->normal_matrix);
         glm_mat3_transpose(ms->normal_matrix);
     }
@@ -517,9 +524,10 @@ static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_rend
     r->targets = *targets;
     r->width = d->camera.width;
     r->height = d->camera.height;
-    r->want_color = targets->color.ptr != NULL;
-    r->want_filtered = r->want_color || targets->alpha.ptr != NULL;
-    r->want_data = targets->depth.ptr || targets->normal.ptr || targets->uv.ptr || targets->object_id.ptr;
+    r->want_color = wanted(targets->color);
+    r->want_filtered = r->want_color || wanted(targets->alpha);
+    r->want_data = wanted(targets->depth) || wanted(targets->normal) || wanted(targets->uv) ||
+                   wanted(targets->object_id);
     r->filter = d->filter;
     r->filter_width = d->filter_width > 0.0f ? d->filter_width : BV_DEFAULT_FILTER_WIDTH;
     if (bv_filter_radius(r->filter, r->filter_width) > BV__MAX_FILTER_RADIUS)
@@ -545,16 +553,38 @@ static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_rend
     return BV_OK;
 }
 
-bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets)
+/* Every check, in bv_render's order; `allocated`: the targets' buffers are there too. */
+static bv_status check_and_configure(bv__render *r, const bv_render_desc *desc,
+                                     const bv_render_targets *targets, bool allocated)
 {
     if (!desc) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: desc is NULL");
     if (!targets) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: targets is NULL");
+    bv_status s = check_desc(desc);
+    if (s == BV_OK) s = check_targets(targets, desc->camera.width, desc->camera.height, allocated);
+    if (s == BV_OK) s = configure(r, desc, targets);
+    uint64_t triangles = 0; /* primitive ids are 32-bit, one value kept for "none" */
+    for (size_t i = 0; s == BV_OK && i < desc->mesh_count; i++) {
+        s = check_mesh(r, i, &desc->meshes[i]);
+        triangles += desc->meshes[i].triangles.count / 3;
+    }
+    if (s == BV_OK && triangles >= BV__PRIM_NONE)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: more than %u triangles in one view",
+                        BV__PRIM_NONE - 1);
+    return s;
+}
+
+bv_status bv_render_check(const bv_render_desc *desc, const bv_render_targets *targets)
+{
     bv__render r;
     memset(&r, 0, sizeof r);
-    bv_status s = check_desc(desc);
-    if (s == BV_OK) s = check_targets(targets, desc->camera.width, desc->camera.height);
-    if (s == BV_OK) s = configure(&r, desc, targets);
-    for (size_t i = 0; s == BV_OK && i < desc->mesh_count; i++) s = check_mesh(&r, i, &desc->meshes[i]);
+    return check_and_configure(&r, desc, targets, false);
+}
+
+bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets)
+{
+    bv__render r;
+    memset(&r, 0, sizeof r);
+    bv_status s = check_and_configure(&r, desc, targets, true);
     if (s == BV_OK) s = prepare_meshes(&r);
     if (s == BV_OK && r.vertex_count) {
         const int chunks = (int)((r.vertex_count + BV__BIN_CHUNK - 1) / BV__BIN_CHUNK);

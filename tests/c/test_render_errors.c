@@ -75,11 +75,24 @@ static void fill_sentinel(scene *s)
 
 /* Renders desc/targets (either may be NULL) into sentinel-filled buffers and expects the error. */
 static void expect_rejected_at(int line, scene *s, const bv_render_desc *desc,
-                               const bv_render_targets *targets, const char *needle, const char *needle2)
+                               const bv_render_targets *targets, const char *needle, const char *needle2,
+                               bool checked_first)
 {
     fill_sentinel(s);
+    /* bv_render_check finds what bv_render refuses before rendering, with the same message,
+       except what only rendering can find or what needs the buffers themselves */
+    const bv_status checked = bv_render_check(desc, targets);
+    char check_message[512];
+    snprintf(check_message, sizeof check_message, "%s", bv_error_message());
     const bv_status status = bv_render(desc, targets);
     const char *message = bv_error_message();
+    if (checked_first)
+        check__record(checked == status && strcmp(check_message, message) == 0, __FILE__, line,
+                      "bv_render_check: %s \"%s\", bv_render: %s \"%s\"", bv_status_name(checked),
+                      check_message, bv_status_name(status), message);
+    else
+        check__record(checked == BV_OK, __FILE__, line, "bv_render_check: %s \"%s\", expected BV_OK",
+                      bv_status_name(checked), check_message);
     check__record(status == BV_ERROR_INVALID_ARGUMENT, __FILE__, line,
                   "status %s, expected BV_ERROR_INVALID_ARGUMENT (message \"%s\")", bv_status_name(status),
                   message);
@@ -95,9 +108,13 @@ static void expect_rejected_at(int line, scene *s, const bv_render_desc *desc,
                       changed, pass_names[p]);
     }
 }
-#define EXPECT_REJECTED(s, desc, targets, needle) expect_rejected_at(__LINE__, s, desc, targets, needle, NULL)
+#define EXPECT_REJECTED(s, desc, targets, needle) \
+    expect_rejected_at(__LINE__, s, desc, targets, needle, NULL, true)
 #define EXPECT_REJECTED2(s, desc, targets, needle, needle2) \
-    expect_rejected_at(__LINE__, s, desc, targets, needle, needle2)
+    expect_rejected_at(__LINE__, s, desc, targets, needle, needle2, true)
+/* refused by bv_render only: found while rendering, or about the buffers bv_render_check skips */
+#define EXPECT_REJECTED_WHEN_RENDERING(s, desc, targets, needle, needle2) \
+    expect_rejected_at(__LINE__, s, desc, targets, needle, needle2, false)
 
 /* The baseline renders: the failures below are caused by what each one breaks. */
 static void test_baseline_scene_renders(void)
@@ -113,6 +130,19 @@ static void test_baseline_scene_renders(void)
     CHECK_EQ_INT(untouched, 0);
     for (int p = 0; p < 6; p++) /* nothing past the counts */
         for (size_t i = s.counts[p]; i < s.counts[p] + SLACK; i++) CHECK(s.buffers[p][i] == SENTINEL);
+    scene_free(&s);
+}
+
+static void test_render_check_takes_targets_not_yet_allocated(void)
+{
+    scene s;
+    scene_init(&s);
+    bv_render_targets counts_only = s.targets;
+    for (int p = 0; p < 6; p++) target_span(&counts_only, p)->ptr = NULL;
+    CHECK_EQ_INT(bv_render_check(&s.desc, &counts_only), BV_OK);
+    s.desc.camera.view[0] = NAN; /* and still refuses what bv_render would */
+    CHECK_EQ_INT(bv_render_check(&s.desc, &counts_only), BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "view");
     scene_free(&s);
 }
 
@@ -235,8 +265,8 @@ static void test_null_buffers_with_counts_are_rejected(void)
     for (int p = 0; p < 6; p++) {
         scene s;
         scene_init(&s);
-        target_span(&s.targets, p)->ptr = NULL;
-        EXPECT_REJECTED2(&s, &s.desc, &s.targets, pass_names[p], "NULL");
+        target_span(&s.targets, p)->ptr = NULL; /* not yet allocated, to bv_render_check */
+        EXPECT_REJECTED_WHEN_RENDERING(&s, &s.desc, &s.targets, pass_names[p], "NULL");
         scene_free(&s);
     }
     scene s;
@@ -440,7 +470,7 @@ static void test_positions_overflowing_in_the_camera_are_rejected(void)
     mat_identity(s.meshes[1].matrix_world);
     s.meshes[1].matrix_world[0] = 1e30f;
     s.quads[1].positions[0] = 3e30f;
-    EXPECT_REJECTED2(&s, &s.desc, &s.targets, "mesh 1", "vertex 0");
+    EXPECT_REJECTED_WHEN_RENDERING(&s, &s.desc, &s.targets, "mesh 1", "vertex 0");
     scene_free(&s);
 }
 
@@ -542,6 +572,7 @@ static void test_status_names_are_stable(void)
 int main(void)
 {
     RUN(test_baseline_scene_renders);
+    RUN(test_render_check_takes_targets_not_yet_allocated);
     RUN(test_null_desc_or_targets_is_rejected);
     RUN(test_non_finite_positions_are_rejected);
     RUN(test_non_finite_matrices_are_rejected);

@@ -798,6 +798,15 @@ BEFORE_ALLOCATING = {
     "Texture 100000 x 100000 with mipmaps": (
         "_core.Texture(array.array('f', [0.0] * 4), 100000, 100000, mipmaps=True)",
         r"ValueError: texture: size 100000 x 100000 is outside 1\.\.65536"),
+    # bad input at a size that fits the limits is found before the passes are allocated
+    "render 32768 x 32768 with a NaN in the view": (
+        QUAD + "_core.render([quad], [[float('nan')] * 4] + VIEW[1:], ORTHO, 32768, 32768)",
+        r"ValueError: render: camera\.view has a NaN or infinite value"),
+    "render 32768 x 32768 with a vertex index out of range": (
+        "quad = _core.Mesh(array.array('f', [0] * 9), array.array('I', [0, 1, 7]), "
+        "array.array('f', [0] * 6), texture=_core.Texture(array.array('f', [1] * 4), 1, 1))\n"
+        "_core.render([quad], VIEW, ORTHO, 32768, 32768)",
+        r"ValueError: render: mesh 0: triangle 0 uses vertex 7, but there are 3"),
     # the control: a size within the limits does allocate, and runs out under 2 GiB
     "control: render 32768 x 32768 runs out of memory": (
         QUAD + "_core.render([quad], VIEW, ORTHO, 32768, 32768)",

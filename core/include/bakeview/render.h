@@ -84,6 +84,11 @@ typedef struct bv_render_targets {
 /* Renders the view. On failure nothing is written to the targets. */
 bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets);
 
+/* bv_render's checks (camera, options, every mesh and texture, the targets' counts) without
+ * rendering, so that a caller can refuse bad input before allocating the targets: the passes are
+ * asked for by their counts, and the pointers may still be NULL. */
+bv_status bv_render_check(const bv_render_desc *desc, const bv_render_targets *targets);
+
 #ifdef __cplusplus
 }
 #endif
