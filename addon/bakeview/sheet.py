@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import bpy
 
 from . import _core, checks, files, framing, images, records, viewsets
+from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
 from .view import _CHANNELS, _FILTERS, PASSES
@@ -380,18 +381,6 @@ def _crop(buffers, width, height, rect):
         out[p] = bytearray(4 * w * h * _CHANNELS[p])
         _core.blit(out[p], w, h, buffer, width, height, rect, 0, 0, channels=_CHANNELS[p])
     return out
-
-
-def _available_memory():
-    """Bytes the system can still hand out without swapping (MemAvailable), or None if unknown."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024  # kB
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
 
 
 def _check_memory(frame_count, width, height, passes, max_size, shape_padding, border_padding,

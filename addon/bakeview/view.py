@@ -2,7 +2,7 @@
 Image datablocks whose pixels are readable at once."""
 import bpy
 
-from . import _core, images, records
+from . import _core, images, memory, records
 from .bake_images import KINDS
 from .objects import find, meshes
 from .extract import camera_matrices, core_mesh, output_size, visible_meshes
@@ -60,6 +60,19 @@ def _check_size(value, what):
     return value
 
 
+def _check_memory(width, height, passes):
+    """Refuses, before any work, a view whose passes do not fit in the memory available: each
+    pass as the core writes it, as RGBA when it has fewer channels, and as a float RGBA Image."""
+    available = memory.available()
+    pixels = width * height
+    needed = sum(4 * pixels * (_CHANNELS[p] + (4 if _CHANNELS[p] != 4 else 0) + 4) for p in passes)
+    if available is not None and needed > available:
+        raise MemoryError(
+            f"a {width} x {height} view ({', '.join(passes)}) needs {needed / memory.MIB:.0f} MiB, "
+            f"more than the {available / memory.MIB:.0f} MiB of memory available; render it "
+            f"smaller or with fewer passes")
+
+
 def _scene_filter(scene):
     cycles = getattr(scene, "cycles", None)
     kind = getattr(cycles, "pixel_filter_type", "BLACKMAN_HARRIS")
@@ -102,6 +115,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     default_width, default_height = output_size(scene)
     width = _check_size(default_width if width is None else width, "width")
     height = _check_size(default_height if height is None else height, "height")
+    _check_memory(width, height, passes)
     scene_filter, scene_width = _scene_filter(scene)
     filter = filter or scene_filter
     filter_width = scene_width if filter_width is None else filter_width

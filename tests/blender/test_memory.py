@@ -1,10 +1,10 @@
-"""bakeview.sprite_sheet and memory: a sheet larger than the memory available is refused before
-anything is rendered, written or made; one that fits is made as usual."""
+"""Work larger than the memory available is refused before anything is read, rendered, written
+or made: a sprite sheet, or a render_view; one that fits is made as usual."""
 import bpy
 import pytest
 
 import bakeview
-from bakeview import sheet
+from bakeview import images, memory, sheet, view
 from conftest import snapshot
 
 
@@ -105,3 +105,26 @@ def test_the_command_line_reports_the_refusal_and_exits_1(baked_cube, renders, m
     assert "more than the 1 MiB of memory available" in capsys.readouterr().err
     assert renders == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_view_larger_than_the_memory_available_is_refused_before_any_work(baked_cube, make,
+                                                                             monkeypatch):
+    camera = make.camera("Camera", location=(0.0, -4.0, 0.0), rotation=(1.5708, 0.0, 0.0))
+    # 4096 x 4096: COLOR 16 + 16 (its Image), DEPTH 4 + 16 (as RGBA) + 16 bytes a pixel
+    monkeypatch.setattr(memory, "available", lambda: 1000 << 20)
+    touched = []
+    monkeypatch.setattr(images, "texture", lambda *a, **k: touched.append("texture"))
+    monkeypatch.setattr(view._core, "render", lambda *a, **k: touched.append("render"))
+    before = snapshot()
+    with pytest.raises(MemoryError, match=r"a 4096 x 4096 view \(COLOR, DEPTH\) needs 1088 MiB, "
+                                          r"more than the 1000 MiB of memory available"):
+        bakeview.render_view(camera, baked_cube, 4096, 4096, passes=("COLOR", "DEPTH"))
+    assert touched == []
+    assert snapshot() == before
+
+
+def test_a_view_that_fits_is_rendered(baked_cube, make, monkeypatch):
+    camera = make.camera("Camera", location=(0.0, -4.0, 0.0), rotation=(1.5708, 0.0, 0.0))
+    monkeypatch.setattr(memory, "available", lambda: (16 + 16) * 64 * 64)  # exactly enough
+    image = bakeview.render_view(camera, baked_cube, 64, 64)
+    assert tuple(image.size) == (64, 64)
