@@ -231,7 +231,9 @@ RENDER = {
                      r"each pass must be one of .*got 'SHADOW'"),
     "pass as int": (lambda t: render(passes=(1,)), ValueError, r"each pass must be a string"),
     "unknown keyword": (lambda t: render(resolution=8), TypeError,
-                        r"'resolution' is an invalid keyword argument for render\(\)"),
+                        # Python 3.11's words, then 3.13's
+                        r"'resolution' is an invalid keyword argument for render\(\)|"
+                        r"render\(\) got an unexpected keyword argument 'resolution'"),
 }
 
 
