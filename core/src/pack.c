@@ -14,7 +14,17 @@
  * wait for the next page. Each rectangle thus lands on the first open page it fits, as in the
  * multi-bin MaxRects. The last page (the one that takes all that remain) is then packed again into
  * smaller bins, looking for the smallest final page: in a bin of the largest size the heuristics
- * spread a few rectangles along its edges, and the page would be mostly empty.
+ * spread a few rectangles along its edges, and the page would be mostly empty. Each bin shape
+ * (square, twice as wide, twice as tall) is first tried at the largest scale that could still beat
+ * the best page so far, then bisected down; a shape that fails there is dropped.
+ *
+ * BEST. The heuristics and the sort orders make up to 20 tries (best_tries, the most promising
+ * first). Each try looks only for a packing that beats the best so far: fewer pages, or as many
+ * and a smaller last page, so that a losing try usually costs a few trial packings of the last
+ * page. Then the winner's last page is packed again into bins of many more widths, each as tall as
+ * could still beat it: which bin a set packs well into is erratic, and sampling widths finds
+ * pages a few % smaller than bisecting a few shapes does. The effort is counted in free
+ * rectangles looked at, not in time, so that the result stays the same on every machine.
  *
  * Free rectangles. Placing a rectangle splits each free rectangle it overlaps into up to four
  * maximal pieces. Only the new pieces need pruning: one can be inside another new one or inside an
@@ -42,6 +52,13 @@
  * trial packings); a larger one about 8. Each trial costs O(n x free rectangles), and with many
  * small rectangles the extra trials gain under 1 % of occupancy (a few % with few large ones). */
 #define BV__PACK_THOROUGH_COUNT 256
+/* BEST's effort, in free rectangles looked at while placing (each costs about 5 to 15 ns): no
+ * new try starts past BV__PACK_TRY_WORK (256 sprites get all 20 tries, 1000 about 10 on two pages
+ * and 6 on one), and the width sweep of the winner's last page adds up to BV__PACK_SWEEP_WORK, in
+ * at most BV__PACK_SWEEP_WIDTHS bins. */
+#define BV__PACK_TRY_WORK 4000000
+#define BV__PACK_SWEEP_WORK 500000
+#define BV__PACK_SWEEP_WIDTHS 256
 
 /* A box in the packing space (sizes include the shape padding). */
 typedef struct box {
@@ -58,11 +75,21 @@ enum { EDGE_LEFT, EDGE_RIGHT, EDGE_TOP, EDGE_BOTTOM, EDGE_KINDS };
 
 /* A rectangle of non-zero size to place. */
 typedef struct item {
-    size_t index;  /* in the caller's array */
-    int w, h;      /* inflated by the shape padding */
-    int64_t area;  /* of the real rectangle, for sorting */
-    int long_side; /* of the real rectangle, for sorting */
+    size_t index;   /* in the caller's array */
+    int w, h;       /* inflated by the shape padding */
+    int64_t key[2]; /* the sort keys of the real rectangle: larger first, then by index */
 } item;
+
+/* The orders rectangles may be placed in: largest first by one measure, ties by a second one,
+ * then by index. BEST tries each of them. */
+typedef enum sort_order {
+    SORT_AREA,      /* then the longer side */
+    SORT_LONG_SIDE, /* then the area */
+    SORT_PERIMETER, /* then the longer side */
+    SORT_WIDTH,     /* then the height */
+    SORT_HEIGHT,    /* then the width */
+    SORT_ORDERS
+} sort_order;
 
 /* Where a trial put an item (in the packing space). */
 typedef struct spot {
@@ -78,6 +105,7 @@ typedef struct config {
     int bin_w, bin_h; /* its packing space: max - 2 border + shape */
     bool pot, square, rotate;
     int grid_columns;
+    uint64_t sweep_work; /* BEST: how much work the last page's width sweep may take (0: none) */
 } config;
 
 /* One MaxRects bin. The arrays are kept between trials and only grow. */
@@ -97,12 +125,14 @@ typedef struct bin {
     edge *edges;
     size_t edge_count, edge_capacity;
     bool track_edges;
+    uint64_t work; /* free boxes looked at, over every packing */
 } bin;
 
 /* --- small helpers --- */
 
 static int min_int(int a, int b) { return a < b ? a : b; }
 static int max_int(int a, int b) { return a > b ? a : b; }
+static int64_t min_int64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 static int round_up_pot(int v)
 {
@@ -349,6 +379,8 @@ static void consider(const bin *b, bv_pack_heuristic heuristic, const box *f, in
     case BV_PACK_CONTACT_POINT:
         primary = -contact(b, f->x, f->y, w, h);
         break;
+    case BV_PACK_BEST: /* never: BEST packs with each of the others */
+        break;
     }
     if (best->found &&
         (primary > best->primary ||
@@ -382,6 +414,7 @@ static bv_status run_bin(bin *b, const config *c, const item *items, size_t n, i
     if (s != BV_OK) return s;
     size_t placed = 0;
     for (size_t i = 0; i < n; i++) {
+        b->work += b->free_count;
         const fit f = find_position(b, c, items[i].w, items[i].h);
         spots[i] = (spot){f.x, f.y, f.found, f.rotated};
         if (!f.found) {
@@ -414,11 +447,21 @@ static void page_size(const config *c, int ext_w, int ext_h, int *r_w, int *r_h)
     *r_h = h;
 }
 
-/* The best trial of the last page so far. */
+static int64_t page_area(const config *c, int ext_w, int ext_h)
+{
+    int w, h;
+    page_size(c, ext_w, ext_h, &w, &h);
+    return (int64_t)w * h;
+}
+
+/* --- the last page --- */
+
+/* The smallest last page found so far, or until one is found, the page area to beat. */
 typedef struct candidate {
     int64_t area; /* of the final page */
     int side;     /* its longer side, the tie-break */
     int ext_w, ext_h;
+    bool found;
 } candidate;
 
 typedef struct last_page {
@@ -426,11 +469,31 @@ typedef struct last_page {
     const config *c;
     const item *items;
     size_t n;
+    int64_t inflated_area, real_area; /* of the items, with and without the shape padding */
     spot *trial, *best_spots;
     candidate best;
 } last_page;
 
-/* Packs the last page's items into a bw x bh bin; keeps the result if its page is the smallest
+/* Is the page for this extent smaller than the best so far (by area, then by longer side)? */
+static bool beats_best(const last_page *lp, int ext_w, int ext_h)
+{
+    int pw, ph;
+    page_size(lp->c, ext_w, ext_h, &pw, &ph);
+    const int64_t area = (int64_t)pw * ph;
+    return area < lp->best.area || (area == lp->best.area && max_int(pw, ph) < lp->best.side);
+}
+
+/* Keeps the bin's packing (in lp->trial) if its page is smaller than the best so far. */
+static void keep_if_smaller(last_page *lp)
+{
+    if (!beats_best(lp, lp->b->ext_w, lp->b->ext_h)) return;
+    int pw, ph;
+    page_size(lp->c, lp->b->ext_w, lp->b->ext_h, &pw, &ph);
+    lp->best = (candidate){(int64_t)pw * ph, max_int(pw, ph), lp->b->ext_w, lp->b->ext_h, true};
+    memcpy(lp->best_spots, lp->trial, lp->n * sizeof(spot));
+}
+
+/* Packs the last page's items into a bw x bh bin and keeps the result if its page is the smallest
  * yet. *r_fits tells whether all of them went in. */
 static bv_status try_bin(last_page *lp, int bw, int bh, bool *r_fits)
 {
@@ -440,13 +503,7 @@ static bv_status try_bin(last_page *lp, int bw, int bh, bool *r_fits)
     const bv_status s = run_bin(lp->b, lp->c, lp->items, lp->n, bw, bh, true, lp->trial, &placed);
     if (s != BV_OK || placed != lp->n) return s;
     *r_fits = true;
-    int pw, ph;
-    page_size(lp->c, lp->b->ext_w, lp->b->ext_h, &pw, &ph);
-    const candidate made = {(int64_t)pw * ph, max_int(pw, ph), lp->b->ext_w, lp->b->ext_h};
-    if (made.area < lp->best.area || (made.area == lp->best.area && made.side < lp->best.side)) {
-        lp->best = made;
-        memcpy(lp->best_spots, lp->trial, lp->n * sizeof(spot));
-    }
+    keep_if_smaller(lp);
     return BV_OK;
 }
 
@@ -464,16 +521,16 @@ static int compare_pot_sizes(const void *pa, const void *pb)
     return (a->w > b->w) - (a->w < b->w);
 }
 
-/* Power-of-two pages: try the sizes in order of area, smallest first; the first that holds every
- * item is the answer. */
-static bv_status search_pot(last_page *lp, int64_t real_area)
+/* Power-of-two pages: try the sizes below the best in order of area, smallest first; the first
+ * that holds every item is the answer. */
+static bv_status search_pot(last_page *lp)
 {
     pot_size sizes[18 * 18];
     size_t count = 0;
     for (int w = 1; w <= lp->c->max_w; w *= 2)
         for (int h = 1; h <= lp->c->max_h; h *= 2) {
             if (lp->c->square && w != h) continue;
-            if ((int64_t)w * h < real_area || (int64_t)w * h > lp->best.area) continue;
+            if ((int64_t)w * h < lp->real_area || (int64_t)w * h > lp->best.area) continue;
             sizes[count++] = (pot_size){w, h};
         }
     qsort(sizes, count, sizeof sizes[0], compare_pot_sizes);
@@ -488,28 +545,54 @@ static bv_status search_pot(last_page *lp, int64_t real_area)
     return BV_OK;
 }
 
+/* A bin of shape p:q at scale s: (p s, q s) within the largest bin. */
+static void scaled_bin(const config *c, int p, int q, int s, int *r_w, int *r_h)
+{
+    *r_w = (int)min_int64((int64_t)p * s, c->bin_w);
+    *r_h = (int)min_int64((int64_t)q * s, c->bin_h);
+}
+
+/* The largest scale at which a full bin of shape p:q would still make a page smaller than the
+ * best so far; 0 if none. Scales run up to s_max (the whole bin). */
+static int largest_useful_scale(const last_page *lp, int p, int q, int s_max)
+{
+    int lo = 0, hi = s_max + 1; /* lo is useful (or 0), hi is not */
+    while (hi - lo > 1) {
+        const int mid = lo + (hi - lo) / 2;
+        int bw, bh;
+        scaled_bin(lp->c, p, q, mid, &bw, &bh);
+        if (beats_best(lp, bw, bh)) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* Other pages: for a few shapes of bin (square, twice as wide, twice as tall; only square for
- * large sets, see BV__PACK_THOROUGH_COUNT), the smallest scale that holds every item, found by
- * bisection to within 1/256. */
-static bv_status search_scaled(last_page *lp, int64_t inflated_area)
+ * large sets, see BV__PACK_THOROUGH_COUNT), the smallest scale that holds every item. The largest
+ * scale that could beat the best so far is tried first, then the scale is bisected down to within
+ * 1/256. */
+static bv_status search_scaled(last_page *lp)
 {
     static const int shapes[3][2] = {{1, 1}, {2, 1}, {1, 2}};
     const int shape_count = lp->c->square || lp->n > BV__PACK_THOROUGH_COUNT ? 1 : 3;
-    const int bin_w = lp->c->bin_w, bin_h = lp->c->bin_h;
     for (int k = 0; k < shape_count; k++) {
         const int p = shapes[k][0], q = shapes[k][1];
-        /* dims(s) = (min(p s, bin_w), min(q s, bin_h)); at s_max it is the whole bin, which fits */
-        const int s_max = max_int((bin_w + p - 1) / p, (bin_h + q - 1) / q);
-        int s_lo = (int)ceil(sqrt((double)inflated_area / (p * q)));
-        if (s_lo >= s_max) continue;
-        int lo = s_lo - 1, hi = s_max; /* lo does not fit, hi does */
+        const int s_max = max_int((lp->c->bin_w + p - 1) / p, (lp->c->bin_h + q - 1) / q);
+        const int s_lo = (int)ceil(sqrt((double)lp->inflated_area / (p * q)));
+        int hi = largest_useful_scale(lp, p, q, s_max); /* fits, once tried */
+        if (hi < s_lo) continue;
+        bool fits;
+        int bw, bh;
+        scaled_bin(lp->c, p, q, hi, &bw, &bh);
+        bv_status s = try_bin(lp, bw, bh, &fits);
+        if (s != BV_OK) return s;
+        if (!fits) continue;
+        int lo = s_lo - 1; /* does not fit */
         const int probes[3] = {s_lo + s_lo / 8, s_lo + s_lo / 4, s_lo + s_lo / 2};
         for (int i = 0; i < 3; i++) {
             if (probes[i] <= lo || probes[i] >= hi) continue;
-            bool fits;
-            const bv_status s = try_bin(lp, min_int(p * probes[i], bin_w),
-                                        min_int(q * probes[i], bin_h), &fits);
-            if (s != BV_OK) return s;
+            scaled_bin(lp->c, p, q, probes[i], &bw, &bh);
+            if ((s = try_bin(lp, bw, bh, &fits)) != BV_OK) return s;
             if (fits) {
                 hi = probes[i];
                 break;
@@ -518,10 +601,8 @@ static bv_status search_scaled(last_page *lp, int64_t inflated_area)
         }
         while (hi - lo > max_int(1, hi / 256)) {
             const int mid = lo + (hi - lo) / 2;
-            bool fits;
-            const bv_status s =
-                try_bin(lp, min_int(p * mid, bin_w), min_int(q * mid, bin_h), &fits);
-            if (s != BV_OK) return s;
+            scaled_bin(lp->c, p, q, mid, &bw, &bh);
+            if ((s = try_bin(lp, bw, bh, &fits)) != BV_OK) return s;
             if (fits) hi = mid;
             else lo = mid;
         }
@@ -530,12 +611,12 @@ static bv_status search_scaled(last_page *lp, int64_t inflated_area)
 }
 
 /* Then one side at a time: the best bin's width with its height kept, then its height. */
-static bv_status shrink_sides(last_page *lp, int64_t inflated_area)
+static bv_status shrink_sides(last_page *lp)
 {
     for (int axis = 0; axis < 2; axis++) {
         const int other = axis == 0 ? lp->best.ext_h : lp->best.ext_w;
         int hi = axis == 0 ? lp->best.ext_w : lp->best.ext_h; /* fits */
-        int lo = (int)((inflated_area + other - 1) / other) - 1; /* does not */
+        int lo = (int)((lp->inflated_area + other - 1) / other) - 1; /* does not */
         while (hi - lo > max_int(1, hi / 256)) {
             const int mid = lo + (hi - lo) / 2;
             bool fits;
@@ -549,31 +630,76 @@ static bv_status shrink_sides(last_page *lp, int64_t inflated_area)
     return BV_OK;
 }
 
-/* The last page: items[0..n) all fit the largest bin (`trial` holds that packing, the bin its
- * extent); look for a smaller page that holds them all. The winner's spots end in best_spots. */
-static bv_status pack_last_page(bin *b, const config *c, const item *items, size_t n, spot *trial,
-                                spot *best_spots, int *r_ext_w, int *r_ext_h)
+/* The largest height at which a full bw-wide bin would still make a page smaller than the best so
+ * far; 0 if none. */
+static int largest_useful_height(const last_page *lp, int bw)
 {
-    last_page lp = {b, c, items, n, trial, best_spots, {0, 0, b->ext_w, b->ext_h}};
-    int pw, ph;
-    page_size(c, b->ext_w, b->ext_h, &pw, &ph);
-    lp.best.area = (int64_t)pw * ph;
-    lp.best.side = max_int(pw, ph);
-    memcpy(best_spots, trial, n * sizeof(spot));
-    int64_t real_area = 0, inflated_area = 0;
-    for (size_t i = 0; i < n; i++) {
-        inflated_area += (int64_t)items[i].w * items[i].h;
-        real_area += (int64_t)(items[i].w - c->shape) * (items[i].h - c->shape);
+    int lo = 0, hi = lp->c->bin_h + 1; /* lo is useful (or 0), hi is not */
+    while (hi - lo > 1) {
+        const int mid = lo + (hi - lo) / 2;
+        if (beats_best(lp, bw, mid)) lo = mid;
+        else hi = mid;
     }
+    return lo;
+}
+
+/* The i-th number of the van der Corput sequence in 256ths (i's 8 low bits reversed): 128, 64,
+ * 192, 32, 160, ... covers [0, 256) coarsely first, then ever finer. */
+static int van_der_corput(unsigned i)
+{
+    int u = 0;
+    for (int bit = 0; bit < 8; bit++, i >>= 1) u = (u << 1) | (int)(i & 1);
+    return u;
+}
+
+/* BEST's last look at the winner's last page: bins from 1/sqrt(2) to sqrt(2) times as wide as a
+ * square holding the items (so pages stay within about 2:1 either way), in van der Corput order,
+ * each as tall as could still beat the best page, until the work limit. */
+static bv_status sweep_widths(last_page *lp)
+{
+    int least_width = 1; /* of a bin that can hold the widest item (turned, when it may be) */
+    for (size_t i = 0; i < lp->n; i++) {
+        const item *t = &lp->items[i];
+        least_width = max_int(least_width, lp->c->rotate ? min_int(t->w, t->h) : t->w);
+    }
+    const int64_t side = (int64_t)ceil(sqrt((double)lp->inflated_area));
+    const uint64_t until = lp->b->work + lp->c->sweep_work;
+    for (unsigned i = 1; i <= BV__PACK_SWEEP_WIDTHS && lp->b->work < until; i++) {
+        /* 181 / 256 = 1 / sqrt(2) */
+        const int64_t width = side * (181 + 181 * van_der_corput(i) / 256) / 256;
+        const int bw = (int)min_int64(width, lp->c->bin_w);
+        if (bw < least_width) continue;
+        bool fits;
+        const bv_status s = try_bin(lp, bw, largest_useful_height(lp, bw), &fits);
+        if (s != BV_OK) return s;
+    }
+    return BV_OK;
+}
+
+/* The last page: items[0..n) all fit the largest bin (`trial` holds that packing, the bin its
+ * extent); look for the smallest page that holds them all, smaller than a page of `bound` area.
+ * *r_found tells whether there is one; its spots are then in best_spots, its extent in *r_ext. */
+static bv_status pack_last_page(bin *b, const config *c, const item *items, size_t n,
+                                int64_t bound, spot *trial, spot *best_spots, int *r_ext_w,
+                                int *r_ext_h, bool *r_found)
+{
+    last_page lp = {b, c, items, n, 0, 0, trial, best_spots, {bound, 0, 0, 0, false}};
+    for (size_t i = 0; i < n; i++) {
+        lp.inflated_area += (int64_t)items[i].w * items[i].h;
+        lp.real_area += (int64_t)(items[i].w - c->shape) * (items[i].h - c->shape);
+    }
+    keep_if_smaller(&lp);
     bv_status s;
     if (c->pot) {
-        s = search_pot(&lp, real_area);
+        s = search_pot(&lp);
     } else {
-        s = search_scaled(&lp, inflated_area);
-        if (s == BV_OK && !c->square && n <= BV__PACK_THOROUGH_COUNT)
-            s = shrink_sides(&lp, inflated_area);
+        s = search_scaled(&lp);
+        if (s == BV_OK && lp.best.found && !c->square && n <= BV__PACK_THOROUGH_COUNT)
+            s = shrink_sides(&lp);
+        if (s == BV_OK && !c->square && c->sweep_work) s = sweep_widths(&lp);
     }
     if (s != BV_OK) return s;
+    *r_found = lp.best.found;
     *r_ext_w = lp.best.ext_w;
     *r_ext_h = lp.best.ext_h;
     return BV_OK;
@@ -584,44 +710,80 @@ static bv_status pack_last_page(bin *b, const config *c, const item *items, size
 static int compare_items(const void *pa, const void *pb)
 {
     const item *a = pa, *b = pb;
-    if (a->area != b->area) return a->area > b->area ? -1 : 1;
-    if (a->long_side != b->long_side) return a->long_side > b->long_side ? -1 : 1;
+    for (int k = 0; k < 2; k++)
+        if (a->key[k] != b->key[k]) return a->key[k] > b->key[k] ? -1 : 1;
     return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Sorts items[0..n) in the given order. */
+static void sort_items(item *items, size_t n, sort_order order, int shape)
+{
+    for (size_t i = 0; i < n; i++) {
+        const int64_t w = items[i].w - shape, h = items[i].h - shape;
+        const int64_t area = w * h, long_side = w > h ? w : h;
+        int64_t *key = items[i].key;
+        switch (order) {
+        case SORT_AREA: key[0] = area, key[1] = long_side; break;
+        case SORT_LONG_SIDE: key[0] = long_side, key[1] = area; break;
+        case SORT_PERIMETER: key[0] = w + h, key[1] = long_side; break;
+        case SORT_WIDTH: key[0] = w, key[1] = h; break;
+        default: key[0] = h, key[1] = w; break; /* SORT_HEIGHT */
+        }
+    }
+    qsort(items, n, sizeof(item), compare_items);
 }
 
 typedef struct page_extent {
     int ext_w, ext_h;
 } page_extent;
 
-/* MaxRects over pages. items[0..n) are sorted; they are reordered as pages fill. */
-static bv_status layout_maxrects(const config *c, item *items, size_t n, bv_pack_rect *out,
-                                 page_extent *extents, size_t *r_pages)
+/* How good a packing is: fewer pages, then less total page area. */
+typedef struct score {
+    size_t pages;
+    int64_t area;
+} score;
+
+static const score no_score = {SIZE_MAX, INT64_MAX};
+
+static bool better(score a, score b)
 {
-    bin b = {0};
-    b.track_edges = c->heuristic == BV_PACK_CONTACT_POINT;
-    spot *trial = bv__alloc_array(n, sizeof(spot));
-    spot *best = bv__alloc_array(n, sizeof(spot));
-    bv_status s = BV_OK;
-    if (!trial || !best) {
-        s = bv__fail(BV_ERROR_OUT_OF_MEMORY, "pack: out of memory for %zu rects", n);
-        goto done;
-    }
+    return a.pages < b.pages || (a.pages == b.pages && a.area < b.area);
+}
+
+/* What MaxRects packings of n items need; kept from one try to the next. */
+typedef struct packer {
+    bin b;
+    spot *trial, *best; /* n each */
+} packer;
+
+/* MaxRects over pages. items[0..n) are sorted; they are reordered as pages fill. The packing is
+ * written to out and extents only as far as it can still beat `bound`: *r_score is no_score when
+ * it cannot. */
+static bv_status layout_maxrects(const config *c, packer *k, item *items, size_t n, score bound,
+                                 bv_pack_rect *out, page_extent *extents, score *r_score)
+{
+    *r_score = no_score;
+    k->b.track_edges = c->heuristic == BV_PACK_CONTACT_POINT;
     size_t page = 0, remaining = n;
+    int64_t area = 0;
     while (remaining > 0) {
+        if (page >= bound.pages) return BV_OK; /* it would take more pages than the bound */
         size_t placed = 0;
-        s = run_bin(&b, c, items, remaining, c->bin_w, c->bin_h, false, trial, &placed);
-        if (s != BV_OK) goto done;
-        if (placed == 0) { /* cannot happen: every item fits an empty page (checked) */
-            s = bv__fail(BV_ERROR_INVALID_ARGUMENT, "pack: rect %zu fits no page",
-                         items[0].index);
-            goto done;
-        }
-        const spot *final = trial;
-        int ext_w = b.ext_w, ext_h = b.ext_h;
+        bv_status s = run_bin(&k->b, c, items, remaining, c->bin_w, c->bin_h, false, k->trial,
+                              &placed);
+        if (s != BV_OK) return s;
+        if (placed == 0) /* cannot happen: every item fits an empty page (checked) */
+            return bv__fail(BV_ERROR_INVALID_ARGUMENT, "pack: rect %zu fits no page",
+                            items[0].index);
+        const spot *final = k->trial;
+        int ext_w = k->b.ext_w, ext_h = k->b.ext_h;
         if (placed == remaining) {
-            if ((s = pack_last_page(&b, c, items, remaining, trial, best, &ext_w, &ext_h)) != BV_OK)
-                goto done;
-            final = best;
+            const int64_t last_bound = page + 1 == bound.pages ? bound.area - area : INT64_MAX;
+            bool found;
+            s = pack_last_page(&k->b, c, items, remaining, last_bound, k->trial, k->best, &ext_w,
+                               &ext_h, &found);
+            if (s != BV_OK || !found) return s;
+            final = k->best;
         }
         size_t waiting = 0;
         for (size_t i = 0; i < remaining; i++) {
@@ -636,13 +798,166 @@ static bv_status layout_maxrects(const config *c, item *items, size_t n, bv_pack
             r->rotated = final[i].rotated;
         }
         extents[page++] = (page_extent){ext_w, ext_h};
+        area += page_area(c, ext_w, ext_h);
         remaining = waiting;
     }
-    *r_pages = page;
-done:
-    BV_FREE(trial);
-    BV_FREE(best);
-    bin_free(&b);
+    *r_score = (score){page, area};
+    return BV_OK;
+}
+
+/* The tries of BEST, most promising first (contact point and bottom-left in side orders win most
+ * often on sprite sets). A try whose order sorts the items as an earlier order did is skipped. */
+typedef struct combination {
+    sort_order order;
+    bv_pack_heuristic heuristic;
+} combination;
+
+static const combination best_tries[] = {
+    {SORT_HEIGHT, BV_PACK_CONTACT_POINT},          {SORT_HEIGHT, BV_PACK_BOTTOM_LEFT},
+    {SORT_WIDTH, BV_PACK_CONTACT_POINT},           {SORT_WIDTH, BV_PACK_BOTTOM_LEFT},
+    {SORT_LONG_SIDE, BV_PACK_CONTACT_POINT},       {SORT_PERIMETER, BV_PACK_CONTACT_POINT},
+    {SORT_AREA, BV_PACK_CONTACT_POINT},            {SORT_LONG_SIDE, BV_PACK_BOTTOM_LEFT},
+    {SORT_PERIMETER, BV_PACK_BEST_SHORT_SIDE_FIT}, {SORT_AREA, BV_PACK_BEST_SHORT_SIDE_FIT},
+    {SORT_HEIGHT, BV_PACK_BEST_SHORT_SIDE_FIT},    {SORT_WIDTH, BV_PACK_BEST_SHORT_SIDE_FIT},
+    {SORT_LONG_SIDE, BV_PACK_BEST_SHORT_SIDE_FIT}, {SORT_PERIMETER, BV_PACK_BOTTOM_LEFT},
+    {SORT_AREA, BV_PACK_BOTTOM_LEFT},              {SORT_AREA, BV_PACK_BEST_AREA_FIT},
+    {SORT_PERIMETER, BV_PACK_BEST_AREA_FIT},       {SORT_HEIGHT, BV_PACK_BEST_AREA_FIT},
+    {SORT_WIDTH, BV_PACK_BEST_AREA_FIT},           {SORT_LONG_SIDE, BV_PACK_BEST_AREA_FIT},
+};
+
+/* sorted[0..n) holds the items: puts them in each order, order o at sorted[o * n ...]. same[o]
+ * is the first order that sorts them alike. */
+static void sort_all_orders(item *sorted, size_t n, int shape, int same[SORT_ORDERS])
+{
+    for (int o = 0; o < SORT_ORDERS; o++) {
+        item *mine = sorted + (size_t)o * n;
+        if (o > 0) memcpy(mine, sorted, n * sizeof(item));
+        sort_items(mine, n, (sort_order)o, shape);
+        same[o] = o;
+        for (int e = 0; e < o && same[o] == o; e++) {
+            const item *earlier = sorted + (size_t)e * n;
+            size_t i = 0;
+            while (i < n && earlier[i].index == mine[i].index) i++;
+            if (i == n) same[o] = e;
+        }
+    }
+}
+
+/* A MaxRects layout in the making: the items sorted, and the best packing so far. */
+typedef struct search {
+    size_t n;
+    packer k;
+    item *sorted; /* n per order tried */
+    item *trying; /* n: the items of a try, reordered as pages fill */
+    bv_pack_rect *trial_out, *best_out; /* count each, as bv_pack's */
+    page_extent *trial_ext, *best_ext;  /* n each */
+    score best;
+} search;
+
+static bv_status search_start(search *x, const config *c, const item *items, size_t n,
+                              size_t count, const bv_pack_rect *out)
+{
+    *x = (search){.n = n, .best = no_score};
+    const size_t orders = c->heuristic == BV_PACK_BEST ? SORT_ORDERS : 1;
+    x->k.trial = bv__alloc_array(n, sizeof(spot));
+    x->k.best = bv__alloc_array(n, sizeof(spot));
+    x->sorted = bv__alloc_array(n, orders * sizeof(item));
+    x->trying = bv__alloc_array(n, sizeof(item));
+    x->trial_out = bv__alloc_array(count, sizeof(bv_pack_rect));
+    x->best_out = bv__alloc_array(count, sizeof(bv_pack_rect));
+    x->trial_ext = bv__alloc_array(n, sizeof(page_extent));
+    x->best_ext = bv__alloc_array(n, sizeof(page_extent));
+    if (!x->k.trial || !x->k.best || !x->sorted || !x->trying || !x->trial_out || !x->best_out ||
+        !x->trial_ext || !x->best_ext)
+        return bv__fail(BV_ERROR_OUT_OF_MEMORY, "pack: out of memory for %zu rects", n);
+    memcpy(x->trial_out, out, count * sizeof(bv_pack_rect));
+    memcpy(x->best_out, out, count * sizeof(bv_pack_rect));
+    memcpy(x->sorted, items, n * sizeof(item));
+    return BV_OK;
+}
+
+static void search_end(search *x)
+{
+    bin_free(&x->k.b);
+    BV_FREE(x->k.trial);
+    BV_FREE(x->k.best);
+    BV_FREE(x->sorted);
+    BV_FREE(x->trying);
+    BV_FREE(x->trial_out);
+    BV_FREE(x->best_out);
+    BV_FREE(x->trial_ext);
+    BV_FREE(x->best_ext);
+}
+
+/* Packs the items in the given order (an index into x->sorted) with c's heuristic; keeps the
+ * packing if it beats the best so far, and tells so in *r_better. */
+static bv_status search_try(search *x, const config *c, int order, bool *r_better)
+{
+    *r_better = false;
+    memcpy(x->trying, x->sorted + (size_t)order * x->n, x->n * sizeof(item));
+    score made;
+    const bv_status s =
+        layout_maxrects(c, &x->k, x->trying, x->n, x->best, x->trial_out, x->trial_ext, &made);
+    if (s != BV_OK || !better(made, x->best)) return s;
+    x->best = made;
+    bv_pack_rect *o = x->best_out;
+    x->best_out = x->trial_out;
+    x->trial_out = o;
+    page_extent *e = x->best_ext;
+    x->best_ext = x->trial_ext;
+    x->trial_ext = e;
+    *r_better = true;
+    return BV_OK;
+}
+
+/* BEST: the tries of best_tries while the work allows (the first always), then the width sweep
+ * of the winner's last page. */
+static bv_status search_best(search *x, const config *c)
+{
+    int same[SORT_ORDERS];
+    sort_all_orders(x->sorted, x->n, c->shape, same);
+    bool tried[SORT_ORDERS][BV_PACK_BEST] = {{false}};
+    config winner = *c;
+    int winner_order = 0;
+    const size_t try_count = sizeof best_tries / sizeof best_tries[0];
+    for (size_t t = 0; t < try_count && (t == 0 || x->k.b.work < BV__PACK_TRY_WORK); t++) {
+        config trial = *c;
+        trial.heuristic = best_tries[t].heuristic;
+        const int order = same[best_tries[t].order];
+        if (tried[order][trial.heuristic]) continue;
+        tried[order][trial.heuristic] = true;
+        bool improved;
+        const bv_status s = search_try(x, &trial, order, &improved);
+        if (s != BV_OK) return s;
+        if (improved) winner = trial, winner_order = order;
+    }
+    if (c->pot || c->square) return BV_OK; /* their page sizes are searched as far as they go */
+    winner.sweep_work = BV__PACK_SWEEP_WORK;
+    bool improved;
+    return search_try(x, &winner, winner_order, &improved);
+}
+
+/* MaxRects: with one heuristic, the items largest first by area; with BEST, the search above. */
+static bv_status layout_maxrects_search(const config *c, const item *items, size_t n, size_t count,
+                                        bv_pack_rect *out, page_extent *extents, size_t *r_pages)
+{
+    search x;
+    bv_status s = search_start(&x, c, items, n, count, out);
+    if (s == BV_OK) {
+        if (c->heuristic == BV_PACK_BEST) {
+            s = search_best(&x, c);
+        } else {
+            bool improved;
+            sort_items(x.sorted, n, SORT_AREA, c->shape);
+            s = search_try(&x, c, 0, &improved);
+        }
+    }
+    if (s == BV_OK) {
+        memcpy(out, x.best_out, count * sizeof(bv_pack_rect));
+        memcpy(extents, x.best_ext, x.best.pages * sizeof(page_extent));
+        *r_pages = x.best.pages;
+    }
+    search_end(&x);
     return s;
 }
 
@@ -691,7 +1006,7 @@ static bv_status check_desc(const bv_pack_desc *d)
 {
     if ((unsigned)d->layout > BV_LAYOUT_GRID)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "pack: unknown layout %d", (int)d->layout);
-    if ((unsigned)d->heuristic > BV_PACK_CONTACT_POINT)
+    if ((unsigned)d->heuristic > BV_PACK_BEST)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "pack: unknown heuristic %d", (int)d->heuristic);
     if (d->max_width < 0 || d->max_width > BV__PACK_MAX_SIZE)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "pack: max_width %d is outside 1..%d (0: %d)",
@@ -795,7 +1110,7 @@ bv_status bv_pack(const bv_pack_desc *desc, bv_pack_rect *rects, size_t count, b
         out[i] = (bv_pack_rect){rects[i].width, rects[i].height, 0, 0, 0, false};
         const int w = rects[i].width, h = rects[i].height;
         if (w == 0 || h == 0) continue;
-        items[n++] = (item){i, w + c.shape, h + c.shape, (int64_t)w * h, max_int(w, h)};
+        items[n++] = (item){i, w + c.shape, h + c.shape, {0, 0}};
     }
     size_t page_count = 0;
     if (n == 0) {
@@ -804,8 +1119,7 @@ bv_status bv_pack(const bv_pack_desc *desc, bv_pack_rect *rects, size_t count, b
     } else if (c.layout == BV_LAYOUT_GRID) {
         s = layout_grid(&c, items, n, out, extents, &page_count);
     } else {
-        qsort(items, n, sizeof(item), compare_items);
-        s = layout_maxrects(&c, items, n, out, extents, &page_count);
+        s = layout_maxrects_search(&c, items, n, count, out, extents, &page_count);
     }
     if (s != BV_OK) goto done;
     if (page_count > page_capacity) {

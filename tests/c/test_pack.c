@@ -1,7 +1,8 @@
-/* bv_pack (bakeview/pack.h): MaxRects with four heuristics and the grid layout. Every layout is
- * checked against the contract: rectangles inside their page with the border padding, never
- * closer than the shape padding to each other, page sizes within the limits and the constraints,
- * rect counts and occupancy consistent. Bad inputs fail with a message and write nothing. */
+/* bv_pack (bakeview/pack.h): MaxRects with four heuristics or BEST, and the grid layout. Every
+ * layout is checked against the contract: rectangles inside their page with the border padding,
+ * never closer than the shape padding to each other, page sizes within the limits and the
+ * constraints, rect counts and occupancy consistent. Bad inputs fail with a message and write
+ * nothing. BEST packs trimmed sprite frames above 90 %, and never worse than BSSF on them. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,9 +14,12 @@
 
 #define SENTINEL (-7777)
 
+/* the four heuristics, then BEST (which tries them all): every contract test runs each */
 static const bv_pack_heuristic heuristics[] = {BV_PACK_BEST_SHORT_SIDE_FIT, BV_PACK_BEST_AREA_FIT,
-                                               BV_PACK_BOTTOM_LEFT, BV_PACK_CONTACT_POINT};
-static const char *const heuristic_names[] = {"BSSF", "BAF", "BL", "CP"};
+                                               BV_PACK_BOTTOM_LEFT, BV_PACK_CONTACT_POINT,
+                                               BV_PACK_BEST};
+static const char *const heuristic_names[] = {"BSSF", "BAF", "BL", "CP", "BEST"};
+#define HEURISTIC_COUNT 5
 
 /* --- helpers --- */
 
@@ -198,7 +202,7 @@ static double total_occupancy(const bv_pack_page *pages, size_t page_count)
 static void test_packed_rects_never_overlap_and_keep_padding(void)
 {
     const int paddings[][2] = {{0, 0}, {1, 0}, {0, 2}, {3, 1}, {2, 5}}; /* shape, border */
-    for (int h = 0; h < 4; h++)
+    for (int h = 0; h < HEURISTIC_COUNT; h++)
         for (int p = 0; p < 5; p++)
             for (int rot = 0; rot < 2; rot++) {
                 const size_t count = 150;
@@ -221,7 +225,7 @@ static void test_shape_padding_lets_the_last_rect_reach_the_border(void)
     /* room inside the border: 18 x 8. Two 8 x 8 rects with 2 px between them fill it exactly; the
      * padding of the second is not needed past it. */
     bv_pack_desc d = {.max_width = 20, .max_height = 10, .shape_padding = 2, .border_padding = 1};
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         d.heuristic = heuristics[h];
         bv_pack_rect rects[2] = {{.width = 8, .height = 8}, {.width = 8, .height = 8}};
         bv_pack_page pages[2];
@@ -258,7 +262,7 @@ static void test_every_heuristic_packs_sprites_densely(void)
     const size_t count = 200;
     bv_pack_rect *rects = random_rects(42, count, 20, 160);
     bv_pack_page pages[200];
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         bv_pack_desc d = {.heuristic = heuristics[h], .shape_padding = 2, .border_padding = 2};
         const size_t page_count = pack_checked(&d, rects, count, pages, count, heuristic_names[h]);
         CHECK_EQ_INT(page_count, 1);
@@ -385,7 +389,7 @@ static void test_power_of_two_and_square_pages_stay_within_the_limit(void)
     const size_t count = 120;
     bv_pack_rect *rects = random_rects(7, count, 30, 200);
     bv_pack_page pages[120];
-    for (int h = 0; h < 4; h++)
+    for (int h = 0; h < HEURISTIC_COUNT; h++)
         for (int mode = 1; mode < 4; mode++) {
             bv_pack_desc d = {.heuristic = heuristics[h], .max_width = 1000, .max_height = 700,
                               .shape_padding = 1, .border_padding = 1, .power_of_two = mode & 1,
@@ -412,7 +416,7 @@ static void test_rects_beyond_one_page_go_to_next_pages(void)
     bv_pack_rect rects[10];
     for (int i = 0; i < 10; i++) rects[i] = (bv_pack_rect){.width = 60, .height = 60};
     bv_pack_page pages[10];
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         d.heuristic = heuristics[h];
         CHECK_EQ_INT(pack_checked(&d, rects, 10, pages, 10, heuristic_names[h]), 3);
         CHECK_EQ_INT(pages[0].rect_count, 4);
@@ -432,7 +436,7 @@ static void test_smaller_rect_fills_an_earlier_page_first(void)
     bv_pack_rect rects[3] = {{.width = 100, .height = 60}, {.width = 100, .height = 60},
                              {.width = 100, .height = 40}};
     bv_pack_page pages[3];
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         d.heuristic = heuristics[h];
         CHECK_EQ_INT(pack_checked(&d, rects, 3, pages, 3, heuristic_names[h]), 2);
         CHECK_EQ_INT(rects[0].page, 0);
@@ -449,7 +453,7 @@ static void test_last_page_shrinks_to_fit_its_rects(void)
     bv_pack_rect rects[4];
     for (int i = 0; i < 4; i++) rects[i] = (bv_pack_rect){.width = 10, .height = 10};
     bv_pack_page pages[4];
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         bv_pack_desc d = {.heuristic = heuristics[h]};
         CHECK_EQ_INT(pack_checked(&d, rects, 4, pages, 4, heuristic_names[h]), 1);
         CHECK_EQ_INT(pages[0].width, 20);
@@ -485,7 +489,7 @@ static void test_rotation_is_used_when_it_helps_and_reported(void)
 {
     bv_pack_rect rects[2] = {{.width = 100, .height = 50}, {.width = 50, .height = 100}};
     bv_pack_page pages[2];
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         bv_pack_desc d = {.heuristic = heuristics[h], .max_width = 100, .max_height = 100};
         CHECK_EQ_INT(pack_checked(&d, rects, 2, pages, 2, heuristic_names[h]), 2);
         d.allow_rotation = true;
@@ -512,7 +516,7 @@ static void test_rotation_is_not_used_when_it_does_not_help(void)
     bv_pack_rect rects[4] = {{.width = 32, .height = 32}, {.width = 32, .height = 32},
                              {.width = 64, .height = 16}, {.width = 64, .height = 16}};
     bv_pack_page pages[4];
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         d.heuristic = heuristics[h];
         CHECK_EQ_INT(pack_checked(&d, rects, 4, pages, 4, heuristic_names[h]), 1);
         CHECK(!rects[0].rotated && !rects[1].rotated);
@@ -527,7 +531,7 @@ static void test_random_descs_always_give_valid_packings(void)
     int packed = 0;
     for (int round = 0; round < 400; round++) {
         bv_pack_desc d = {.layout = rng_int(&g, 0, 4) == 0 ? BV_LAYOUT_GRID : BV_LAYOUT_MAXRECTS,
-                          .heuristic = heuristics[rng_int(&g, 0, 3)],
+                          .heuristic = heuristics[rng_int(&g, 0, HEURISTIC_COUNT - 1)],
                           .max_width = rng_int(&g, 0, 3) == 0 ? 0 : rng_int(&g, 40, 700),
                           .max_height = rng_int(&g, 40, 700),
                           .shape_padding = rng_int(&g, 0, 3) == 0 ? 0 : rng_int(&g, 0, 6),
@@ -589,7 +593,7 @@ static bool same_pages(const bv_pack_page *a, const bv_pack_page *b, size_t coun
 static void test_same_input_gives_same_output(void)
 {
     const size_t count = 300;
-    for (int h = 0; h < 4; h++) {
+    for (int h = 0; h < HEURISTIC_COUNT; h++) {
         bv_pack_desc d = {.heuristic = heuristics[h], .max_width = 700, .max_height = 500,
                           .shape_padding = 1, .border_padding = 1, .allow_rotation = true};
         bv_pack_rect *a = random_rects(5, count, 4, 150);
@@ -708,6 +712,112 @@ static void test_trimmed_sprites_pack_densely_with_bssf(void)
         CHECK_MSG(pages[0].occupancy >= 0.85, "occupancy %.3f", pages[0].occupancy);
     }
     free(rects);
+}
+
+/* Trimmed frames of walking figures, as a sprite sheet of 8 directions x 8 walk frames rendered
+ * into 256 x 256 and trimmed has them (the generator of bench_pack): each 64 frames are one
+ * figure. Across a direction a frame is as wide as the figure's width and depth (growing with the
+ * stride) project; as tall as the figure seen 30 degrees from above, plus half its depth along
+ * the view; a few pixels of noise on each. About 40..160 px wide, 130..210 px tall. */
+static bv_pack_rect *trimmed_frames(uint64_t seed, size_t count)
+{
+    static const int cosine[8] = {1000, 707, 0, 707, 1000, 707, 0, 707}; /* |cos| per 45 deg */
+    static const int stride[8] = {0, 707, 1000, 707, 0, 707, 1000, 707}; /* |sin| of the walk */
+    rng g = {seed};
+    bv_pack_rect *r = rects_new(count);
+    int across = 0, depth = 0, reach = 0, tall = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (i % 64 == 0) {
+            across = rng_int(&g, 70, 110);
+            depth = rng_int(&g, 40, 70);
+            reach = rng_int(&g, 40, 80);
+            tall = rng_int(&g, 130, 160);
+        }
+        const int c = cosine[i / 8 % 8], s = cosine[(i / 8 + 2) % 8], frame = (int)(i % 8);
+        const int d = depth + reach * stride[frame] / 1000;
+        r[i].width = (across * c + d * s) / 1000 + rng_int(&g, 0, 6);
+        r[i].height = tall * 866 / 1000 + (across * s + d * c) / 2000 + rng_int(&g, 0, 6);
+    }
+    return r;
+}
+
+/* Packs with BEST and with BSSF (the default) and checks both; prints and returns the total
+ * occupancy of each. */
+static void pack_best_and_bssf(bv_pack_desc d, const bv_pack_rect *input, size_t count,
+                               const char *what, double *r_best, double *r_bssf, size_t *r_pages)
+{
+    bv_pack_rect *rects = rects_new(count);
+    bv_pack_page *pages = malloc(count * sizeof *pages);
+    double occupancy[2] = {0.0, 0.0};
+    size_t page_counts[2] = {0, 0};
+    const bv_pack_heuristic modes[2] = {BV_PACK_BEST, BV_PACK_BEST_SHORT_SIDE_FIT};
+    for (int m = 0; m < 2; m++) {
+        memcpy(rects, input, count * sizeof *rects);
+        d.heuristic = modes[m];
+        page_counts[m] = pack_checked(&d, rects, count, pages, count, what);
+        occupancy[m] = total_occupancy(pages, page_counts[m]);
+    }
+    printf("  %s: BEST %zu page(s) at %.1f %%, BSSF %zu at %.1f %%\n", what, page_counts[0],
+           100.0 * occupancy[0], page_counts[1], 100.0 * occupancy[1]);
+    CHECK_MSG(page_counts[0] <= page_counts[1], "%s: BEST takes %zu pages, BSSF %zu", what,
+              page_counts[0], page_counts[1]);
+    *r_best = occupancy[0];
+    *r_bssf = occupancy[1];
+    *r_pages = page_counts[0];
+    free(rects);
+    free(pages);
+}
+
+static void test_best_packs_trimmed_frames_above_90_percent(void)
+{
+    /* one figure: 64 frames on one page, with TexturePacker's default 2 px paddings */
+    bv_pack_rect *frames = trimmed_frames(1, 64);
+    const bv_pack_desc d = {.shape_padding = 2, .border_padding = 2};
+    double best, bssf;
+    size_t pages;
+    pack_best_and_bssf(d, frames, 64, "64 trimmed frames", &best, &bssf, &pages);
+    CHECK_EQ_INT(pages, 1);
+    CHECK_MSG(best >= 0.90, "BEST occupancy %.3f", best);
+    CHECK_MSG(best >= bssf, "BEST %.3f below BSSF %.3f", best, bssf);
+    free(frames);
+}
+
+static void test_best_fills_full_pages_and_a_compact_last_one(void)
+{
+    /* 16 figures (1024 frames): two 4096 pages, or several 2048 ones; the occupancy counts every
+     * page, the last one shrunk to what it holds */
+    bv_pack_rect *frames = trimmed_frames(2, 1024);
+    const int limits[] = {4096, 2048};
+    for (int i = 0; i < 2; i++) {
+        const bv_pack_desc d = {.max_width = limits[i], .max_height = limits[i],
+                                .shape_padding = 2, .border_padding = 2};
+        char what[64];
+        snprintf(what, sizeof what, "1024 trimmed frames, pages of %d", limits[i]);
+        double best, bssf;
+        size_t pages;
+        pack_best_and_bssf(d, frames, 1024, what, &best, &bssf, &pages);
+        CHECK(pages >= 2);
+        CHECK_MSG(best >= 0.90, "%s: BEST occupancy %.3f", what, best);
+        CHECK_MSG(best >= bssf, "%s: BEST %.3f below BSSF %.3f", what, best, bssf);
+    }
+    free(frames);
+}
+
+static void test_best_packs_random_sprites_at_least_as_densely_as_bssf(void)
+{
+    const size_t counts[] = {64, 256};
+    for (int i = 0; i < 2; i++) {
+        bv_pack_rect *sprites = random_rects(77 + (uint64_t)i, counts[i], 80, 200);
+        const bv_pack_desc d = {.shape_padding = 2, .border_padding = 2};
+        char what[64];
+        snprintf(what, sizeof what, "%zu random sprites 80-200 px", counts[i]);
+        double best, bssf;
+        size_t pages;
+        pack_best_and_bssf(d, sprites, counts[i], what, &best, &bssf, &pages);
+        CHECK_MSG(best >= 0.89, "%s: BEST occupancy %.3f", what, best);
+        CHECK_MSG(best >= bssf, "%s: BEST %.3f below BSSF %.3f", what, best, bssf);
+        free(sprites);
+    }
 }
 
 /* --- bad input --- */
@@ -866,6 +976,9 @@ int main(void)
     RUN(test_zero_size_rects_take_no_space);
     RUN(test_no_rects_give_no_pages);
     RUN(test_trimmed_sprites_pack_densely_with_bssf);
+    RUN(test_best_packs_trimmed_frames_above_90_percent);
+    RUN(test_best_fills_full_pages_and_a_compact_last_one);
+    RUN(test_best_packs_random_sprites_at_least_as_densely_as_bssf);
     RUN(test_bad_input_fails_with_a_message_and_writes_nothing);
     return check_summary();
 }

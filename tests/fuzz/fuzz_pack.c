@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_reader in = {data, size, false};
     bv_pack_desc desc = {0};
     desc.layout = (bv_pack_layout)(fz_u8(&in) % 3);          /* 2: unknown */
-    desc.heuristic = (bv_pack_heuristic)(fz_u8(&in) % 5);    /* 4: unknown */
+    desc.heuristic = (bv_pack_heuristic)(fz_u8(&in) % 6);    /* 4: BEST, 5: unknown */
     desc.max_width = (fz_u8(&in) & 7) == 0 ? 0 : fz_int(&in, 1, 600);
     desc.max_height = (fz_u8(&in) & 7) == 0 ? 0 : fz_int(&in, 1, 600);
     desc.shape_padding = fz_int(&in, 0, 8);

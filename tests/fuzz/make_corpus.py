@@ -182,6 +182,7 @@ def pack_seeds():
         "seed-maxrects-contact-rotate-pot": pack_seed(0, 3, 200, 100, 0, 0, 1 | 4, mixed * 2),
         "seed-maxrects-square-pages": pack_seed(0, 2, 128, 100, 2, 1, 2, mixed * 3),
         "seed-grid": pack_seed(1, 0, 0, 0, 1, 1, 0, mixed, columns=3),
+        "seed-maxrects-best-rotate": pack_seed(0, 4, 300, 200, 2, 2, 4, mixed * 3),
     }
 
 

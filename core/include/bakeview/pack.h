@@ -4,7 +4,14 @@
  * heuristic scores best (Jukka Jylänki, "A Thousand Ways to Pack the Bin"). Rectangles are placed
  * largest first (by area, ties by the longer side, then by index), each on the first page it fits
  * (pages of the largest size allowed); the last page is then packed again as small as it can be.
- * The result never depends on anything but the input: the same rectangles give the same pages. */
+ * BEST tries the heuristics in several orders (largest first by area, longer side, perimeter,
+ * width, height), keeps the fewest pages, then the smallest total page area, and then tries many
+ * more widths for the last page: sprite sets come out a few % tighter (trimmed frames of 64 to
+ * 1000 sprites: 92 to 96 %, with 2 px paddings), for milliseconds to tens of milliseconds where
+ * one heuristic takes a few (bench_pack prints both); with many rectangles it stops after the
+ * most promising tries. The zero default stays BSSF.
+ * The result never depends on anything but the input: the same rectangles give the same pages
+ * (BEST measures its effort in steps of the packing, never in time). */
 #ifndef BAKEVIEW_PACK_H
 #define BAKEVIEW_PACK_H
 
@@ -27,6 +34,7 @@ typedef enum bv_pack_heuristic {
     BV_PACK_BEST_AREA_FIT,           /* BAF: smallest free rectangle that fits */
     BV_PACK_BOTTOM_LEFT,             /* BL: lowest y, then lowest x ("Tetris") */
     BV_PACK_CONTACT_POINT,           /* CP: longest perimeter touching edges and other rectangles */
+    BV_PACK_BEST,                    /* BEST: the best of the others in several orders */
 } bv_pack_heuristic;
 
 typedef struct bv_pack_desc {
