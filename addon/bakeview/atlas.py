@@ -28,7 +28,7 @@ from . import _core, checks, files, images, records
 from .bake_images import KINDS
 from .state import preserved
 
-HEURISTICS = ("BSSF", "BAF", "BL", "CP")
+HEURISTICS = ("BEST", "BSSF", "BAF", "BL", "CP")
 MAX_UV_MAPS = 8  # Blender's limit per mesh
 
 
@@ -71,7 +71,7 @@ class _Group:
 
 def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 4096),
                power_of_two=True, square=False, uv_map="bakeview_atlas", name="atlas", path=None,
-               overwrite=False, heuristic="BSSF", extrude=None, scene=None, *, scale=1.0):
+               overwrite=False, heuristic="BEST", extrude=None, scene=None, *, scale=1.0):
     """Pack the bakes of several objects into one atlas Image and give each mesh a new UV map
     that points into it.
 
@@ -91,7 +91,8 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
     scale: 1, 1/2, 1/4 ...: every bake scaled down by this factor (each texel of the scaled bake
         the mean of a 2^k x 2^k block, so texel centres still line up); bake sizes must divide.
     power_of_two, square: atlas sides rounded up to powers of two / made equal.
-    heuristic: MaxRects rule: BSSF (best short side fit), BAF, BL or CP. Bakes are never rotated.
+    heuristic: MaxRects rule: BEST (the tightest of several heuristics and orders), or one of
+        BSSF (best short side fit), BAF, BL, CP. Bakes are never rotated.
     uv_map: the name of the new UV map on every mesh. If a mesh has one of that name already,
         pack_atlas refuses unless overwrite=True (then its UVs are rewritten in place). The bake's
         own UV map, the active and the render UV maps, materials and the bake images stay as they

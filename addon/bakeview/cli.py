@@ -74,15 +74,19 @@ def parser():
     sheet.add_argument("--auto-uv", action="store_true", help="add a UV map to objects without one")
     sheet.add_argument("--passes", type=_names, default=["COLOR"],
                        help=f"comma-separated passes among {','.join(PASSES)} (default COLOR)")
-    sheet.add_argument("--projection", choices=("ORTHOGRAPHIC", "PERSPECTIVE"), default="ORTHOGRAPHIC")
+    sheet.add_argument("--projection", choices=("ORTHOGRAPHIC", "PERSPECTIVE"), default="ORTHOGRAPHIC",
+                       help="camera of the fitted views (default ORTHOGRAPHIC)")
     sheet.add_argument("--margin", type=float, default=0.05, help="fraction of the frame kept free")
     sheet.add_argument("--pixels-per-unit", type=float, default=None, help="fixed scale (orthographic)")
     sheet.add_argument("--samples", type=int, default=4, help="N x N samples per pixel (default 4)")
     sheet.add_argument("--no-trim", action="store_true", help="keep whole frames")
     sheet.add_argument("--alpha-threshold", type=float, default=0.0, help="trim: alpha kept above this")
     sheet.add_argument("--no-dedupe", action="store_true", help="store identical frames again")
-    sheet.add_argument("--layout", choices=("MAXRECTS", "GRID"), default="MAXRECTS")
-    sheet.add_argument("--heuristic", choices=("BSSF", "BAF", "BL", "CP"), default="BSSF")
+    sheet.add_argument("--layout", choices=("MAXRECTS", "GRID"), default="MAXRECTS",
+                       help="packed frames, or a grid of equal cells (default MAXRECTS)")
+    sheet.add_argument("--heuristic", choices=("BEST", "BSSF", "BAF", "BL", "CP"), default="BEST",
+                       help="MaxRects rule: BEST tries them all with several orders and page "
+                            "shapes and keeps the tightest (default)")
     sheet.add_argument("--padding", type=int, default=2, help="pixels between frames (default 2)")
     sheet.add_argument("--border", type=int, default=2, help="pixels from the page edge (default 2)")
     sheet.add_argument("--extrude", type=int, default=0, help="repeat edge pixels N times")

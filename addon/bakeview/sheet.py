@@ -130,7 +130,7 @@ def _check_arguments(a):
     for what in ("shape_padding", "border_padding", "extrude", "threads", "grid_columns"):
         checks.whole(a[what], what)
     checks.choice(a["layout"], "layout", ("MAXRECTS", "GRID"))
-    checks.choice(a["heuristic"], "heuristic", ("BSSF", "BAF", "BL", "CP"))
+    checks.choice(a["heuristic"], "heuristic", ("BEST", "BSSF", "BAF", "BL", "CP"))
     checks.name(a["name"], "name")
     actions = a["actions"]
     if actions is not None and not isinstance(actions, (str, bpy.types.Action, list, tuple)):
@@ -204,7 +204,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 projection="ORTHOGRAPHIC", margin=0.05, pixels_per_unit=None, kind=None,
                 passes=("COLOR",), samples=4, filter=None, filter_width=None, trim=True,
                 alpha_threshold=0.0, shape_padding=2, border_padding=2, extrude=0,
-                layout="MAXRECTS", heuristic="BSSF", max_size=(4096, 4096), power_of_two=False,
+                layout="MAXRECTS", heuristic="BEST", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
                 grid_columns=0, actions=None, action_target=None):
@@ -223,7 +223,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     Framing: one scale for every frame of the sheet, fitted to the objects' bounds over all the
         frames (or pixels_per_unit, orthographic); margin is a fraction of the frame.
     Packing: trim transparent borders (alpha above alpha_threshold kept), identical frames stored
-        once (dedupe), MaxRects (heuristic BSSF, BAF, BL, CP) or GRID layout, shape and border
+        once (dedupe), MaxRects (heuristic BEST: the tightest of several heuristics, orders and
+        page shapes; or one of BSSF, BAF, BL, CP) or GRID layout, shape and border
         padding, extrude, power_of_two, square, max_size with several pages.
     Output: page Images per pass (pixels readable), the frame table, and with `path`
         (e.g. "out/hero.png") the PNG pages (colour as sRGB, data passes linear), extra passes as

@@ -127,7 +127,7 @@ def main():
     print(f"bakeview: bake {bake_time * 1000:8.1f} ms + views, trim, pack, PNG + JSON "
           f"{sheet_time * 1000:8.1f} ms = {ours * 1000:8.1f} ms end to end")
     print(f"          {len(result.occupancy)} page(s), occupancy "
-          f"{', '.join(f'{o:.1%}' for o in result.occupancy)} (trimmed frames, MaxRects BSSF)")
+          f"{', '.join(f'{o:.1%}' for o in result.occupancy)} (trimmed frames, MaxRects BEST)")
     print(f"seed's way at {chosen} samples (seeds agree {agreement:.1f} dB): {seed_time * 1000:9.1f} ms")
     print(f"speed-up: {seed_time / ours:6.1f}x end to end (target >= 50x); "
           f"{seed_time / sheet_time:6.1f}x once the bake exists")

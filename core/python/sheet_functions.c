@@ -6,7 +6,7 @@
 #include "functions.h"
 
 static const char *const layout_names[] = {"MAXRECTS", "GRID"};
-static const char *const heuristic_names[] = {"BSSF", "BAF", "BL", "CP"};
+static const char *const heuristic_names[] = {"BSSF", "BAF", "BL", "CP", "BEST"};
 static const char *const form_names[] = {"HASH", "ARRAY"};
 
 /* (x, y, width, height) from any 4-sequence of ints. */
@@ -91,7 +91,7 @@ PyObject *core_pack(PyObject *module, PyObject *args, PyObject *kwargs)
     desc.max_height = max_wh[1];
     int layout_index = 0, heuristic_index = 0;
     if (layout && parse_choice(layout, "layout", layout_names, 2, &layout_index) != 0) return NULL;
-    if (heuristic && parse_choice(heuristic, "heuristic", heuristic_names, 4, &heuristic_index) != 0)
+    if (heuristic && parse_choice(heuristic, "heuristic", heuristic_names, 5, &heuristic_index) != 0)
         return NULL;
     desc.layout = (bv_pack_layout)layout_index;
     desc.heuristic = (bv_pack_heuristic)heuristic_index;

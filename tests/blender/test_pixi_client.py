@@ -183,7 +183,7 @@ CASES = {
     # the packer turns some frames: PixiJS must turn them back
     "rotated": dict(views="TURNTABLE:12:0,35", allow_rotation=True),
     # pages small enough for several: PixiJS loads the others through related_multi_packs
-    "multi_page": dict(views="COMPASS16", max_size=(96, 96)),
+    "multi_page": dict(views="COMPASS16", max_size=(64, 64)),
 }
 
 

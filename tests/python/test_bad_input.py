@@ -548,8 +548,8 @@ PACK = {
                               r"grid_columns 10000 of 8 px cells need a page 80000 px wide"),
     "layout unknown": (lambda t: pack(layout="SHELF"), ValueError,
                        r"layout must be one of 'MAXRECTS', 'GRID', got 'SHELF'"),
-    "heuristic unknown": (lambda t: pack(heuristic="BEST"), ValueError,
-                          r"heuristic must be one of 'BSSF', 'BAF', 'BL', 'CP', got 'BEST'"),
+    "heuristic unknown": (lambda t: pack(heuristic="WORST"), ValueError,
+                          r"heuristic must be one of 'BSSF', 'BAF', 'BL', 'CP', 'BEST', got 'WORST'"),
 }
 
 
