@@ -3,6 +3,7 @@ core, trimmed, packed and written as PNG pages with TexturePacker JSON that game
 
 The work per pixel and per rectangle (render, trim, hash, pack, blit, PNG, JSON) is the core's;
 this module decides what to render and where it goes."""
+import concurrent.futures
 import math
 import os
 from dataclasses import dataclass, field
@@ -298,27 +299,36 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                                     textures[records.baked_image(obj, kind).name], i)
                           for i, obj in enumerate(chosen)]
                 origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
+                jobs = []  # (view, view matrix, projection) of each view at this frame
                 for i, view in enumerate(view_list):
                     if isinstance(view, CameraView):  # its own lens, where it is at this frame
                         view_matrix, projection_matrix = (
                             [list(row) for row in m] for m in
                             camera_matrices(view.camera, depsgraph, width, height, scene))
-                        view = _seen_from(view, view_matrix, center)
+                        jobs.append((_seen_from(view, view_matrix, center), view_matrix,
+                                     projection_matrix))
                     else:
-                        view_matrix, projection_matrix = fitted[i]
-                    yield len(rendered), total, view.name
-                    buffers = _core.render(meshes, view_matrix, projection_matrix, width, height,
-                                           passes=passes, samples=samples, filter=filter,
-                                           filter_width=filter_width, premultiplied=premultiplied,
-                                           threads=threads)
-                    rect = _trim_rect(buffers["COLOR"], width, height, trim, alpha_threshold)
-                    buffers = _crop(buffers, width, height, rect)  # the full frame goes now
-                    px, py = framing.project(view_matrix, projection_matrix, origin, width, height)
-                    animation = f"{clip}/{view.name}" if clip else view.name
-                    frame_name = animation if len(all_frames) == 1 else f"{animation}/{number:04d}"
-                    rendered.append(_Rendered(frame_name, animation, number, view,
-                                              (view_matrix, projection_matrix), rect, buffers,
-                                              (px / width, py / height)))
+                        jobs.append((view, *fitted[i]))
+
+                def render(job, threads_per_view):
+                    return _core.render(meshes, job[1], job[2], width, height, passes=passes,
+                                        samples=samples, filter=filter, filter_width=filter_width,
+                                        premultiplied=premultiplied, threads=threads_per_view)
+
+                with _Ahead(render, jobs, threads) as ahead:
+                    for k, (view, view_matrix, projection_matrix) in enumerate(jobs):
+                        yield len(rendered), total, view.name
+                        buffers = ahead.result(k)
+                        rect = _trim_rect(buffers["COLOR"], width, height, trim, alpha_threshold)
+                        buffers = _crop(buffers, width, height, rect)  # the full frame goes now
+                        px, py = framing.project(view_matrix, projection_matrix, origin, width,
+                                                 height)
+                        animation = f"{clip}/{view.name}" if clip else view.name
+                        frame_name = (animation if len(all_frames) == 1
+                                      else f"{animation}/{number:04d}")
+                        rendered.append(_Rendered(frame_name, animation, number, view,
+                                                  (view_matrix, projection_matrix), rect, buffers,
+                                                  (px / width, py / height)))
     finally:
         if target is not None and target.animation_data is not None:
             target.animation_data.action = original_action
@@ -329,6 +339,40 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
                      layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
                      premultiplied, json_form, name, overwrite, grid_columns)
+
+
+class _Ahead:
+    """Renders the views of a frame on worker threads, one view per core and a few views ahead of
+    the one asked for: at sprite sizes a view split into tiles leaves cores waiting at its end,
+    views side by side do not. With one core (or one view) each view renders in turn with
+    `threads`. Leaving the block (done, failed or cancelled) waits for the renders under way and
+    drops those not started, so nothing runs on after it."""
+
+    def __init__(self, render, jobs, threads):
+        workers = threads or os.cpu_count() or 1
+        self.render, self.jobs = render, jobs
+        self.parallel = workers > 1 and len(jobs) > 1
+        self.workers, self.threads = workers, threads
+        self.pool, self.futures = None, {}
+
+    def __enter__(self):
+        if self.parallel:
+            self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=self.workers)
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        return False
+
+    def result(self, k):
+        """The buffers of view k (renders are started in order, up to `workers` at a time)."""
+        if not self.parallel:
+            return self.render(self.jobs[k], self.threads)
+        for ahead in range(k, min(k + self.workers, len(self.jobs))):
+            if ahead not in self.futures:
+                self.futures[ahead] = self.pool.submit(self.render, self.jobs[ahead], 1)
+        return self.futures.pop(k).result()
 
 
 def _clips(actions, target, objects, numbers, frames):

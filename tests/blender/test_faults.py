@@ -309,7 +309,10 @@ def test_sprite_sheet_failing_at_any_stage_leaves_the_file_and_folder_as_they_we
     with pytest.raises(InjectedFailure):
         make_sheet(sheet_scene)
 
-    assert len(calls) == on_call
+    if target == "sheet._core.render":  # views render a core's worth ahead, on worker threads
+        assert on_call <= len(calls) < on_call + (os.cpu_count() or 1)
+    else:
+        assert len(calls) == on_call
     assert bpy.context.scene.frame_current == 7
     assert sheet_scene.cube.animation_data.action.name == "idle"
     assert_unchanged(before, sheet_scene.folder, files)

@@ -64,6 +64,18 @@ def test_trimmed_frames_and_offsets_rebuild_the_untrimmed_render(baked_cube):
         assert rebuilt == crop(full, size[0], size[1], (0, 0, *size)), f"frame {f['name']}"
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_views_side_by_side_on_threads_make_the_same_sheet_as_one_after_the_other(baked_cube,
+                                                                                   threads):
+    # threads=1: one view at a time; 2, 3: that many views render at once (one core each)
+    options = dict(views="TURNTABLE:6:0,40", frame_size=(48, 40), passes=("COLOR", "DEPTH"))
+    alone = bakeview.sprite_sheet(baked_cube, threads=1, name="alone", **options)
+    together = bakeview.sprite_sheet(baked_cube, threads=threads, name="together", **options)
+    assert together.frames == alone.frames
+    for kind in ("COLOR", "DEPTH"):
+        assert page_pixels(together, kind=kind) == page_pixels(alone, kind=kind)
+
+
 def test_identical_frames_are_stored_once(baked_cube):
     views = [viewsets.View("a", viewsets.direction(10, 20), 10, 20),
              viewsets.View("b", viewsets.direction(10, 20), 10, 20),
