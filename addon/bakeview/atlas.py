@@ -178,7 +178,7 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
                     result.transforms[obj.name] = _transform(rect, atlas_size)
                     result.sources[obj.name] = group.image.name
             floats = memoryview(page).cast("f")
-            image = images.store(name, width, height, floats, non_color=not colour, unique=True)
+            image = images.store(name, width, height, floats, non_color=not colour)
             keep.image(image)
             image.pack()  # the pixels travel with the .blend, as the bakes' do
             if path is not None:

@@ -31,16 +31,12 @@ def check_new_name(name, overwrite):
     return existing
 
 
-def store(name, width, height, rgba, overwrite=False, non_color=False, unique=False):
-    """An Image holding `rgba` (float32, width * height * 4). An existing image of that name is
-    reused only with overwrite=True; with unique=True a taken name gets Blender's .001 suffix."""
-    image = None if unique and not overwrite else check_new_name(name, overwrite)
-    if image is not None and (tuple(image.size) != (width, height) or not image.is_float):
-        bpy.data.images.remove(image)
-        image = None
-    with all_or_none():  # no half-made image is left behind
-        if image is None:
-            image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
+def store(name, width, height, rgba, non_color=False):
+    """A new Image holding `rgba` (float32, width * height * 4), named `name`, or Blender's
+    `name.001` if that is taken (callers replace an old image with take_name, as their last
+    step). Nothing is left behind if it fails."""
+    with all_or_none():
+        image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
         if non_color:
             image.colorspace_settings.name = "Non-Color"
         image.pixels.foreach_set(rgba)

@@ -546,7 +546,7 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
                     suffix = f" {page}" if len(pages) > 1 else ""
                     tag = "" if p == "COLOR" else f" {p.lower()}"
                     result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
-                                                        non_color=p in NON_COLOR_PASSES, unique=True))
+                                                        non_color=p in NON_COLOR_PASSES))
             staged.commit()
     finally:
         staged.discard()  # what was written and not committed

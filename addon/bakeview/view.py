@@ -154,8 +154,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
             data = buffers[p]
             if _CHANNELS[p] != 4:
                 data = _core.to_rgba(data, _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0))
-            out[p] = images.store(names[p], width, height, data, non_color=p != "COLOR",
-                                  unique=True)
+            out[p] = images.store(names[p], width, height, data, non_color=p != "COLOR")
             out[p]["bakeview_object_ids"] = ids
     if name is not None:  # the last step, which cannot fail half way
         for p, image in out.items():
