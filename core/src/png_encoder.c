@@ -2,6 +2,7 @@
  * of stb in the same process, e.g. inside Blender) and deflating with zlib through its
  * STBIW_ZLIB_COMPRESS hook: stb's own deflate was most of the time of writing a sheet. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <zlib.h>
@@ -47,8 +48,19 @@ static void append(void *context, void *data, int size)
     bv__bytes_append(context, data, (size_t)size);
 }
 
+/* Paeth on every row instead of stb's per-row trial of five filters: on sheet pages the files
+   are as small (2.27 MB either way for a 1170^2 page) and the writing 20% faster. stb reads the
+   choice from a variable of its own (static here): set once, before any encoding reads it. */
+static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
+
+static void choose_filter(void)
+{
+    stbi_write_force_png_filter = 4; /* Paeth */
+}
+
 bool bv__png_encode(const uint8_t *rows, int width, int height, int channels, bv__bytes *r_png)
 {
+    pthread_once(&filter_once, choose_filter);
     return stbi_write_png_to_func(append, r_png, width, height, channels, rows, width * channels) &&
            !r_png->failed;
 }
