@@ -4,6 +4,7 @@ core, trimmed, packed and written as PNG pages with TexturePacker JSON that game
 The work per pixel and per rectangle (render, trim, hash, pack, blit, PNG, JSON) is the core's;
 this module decides what to render and where it goes."""
 import concurrent.futures
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -528,26 +529,33 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
                      "animation_frame": frame.number, "view": vm, "projection": pm},
         })
 
-    # files and Images all or nothing: the files are written under other names, the Images made,
-    # then the files take their names; on failure the old files stay and no Image is left behind
+    # files and Images all or nothing: the files are written under other names (on a worker
+    # thread, while the Images are made here), then take their names; on failure the old files
+    # stay and no Image is left behind. Leaving the pool's block waits for the writes, so the
+    # discard below sees every file written.
     staged = files.Staged()
     try:
-        with images.all_or_none():
-            if path is not None:
-                result.files = _write(path, result, pages, page_buffers, passes, premultiplied,
-                                      json_form, overwrite, staged)
-            # Blender images: one per page and pass, pixels readable at once
-            for p in passes:
-                result.pages[p] = []
-                for page, (w, h, _) in enumerate(pages):
-                    data = page_buffers[p][page]
-                    floats = memoryview(data).cast("f")
-                    rgba = floats if _CHANNELS[p] == 4 else _core.to_rgba(floats, _CHANNELS[p])
-                    suffix = f" {page}" if len(pages) > 1 else ""
-                    tag = "" if p == "COLOR" else f" {p.lower()}"
-                    result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
-                                                        non_color=p in NON_COLOR_PASSES))
-            staged.commit()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            with images.all_or_none():
+                writing = None
+                if path is not None:
+                    result.files, writes = _file_writes(path, result, pages, page_buffers, passes,
+                                                        premultiplied, json_form, overwrite, staged)
+                    writing = pool.submit(lambda: [write() for write in writes])
+                # Blender images: one per page and pass, pixels readable at once
+                for p in passes:
+                    result.pages[p] = []
+                    for page, (w, h, _) in enumerate(pages):
+                        data = page_buffers[p][page]
+                        floats = memoryview(data).cast("f")
+                        rgba = floats if _CHANNELS[p] == 4 else _core.to_rgba(floats, _CHANNELS[p])
+                        suffix = f" {page}" if len(pages) > 1 else ""
+                        tag = "" if p == "COLOR" else f" {p.lower()}"
+                        result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
+                                                            non_color=p in NON_COLOR_PASSES))
+                if writing is not None:
+                    writing.result()  # a failed write raises here
+                staged.commit()
     finally:
         staged.discard()  # what was written and not committed
 
@@ -562,7 +570,11 @@ def _same_pixels(kept, frame, passes):
         for p in passes)
 
 
-def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, overwrite, staged):
+def _file_writes(path, result, pages, page_buffers, passes, premultiplied, json_form, overwrite,
+                 staged):
+    """The files of the sheet: (their final paths, the writes to run, each a call into the core
+    that touches no Blender data, so they may run on another thread). Checked here, before any
+    write: the folder, and files in the way."""
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not os.path.isdir(folder):
@@ -572,7 +584,7 @@ def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, 
                 if os.path.exists(f) and os.path.abspath(f) != named]
     if existing and not overwrite:
         raise FileExistsError(f"{existing[0]} exists; pass overwrite=True to replace it")
-    written = []
+    written, writes = [], []
     json_names = [os.path.basename(entry["json"]) for entry in paths]
     animations = {}  # every animation with more than one frame, frames in order
     for f in result.frames:
@@ -582,17 +594,18 @@ def _write(path, result, pages, page_buffers, passes, premultiplied, json_form, 
         w, h, _ = pages[page]
         for p in passes:
             encoding = "LINEAR" if p in NON_COLOR_PASSES else "SRGB"
-            _core.write_png(staged.path(entry[p]), page_buffers[p][page], w, h, _CHANNELS[p],
-                            encoding=encoding)
+            writes.append(functools.partial(_core.write_png, staged.path(entry[p]),
+                                            page_buffers[p][page], w, h, _CHANNELS[p],
+                                            encoding=encoding))
             written.append(entry[p])
         frames = [f for f in result.frames if f["page"] == page]
         here = {f["name"] for f in frames}  # a page's animations name only its own frames
         page_animations = {k: [n for n in v if n in here] for k, v in animations.items()}
         page_animations = {k: v for k, v in page_animations.items() if v}
-        _core.write_json(staged.path(entry["json"]), frames, form=json_form,
-                         animations=page_animations, image=os.path.basename(entry["COLOR"]),
-                         size=(w, h), scale=1.0,
-                         related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
-                         premultiplied=premultiplied)
+        writes.append(functools.partial(
+            _core.write_json, staged.path(entry["json"]), frames, form=json_form,
+            animations=page_animations, image=os.path.basename(entry["COLOR"]), size=(w, h),
+            scale=1.0, related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
+            premultiplied=premultiplied))
         written.append(entry["json"])
-    return written
+    return written, writes
