@@ -8,9 +8,11 @@ Scene: a UV sphere of about 16 k triangles with a 1024 x 1024 emission texture (
 a 16-texel checker), seen at 512 x 512.
 Seed's workflow per view: Cycles render with write_still (PNG), load the file, read its pixels.
 bakeview per view: render_view at its defaults (4 x 4 samples, Blackman-Harris 1.5), pixels read.
-Cycles runs three ways: at the fewest samples (from a list) whose two seeds agree to >= 46 dB (the
-quality the fidelity tests ask of a reference), at 16 samples, and at the scene's own defaults
-(what a script that sets nothing gets). Times are medians, measured in one process. Then the
+Cycles runs three ways: at the scene's own defaults (what a script that sets nothing gets: the
+seed's workflow, against which the issue's target of >= 50x is read, render_view being at its
+defaults too), at the fewest samples (from a list) whose two seeds agree to >= 46 dB (the quality
+the fidelity tests ask of a reference), and at 16 samples. Times are medians, measured in one
+process. Then the
 process's peak memory and the extra peak of bakeview's views (see bench_scene.PeakMemory)."""
 import argparse
 import math
@@ -121,9 +123,11 @@ def main():
     print(f"Cycles   16 samples + write + reload     {low_time * 1000:9.1f} ms")
     print(f"Cycles scene defaults + write + reload   {default_time * 1000:9.1f} ms   ({default_samples} "
           f"samples, adaptive {'on' if default_adaptive else 'off'}, threshold {default_threshold:.3g})")
-    print(f"speed-up vs Cycles at {chosen} samples: {cycles_time / ours_time:6.1f}x (target >= 50x)")
+    print(f"speed-up vs Cycles at the scene's defaults (the seed's workflow, both sides at their "
+          f"defaults): {default_time / ours_time:6.1f}x (target >= 50x)")
+    print(f"speed-up vs Cycles at {chosen} samples (as few as agree with each other as our "
+          f"fidelity references must): {cycles_time / ours_time:6.1f}x")
     print(f"speed-up vs Cycles at 16 samples: {low_time / ours_time:6.1f}x")
-    print(f"speed-up vs Cycles at the scene's defaults: {default_time / ours_time:6.1f}x")
     for line in bench_scene.memory_lines(f"bakeview render_view + pixels ({args.runs + 1} views)",
                                          memory, ours_extra):
         print(line)

@@ -6,9 +6,10 @@ Model: a UV sphere of about 16 k triangles with a 1024 x 1024 emission texture. 
 (16 azimuths x 4 elevations), 256 x 256 per frame.
 bakeview, end to end: one bake, 64 views rendered by the core, trim, pack, PNG + JSON written.
 The seed's way: 64 Cycles renders with write_still (PNG), each reloaded and copied row by row
-into one sheet in Python, the sheet saved. Cycles runs at the fewest samples whose two seeds agree
-to >= 46 dB on one view (as the fidelity tests ask of a reference), and, for --defaults, at the
-scene's own sample settings. One process, so the ratio is measured under the same load. Then the
+into one sheet in Python, the sheet saved. Cycles runs at the scene's own sample settings (what a
+script that sets nothing gets: the issue's target of >= 50x is read against this; about a minute,
+--quick skips it) and at the fewest samples whose two seeds agree to >= 46 dB on one view (as the
+fidelity tests ask of a reference). One process, so the ratio is measured under the same load. Then the
 process's peak memory and the extra peak of bakeview's sheet (see bench_scene.PeakMemory)."""
 import argparse
 import array
@@ -25,8 +26,8 @@ def parse_args():
     parser.add_argument("--build", default="build", help="build folder holding python/bakeview")
     parser.add_argument("--frame", type=int, default=256, help="frame size in pixels")
     parser.add_argument("--azimuths", type=int, default=16, help="azimuths per elevation")
-    parser.add_argument("--defaults", action="store_true",
-                        help="also time the seed's way at the scene's default samples (slow)")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the seed's way at the scene's default samples (a minute)")
     return parser.parse_args(argv)
 
 
@@ -128,18 +129,18 @@ def main():
           f"{sheet_time * 1000:8.1f} ms = {ours * 1000:8.1f} ms end to end")
     print(f"          {len(result.occupancy)} page(s), occupancy "
           f"{', '.join(f'{o:.1%}' for o in result.occupancy)} (trimmed frames, MaxRects BEST)")
-    print(f"seed's way at {chosen} samples (seeds agree {agreement:.1f} dB): {seed_time * 1000:9.1f} ms")
-    print(f"speed-up: {seed_time / ours:6.1f}x end to end (target >= 50x); "
-          f"{seed_time / sheet_time:6.1f}x once the bake exists")
+    print(f"seed's way at {chosen} samples (seeds agree {agreement:.1f} dB): {seed_time * 1000:9.1f} ms, "
+          f"speed-up {seed_time / ours:6.1f}x end to end, {seed_time / sheet_time:6.1f}x once the "
+          f"bake exists")
     for line in bench_scene.memory_lines(
             f"sprite_sheet ({len(views) * frame * frame * 16 / 2**20:.0f} MiB of untrimmed frames)",
             memory, sheet_extra):
         print(line)
-    if args.defaults:
+    if not args.quick:
         default_time, _ = seed_way(defaults[0], adaptive=defaults[1])
         print(f"seed's way at the scene's defaults ({defaults[0]} samples, adaptive "
               f"{'on' if defaults[1] else 'off'}): {default_time * 1000:9.1f} ms, speed-up "
-              f"{default_time / ours:6.1f}x end to end")
+              f"{default_time / ours:6.1f}x end to end (target >= 50x)")
 
 
 if __name__ == "__main__":
