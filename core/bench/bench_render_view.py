@@ -12,8 +12,8 @@ Cycles runs three ways: at the scene's own defaults (what a script that sets not
 seed's workflow, against which the issue's target of >= 50x is read, render_view being at its
 defaults too), at the fewest samples (from a list) whose two seeds agree to >= 46 dB (the quality
 the fidelity tests ask of a reference), and at 16 samples. Times are medians, measured in one
-process. Then the
-process's peak memory and the extra peak of bakeview's views (see bench_scene.PeakMemory)."""
+process. Then the process's peak memory and the extra peak of bakeview's views (see
+bench_scene.PeakMemory)."""
 import argparse
 import math
 import os

@@ -244,6 +244,17 @@ def make():
     return Make()
 
 
+@pytest.fixture
+def baked_cube(make):
+    """A textured cube, turned so that every view of it differs, baked (DIFFUSE, 48 px): the
+    subject of the sprite-sheet tests."""
+    cube = make.cube("Cube", size=1.0, materials=[make.material("Cube material",
+                                                                base=make.texture("t", 24, 16))])
+    cube.rotation_euler = (0.3, 0.2, 0.4)
+    bakeview.bake(cube, kind="DIFFUSE", size=48, margin=4)
+    return cube
+
+
 # -- snapshot of what bakeview must restore ------------------------------------------------------
 
 

@@ -9,14 +9,6 @@ from conftest import snapshot
 
 
 @pytest.fixture
-def baked_cube(make):
-    cube = make.cube("Cube", size=1.0, materials=[make.material("Cube material",
-                                                                base=make.texture("t", 24, 16))])
-    bakeview.bake(cube, kind="DIFFUSE", size=32, margin=2)
-    return cube
-
-
-@pytest.fixture
 def renders(monkeypatch):
     """Counts the core's renders (the sheet's calls pass through to the real one)."""
     real = sheet._core.render

@@ -167,15 +167,6 @@ def compare(expected, drawn, width):
     return bad, worst, partial
 
 
-@pytest.fixture
-def baked_cube(make):
-    cube = make.cube("Cube", size=1.0, materials=[make.material("Cube material",
-                                                                base=make.texture("t", 24, 16))])
-    cube.rotation_euler = (0.3, 0.2, 0.4)
-    bakeview.bake(cube, kind="DIFFUSE", size=48, margin=4)
-    return cube
-
-
 CASES = {
     # 8 directions x 2 animation frames of a still cube: every frame trimmed, the second frame of
     # each direction an alias (dedupe) of the first, animations per direction

@@ -11,15 +11,6 @@ from bakeview.extract import core_mesh
 from conftest import crop, snapshot
 
 
-@pytest.fixture
-def baked_cube(make):
-    cube = make.cube("Cube", size=1.0, materials=[make.material("Cube material",
-                                                                base=make.texture("t", 24, 16))])
-    cube.rotation_euler = (0.3, 0.2, 0.4)
-    bakeview.bake(cube, kind="DIFFUSE", size=48, margin=4)
-    return cube
-
-
 def page_pixels(result, page=0, kind="COLOR"):
     image = result.pages[kind][page]
     return bakeview.pixels(image), tuple(image.size)
