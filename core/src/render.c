@@ -480,8 +480,8 @@ static bv_status alloc_scratch(bv__render *r)
     memset(r->scratch, 0, (size_t)r->tile_workers * sizeof *r->scratch);
     for (int w = 0; w < r->tile_workers; w++) {
         bv__scratch *s = &r->scratch[w];
-        s->key = bv__alloc_array(r->scratch_samples, sizeof(float));
-        s->prim = bv__alloc_array(r->scratch_samples, sizeof(uint32_t));
+        s->key = bv__alloc_array(r->scratch_samples + BV__SCRATCH_SPARE, sizeof(float));
+        s->prim = bv__alloc_array(r->scratch_samples + BV__SCRATCH_SPARE, sizeof(uint32_t));
         s->color = bv__alloc_array(r->scratch_samples * 4, sizeof(float));
         s->rows = bv__alloc_array(span * (size_t)r->tile_size * 4, sizeof(float));
         s->column_x = bv__alloc_array(span, sizeof(int64_t));

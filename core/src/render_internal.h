@@ -15,6 +15,9 @@
 #include "raster.h"
 
 #define BV__PRIM_NONE UINT32_MAX
+/* Spare samples at the end of the key and prim buffers: the rasteriser's vectors of eight may
+ * read (and write back unchanged) up to seven samples past a window's last. */
+#define BV__SCRATCH_SPARE 7
 
 enum { BV__TRI_HIDDEN = 0, BV__TRI_DIRECT, BV__TRI_CLIPPED };
 
@@ -54,8 +57,8 @@ typedef struct bv__shade_run {
 
 /* Per-worker scratch, sized for the largest tile. */
 typedef struct bv__scratch {
-    float *key;
-    uint32_t *prim;
+    float *key;     /* depth-test key of each sample, larger is nearer */
+    uint32_t *prim; /* primitive each sample shows, BV__PRIM_NONE where empty */
     float *color;  /* 4 per sample */
     float *rows;      /* 4 per (sample column x tile pixel row): the vertical filter pass */
     float *color_row; /* 4 per tile pixel column: the horizontal filter pass */
@@ -96,8 +99,30 @@ typedef struct bv__render {
     size_t scratch_samples; /* capacity of one scratch, in samples */
 } bv__render;
 
+/* A tile's sample window: columns sx0 .. sx0 + sw - 1, rows sy0 .. sy0 + sh - 1. */
+typedef struct bv__window {
+    int px0, py0, tw, th; /* output pixels */
+    int sx0, sy0, sw, sh; /* samples */
+} bv__window;
+
+/* Per-tile work is compiled twice, for plain x86-64 and for AVX2 (x86-64-v3), and the loader
+ * picks the one the CPU runs (GCC's function multi-versioning); flatten puts every step into
+ * each copy. Without FMA contraction (-ffp-contract=off, CMakeLists.txt) or reassociation both
+ * give the same bits, so the image does not depend on the CPU (checked by hand: 1x1..8x8, with
+ * and without mipmaps, every pass). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(BV_NO_TILE_CLONES)
+#define BV__TILE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+#else
+#define BV__TILE_CLONES
+#endif
+
 /* Renders tile `index` into the targets; cannot fail. */
 bv_status bv__render_tile(void *render, int index, int worker);
+
+/* Rasterises the bin of the tile in window `w` into the worker's sample buffers (key, prim),
+ * which it clears first; s->column_x must hold the window's column positions (tile_raster.c). */
+void bv__raster_tile(const bv__render *render, bv__scratch *s, const bv__window *w, int tile);
 
 /* The mesh that owns primitive id `prim`. */
 const bv__mesh_state *bv__mesh_of_prim(const bv__render *render, uint32_t prim);

@@ -9,12 +9,6 @@
 #include "render_internal.h"
 #include "texture_internal.h"
 
-/* A tile's sample window: columns sx0 .. sx0 + sw - 1, rows sy0 .. sy0 + sh - 1. */
-typedef struct bv__window {
-    int px0, py0, tw, th; /* output pixels */
-    int sx0, sy0, sw, sh; /* samples */
-} bv__window;
-
 /* What shading needs of a primitive, cached while consecutive samples hit the same one. */
 typedef struct bv__prim_cache {
     uint32_t prim;
@@ -111,105 +105,6 @@ static bool barycentrics(const bv__prim_cache *c, double x, double y, double r_b
     const double inv = 1.0 / sum;
     for (int i = 0; i < 3; i++) r_b[i] = r_u[i] * inv;
     return true;
-}
-
-/* A column estimate clamped to [lo, hi] before it becomes an int (out-of-range conversions are
- * undefined). */
-static inline int clamp_column(double column, int lo, int hi)
-{
-    return column <= (double)lo ? lo : (column >= (double)hi ? hi : (int)column);
-}
-
-static void raster_triangle(const bv__render *r, bv__scratch *s, const bv__window *w, uint32_t prim,
-                            const int64_t fx[3], const int64_t fy[3], const float key[3])
-{
-    bv__triangle t;
-    if (!bv__triangle_setup(&r->grid, fx, fy, &t)) return;
-    const int x0 = t.sx0 > w->sx0 ? t.sx0 : w->sx0;
-    const int x1 = t.sx1 < w->sx0 + w->sw - 1 ? t.sx1 : w->sx0 + w->sw - 1;
-    const int y0 = t.sy0 > w->sy0 ? t.sy0 : w->sy0;
-    const int y1 = t.sy1 < w->sy0 + w->sh - 1 ? t.sy1 : w->sy0 + w->sh - 1;
-    if (x0 > x1 || y0 > y1) return;
-    const float inv_area = (float)(1.0 / (double)t.area2);
-    const float dk1 = key[1] - key[0], dk2 = key[2] - key[0];
-    const int64_t bias1 = t.c[1] - t.c_biased[1], bias2 = t.c[2] - t.c_biased[2];
-    const int64_t step = r->grid.step;
-    const double inv_a[3] = {t.a[0] ? 1.0 / (double)t.a[0] : 0.0, t.a[1] ? 1.0 / (double)t.a[1] : 0.0,
-                             t.a[2] ? 1.0 / (double)t.a[2] : 0.0};
-    const double columns_per_unit = (double)r->grid.n / BV__SUBPIXEL_ONE;
-    const int64_t x_origin = s->column_x[0];
-    for (int sy = y0; sy <= y1; sy++) {
-        const int64_t y = bv__sample_coord(&r->grid, sy);
-        const int64_t row[3] = {t.b[0] * y + t.c_biased[0], t.b[1] * y + t.c_biased[1],
-                                t.b[2] * y + t.c_biased[2]};
-        /* the row's span inside all three edges, estimated in floating point and widened by a
-           column each side; the exact integer test below decides every sample */
-        double lo = -1e300, hi = 1e300;
-        bool empty = false;
-        for (int k = 0; k < 3; k++) {
-            const double bound = -(double)row[k] * inv_a[k]; /* fmin/fmax would be libm calls */
-            if (t.a[k] > 0) lo = bound > lo ? bound : lo;
-            else if (t.a[k] < 0) hi = bound < hi ? bound : hi;
-            else empty = empty || row[k] < 0;
-        }
-        if (empty || lo > hi) continue;
-        /* truncation toward zero plus the margin of a column stays conservative (floor/ceil
-           would be libm calls without SSE4.1) */
-        const double first = (lo - (double)x_origin) * columns_per_unit - 1.0;
-        const double last = (hi - (double)x_origin) * columns_per_unit + 1.0;
-        const int i0 = clamp_column(first, x0 - w->sx0, x1 - w->sx0 + 1);
-        const int i1 = clamp_column(last, x0 - w->sx0 - 1, x1 - w->sx0);
-        if (i0 > i1) continue;
-        const size_t base = (size_t)(sy - w->sy0) * (size_t)w->sw;
-        float *keys = s->key + base;
-        uint32_t *prims = s->prim + base;
-        const int64_t x_first = s->column_x[i0];
-        int64_t e0 = t.a[0] * x_first + row[0], e1 = t.a[1] * x_first + row[1], e2 = t.a[2] * x_first + row[2];
-        const int64_t d0 = t.a[0] * step, d1 = t.a[1] * step, d2 = t.a[2] * step;
-        /* the depth key is affine along the row: start it exactly, then step it */
-        float q = key[0] + (float)(e1 + bias1) * inv_area * dk1 + (float)(e2 + bias2) * inv_area * dk2;
-        const float dq = ((float)d1 * dk1 + (float)d2 * dk2) * inv_area;
-        for (int i = i0; i <= i1; i++, e0 += d0, e1 += d1, e2 += d2, q += dq) {
-            if (!step) { /* irregular grid (n not a power of two): evaluate at the column */
-                const int64_t x = s->column_x[i];
-                e0 = t.a[0] * x + row[0], e1 = t.a[1] * x + row[1], e2 = t.a[2] * x + row[2];
-                q = key[0] + (float)(e1 + bias1) * inv_area * dk1 + (float)(e2 + bias2) * inv_area * dk2;
-            }
-            if ((e0 | e1 | e2) < 0) continue;
-            if (q > keys[i]) {
-                keys[i] = q;
-                prims[i] = prim;
-            }
-        }
-    }
-}
-
-static void raster_bin(const bv__render *r, bv__scratch *s, const bv__window *w, int tile)
-{
-    for (size_t i = r->bin_start[tile]; i < r->bin_start[tile + 1]; i++) {
-        const uint32_t prim = r->bin_prims[i];
-        int64_t fx[BV__CLIP_MAX_VERTICES], fy[BV__CLIP_MAX_VERTICES];
-        float key[BV__CLIP_MAX_VERTICES];
-        int count;
-        if (r->tris[prim].state == BV__TRI_DIRECT) {
-            const bv__mesh_state *ms = bv__mesh_of_prim(r, prim);
-            const uint32_t *tri = ms->mesh->triangles.ptr + 3 * (size_t)(prim - ms->triangle_base);
-            for (int k = 0; k < 3; k++) {
-                const bv__vertex *v = &r->vertices[ms->vertex_base + tri[k]];
-                fx[k] = v->fx;
-                fy[k] = v->fy;
-                key[k] = v->key;
-            }
-            count = 3;
-        } else {
-            count = bv__clip_polygon(r, prim, fx, fy, key);
-        }
-        for (int k = 1; k + 1 < count; k++) { /* fan of the clipped polygon */
-            const int64_t tx[3] = {fx[0], fx[k], fx[k + 1]}, ty[3] = {fy[0], fy[k], fy[k + 1]};
-            const float tk[3] = {key[0], key[k], key[k + 1]};
-            raster_triangle(r, s, w, prim, tx, ty, tk);
-        }
-    }
 }
 
 static double ndc_x(const bv__render *r, int64_t fixed)
@@ -436,18 +331,6 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
     }
 }
 
-/* A tile's work is compiled twice, for plain x86-64 and for AVX2 (x86-64-v3), and the loader
- * picks the one the CPU runs (GCC's function multi-versioning); flatten puts every step into
- * each copy. Without FMA contraction (-ffp-contract=off, CMakeLists.txt) or reassociation both
- * give the same bits, so the image does not depend on the CPU (checked by hand: 1x1..8x8, with
- * and without mipmaps, every pass). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(BV_NO_TILE_CLONES)
-#define BV__TILE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
-#else
-#define BV__TILE_CLONES
-#endif
-
 BV__TILE_CLONES bv_status bv__render_tile(void *context, int index, int worker)
 {
     const bv__render *r = context;
@@ -462,16 +345,11 @@ BV__TILE_CLONES bv_status bv__render_tile(void *context, int index, int worker)
     w.sy0 = n * w.py0 + r->kernel.first;
     w.sw = n * (w.tw - 1) + r->kernel.count;
     w.sh = n * (w.th - 1) + r->kernel.count;
-    const size_t samples = (size_t)w.sw * (size_t)w.sh;
-    for (size_t i = 0; i < samples; i++) {
-        s->key[i] = -INFINITY;
-        s->prim[i] = BV__PRIM_NONE;
-    }
     for (int i = 0; i < w.sw; i++) {
         s->column_x[i] = bv__sample_coord(&r->grid, w.sx0 + i);
         s->column_ndc[i] = ndc_x(r, s->column_x[i]);
     }
-    raster_bin(r, s, &w, index);
+    bv__raster_tile(r, s, &w, index);
     if (r->want_filtered) {
         shade_samples(r, s, &w);
         filter_and_write(r, s, &w);
