@@ -111,7 +111,8 @@ static bool raster_box(const bv__render *r, bv__scratch *s, const bv__window *w,
     const int64_t step = r->grid.step;
     const int i0 = x0 - w->sx0, last = x1 - w->sx0;
     const int chunks = (last - i0) / BV__LANES + 1;
-    /* every value the steps reach, one chunk and one row past the end included */
+    /* every value the steps reach, one chunk and one row past the end included, must fit with
+       room to spare for the top-left bias and the column and row steps themselves */
     const int64_t fx0 = s->column_x[i0], fx1 = fx0 + (int64_t)((chunks + 1) * BV__LANES) * step;
     const int64_t fy0 = bv__sample_coord(&r->grid, y0), fy1 = fy0 + (int64_t)(y1 - y0 + 1) * step;
     for (int k = 0; k < 3; k++)
