@@ -834,9 +834,52 @@ static void test_interpenetrating_quads_resolve_per_sample(void)
     }
 }
 
+/* A cells x cells grid of triangles over [-30, 30]^2 on the plane z = -4 - 0.05 x - 0.03 y,
+ * scaled by `scale` about the origin (near the eye). */
+typedef struct plane_grid {
+    float *positions;
+    uint32_t *triangles;
+    size_t vertex_count, triangle_count;
+} plane_grid;
+
+static void plane_grid_build(plane_grid *g, int cells, double scale)
+{
+    g->vertex_count = (size_t)(cells + 1) * (cells + 1);
+    g->triangle_count = 2 * (size_t)cells * cells;
+    g->positions = malloc(g->vertex_count * 3 * sizeof(float));
+    g->triangles = malloc(g->triangle_count * 3 * sizeof(uint32_t));
+    for (int j = 0; j <= cells; j++)
+        for (int i = 0; i <= cells; i++) {
+            const double x = -30.0 + 60.0 * i / cells, y = -30.0 + 60.0 * j / cells;
+            float *v = g->positions + 3 * ((size_t)j * (cells + 1) + i);
+            v[0] = (float)(x * scale);
+            v[1] = (float)(y * scale);
+            v[2] = (float)((-4.0 - 0.05 * x - 0.03 * y) * scale);
+        }
+    uint32_t *t = g->triangles;
+    for (int j = 0; j < cells; j++)
+        for (int i = 0; i < cells; i++) {
+            const uint32_t a = (uint32_t)(j * (cells + 1) + i), b = a + 1, c = a + (uint32_t)cells + 2,
+                           d = a + (uint32_t)cells + 1;
+            const uint32_t quad[6] = {a, b, c, a, c, d};
+            memcpy(t, quad, sizeof quad);
+            t += 6;
+        }
+}
+
+static bv_mesh plane_grid_view(const plane_grid *g, uint32_t object_id)
+{
+    bv_mesh m;
+    memset(&m, 0, sizeof m);
+    m.positions = (bv_floats){g->positions, g->vertex_count * 3};
+    m.triangles = (bv_uints){g->triangles, g->triangle_count * 3};
+    m.object_id = object_id;
+    return m;
+}
+
 /* A surface 0.1% of its distance in front of another (a decal 1 mm off a wall 1 m away) wins at
- * every sample, for every grid, even on wide rows where the depth key is stepped along the row,
- * and whatever the mesh order. */
+ * every sample, for every grid and whatever the mesh order: drawn as one quad each (the row path,
+ * 64-bit edge functions) and as grids of small triangles (the vector box path, 32-bit ones). */
 static void test_surface_slightly_in_front_wins_everywhere(void)
 {
     enum { W = 256, H = 48 };
@@ -845,38 +888,37 @@ static void test_surface_slightly_in_front_wins_everywhere(void)
     camera_look_at(eye, target, up, view, NULL);
     camera_perspective(24.0f, 36.0f, W, H, 0.1f, 100.0f, proj);
     const double gap = 1e-3;
-    quad_mesh nearq, farq;
-    quad_init(&nearq, -30, -30, 30, 30, 0.0f, 0, 0, 1, 1);
-    quad_init(&farq, -30, -30, 30, 30, 0.0f, 0, 0, 1, 1);
-    for (int c = 0; c < 4; c++) { /* tilted planes, the far one 0.1% deeper along the view axis */
-        const float x = nearq.positions[3 * c], y = nearq.positions[3 * c + 1];
-        const double z = -4.0 - 0.05 * x - 0.03 * y;
-        nearq.positions[3 * c + 2] = (float)z;
-        farq.positions[3 * c] = (float)(x * (1.0 + gap));
-        farq.positions[3 * c + 1] = (float)(y * (1.0 + gap));
-        farq.positions[3 * c + 2] = (float)(z * (1.0 + gap)); /* scaled about the origin near the eye */
-    }
     float *ids = malloc((size_t)W * H * sizeof(float));
     const int grids[] = {1, 2, 3, 4, 8, 16};
-    for (int g = 0; g < 6; g++)
-        for (int order = 0; order < 2; order++) {
-            bv_mesh meshes[2] = {quad_view(&nearq, NULL, 1), quad_view(&farq, NULL, 2)};
-            if (order) {
-                const bv_mesh t = meshes[0];
-                meshes[0] = meshes[1];
-                meshes[1] = t;
+    const int cell_counts[] = {1, 150};
+    for (int c = 0; c < 2; c++) {
+        plane_grid nearg, farg;
+        plane_grid_build(&nearg, cell_counts[c], 1.0);
+        plane_grid_build(&farg, cell_counts[c], 1.0 + gap);
+        for (int g = 0; g < 6; g++)
+            for (int order = 0; order < 2; order++) {
+                bv_mesh meshes[2] = {plane_grid_view(&nearg, 1), plane_grid_view(&farg, 2)};
+                if (order) {
+                    const bv_mesh t = meshes[0];
+                    meshes[0] = meshes[1];
+                    meshes[1] = t;
+                }
+                bv_render_desc d = desc_for(view, proj, W, H, meshes, 2);
+                d.samples = grids[g];
+                bv_render_targets t;
+                memset(&t, 0, sizeof t);
+                t.object_id = (bv_float_span){ids, (size_t)W * H};
+                if (!CHECK_MSG(bv_render(&d, &t) == BV_OK, "%s", bv_error_message())) continue;
+                int far_seen = 0;
+                for (int i = 0; i < W * H; i++) far_seen += ids[i] != 1.0f;
+                CHECK_MSG(far_seen == 0, "%d x %d cells, samples %d, %s first: %d pixels show the farther surface",
+                          cell_counts[c], cell_counts[c], grids[g], order ? "far" : "near", far_seen);
             }
-            bv_render_desc d = desc_for(view, proj, W, H, meshes, 2);
-            d.samples = grids[g];
-            bv_render_targets t;
-            memset(&t, 0, sizeof t);
-            t.object_id = (bv_float_span){ids, (size_t)W * H};
-            if (!CHECK_MSG(bv_render(&d, &t) == BV_OK, "%s", bv_error_message())) continue;
-            int far_seen = 0;
-            for (int i = 0; i < W * H; i++) far_seen += ids[i] != 1.0f;
-            CHECK_MSG(far_seen == 0, "samples %d, %s first: %d pixels show the farther surface", grids[g],
-                      order ? "far" : "near", far_seen);
-        }
+        free(nearg.positions);
+        free(nearg.triangles);
+        free(farg.positions);
+        free(farg.triangles);
+    }
     free(ids);
 }
 
