@@ -10,6 +10,34 @@ void bv__grid_init(bv__grid *grid, int n)
         grid->offset[i] = (int32_t)floor((i + 0.5) * BV__SUBPIXEL_ONE / n + 0.5);
     /* with n a power of two every offset is exact and neighbours are one step apart */
     grid->step = (BV__SUBPIXEL_ONE % n == 0 && (BV__SUBPIXEL_ONE / n) % 2 == 0) ? BV__SUBPIXEL_ONE / n : 0;
+    grid->step_shift = 0;
+    while (grid->step && (1 << grid->step_shift) < grid->step) grid->step_shift++;
+}
+
+/* Fixed-point positions stay far below this (guard band), so adding it makes them positive and
+ * a shift is a floor division; it is a multiple of every step. */
+#define BV__SHIFT_BIAS (INT64_C(1) << 40)
+
+/* The first sample column (or row) at or after fixed-point position v. */
+static int sample_at_or_after(const bv__grid *grid, int64_t v)
+{
+    if (grid->step) /* sample s lies at s * step + step / 2 */
+        return (int)(((v - grid->step / 2 + grid->step - 1 + BV__SHIFT_BIAS) >> grid->step_shift) -
+                     (BV__SHIFT_BIAS >> grid->step_shift));
+    int s = bv__floor_div(v * grid->n, BV__SUBPIXEL_ONE) - 1; /* at or before v */
+    while (bv__sample_coord(grid, s) < v) s++;
+    return s;
+}
+
+/* The last sample column (or row) at or before fixed-point position v. */
+static int sample_at_or_before(const bv__grid *grid, int64_t v)
+{
+    if (grid->step)
+        return (int)(((v - grid->step / 2 + BV__SHIFT_BIAS) >> grid->step_shift) -
+                     (BV__SHIFT_BIAS >> grid->step_shift));
+    int s = bv__floor_div(v * grid->n, BV__SUBPIXEL_ONE) + 1; /* at or after v */
+    while (bv__sample_coord(grid, s) > v) s--;
+    return s;
 }
 
 int64_t bv__to_fixed(double pixels) { return (int64_t)llround(pixels * BV__SUBPIXEL_ONE); }
@@ -52,12 +80,12 @@ bool bv__triangle_setup(const bv__grid *grid, const int64_t x_in[3], const int64
         ymin = y[i] < ymin ? y[i] : ymin;
         ymax = y[i] > ymax ? y[i] : ymax;
     }
-    /* conservative: one sample either side; the edge test decides */
-    const int n = grid->n;
-    t->sx0 = bv__floor_div(xmin * n, BV__SUBPIXEL_ONE) - 1;
-    t->sx1 = bv__floor_div(xmax * n, BV__SUBPIXEL_ONE) + 1;
-    t->sy0 = bv__floor_div(ymin * n, BV__SUBPIXEL_ONE) - 1;
-    t->sy1 = bv__floor_div(ymax * n, BV__SUBPIXEL_ONE) + 1;
+    /* only samples in the closed box can be covered: a triangle between samples, as most are in
+       a dense mesh seen small, costs nothing further */
+    t->sx0 = sample_at_or_after(grid, xmin);
+    t->sx1 = sample_at_or_before(grid, xmax);
+    t->sy0 = sample_at_or_after(grid, ymin);
+    t->sy1 = sample_at_or_before(grid, ymax);
     return true;
 }
 

@@ -24,6 +24,7 @@ typedef struct bv__grid {
     int n;
     int32_t offset[BV_MAX_SAMPLES]; /* fixed point, inside [0, BV__SUBPIXEL_ONE) */
     int32_t step;                   /* spacing of the samples when regular (n divides 256), else 0 */
+    int step_shift;                 /* log2(step) when regular */
 } bv__grid;
 
 void bv__grid_init(bv__grid *grid, int n);
@@ -43,7 +44,8 @@ typedef struct bv__triangle {
     int64_t a[3], b[3], c[3], c_biased[3];
     int64_t area2;         /* twice the area in fixed point squared, > 0 */
     bool flipped;          /* the input was clockwise on screen */
-    int sx0, sy0, sx1, sy1; /* samples that may be covered (inclusive) */
+    int sx0, sy0, sx1, sy1; /* the samples in its closed bounding box (inclusive; empty, sx0 > sx1
+                               or sy0 > sy1, when it lies between samples) */
 } bv__triangle;
 
 /* Sets up a triangle from fixed-point vertices; false if it has no area. */

@@ -374,6 +374,7 @@ static bv_status bounds_task(void *context, int index, int worker)
             sy1 = t.sy1 > sy1 ? t.sy1 : sy1;
         }
         if (!any || (backfacing && r->desc->cull_backfaces)) continue;
+        if (sx0 > sx1 || sy0 > sy1) continue; /* between samples */
         if (sx1 < fx0 || sx0 > fx1 || sy1 < fy0 || sy0 > fy1) continue;
         *b = (bv__tri_bounds){sx0, sy0, sx1, sy1, count == 3 && !(v[0]->outcode | v[1]->outcode | v[2]->outcode)
                                                       ? BV__TRI_DIRECT

@@ -498,10 +498,70 @@ static void test_grid_offsets_are_centred_in_pixel(void)
     CHECK_EQ_INT(bv__to_fixed(0.7 / 256.0), 1);
 }
 
+/* A triangle's sample box is exactly the samples inside its closed bounding box, for every grid,
+ * vertices anywhere or on sample positions, at negative coordinates too; empty for a triangle
+ * between samples. */
+static void test_sample_box_is_exactly_the_samples_in_the_bounding_box(void)
+{
+    rng r = {0xb0c5};
+    for (int n = 1; n <= BV_MAX_SAMPLES; n++) {
+        bv__grid g;
+        bv__grid_init(&g, n);
+        int failures = 0, empty = 0;
+        for (int trial = 0; trial < 400 && failures < 5; trial++) {
+            int64_t x[3], y[3];
+            const double cx = rng_range(&r, -20.0, 20.0), cy = rng_range(&r, -20.0, 20.0);
+            const double size = trial % 4 == 0 ? 0.3 / n : rng_range(&r, 0.05, 3.0);
+            for (int k = 0; k < 3; k++) {
+                x[k] = bv__to_fixed(cx + rng_range(&r, 0.0, size));
+                y[k] = bv__to_fixed(cy + rng_range(&r, 0.0, size));
+                if (trial % 3 == 1) { /* on sample positions */
+                    x[k] = bv__sample_coord(&g, bv__floor_div(x[k] * n, BV__SUBPIXEL_ONE));
+                    y[k] = bv__sample_coord(&g, bv__floor_div(y[k] * n, BV__SUBPIXEL_ONE));
+                }
+            }
+            bv__triangle t;
+            if (!bv__triangle_setup(&g, x, y, &t)) continue;
+            const int64_t xs[3] = {x[0], x[1], x[2]}, ys[3] = {y[0], y[1], y[2]};
+            int64_t lo[2] = {xs[0], ys[0]}, hi[2] = {xs[0], ys[0]};
+            for (int k = 1; k < 3; k++) {
+                lo[0] = xs[k] < lo[0] ? xs[k] : lo[0], hi[0] = xs[k] > hi[0] ? xs[k] : hi[0];
+                lo[1] = ys[k] < lo[1] ? ys[k] : lo[1], hi[1] = ys[k] > hi[1] ? ys[k] : hi[1];
+            }
+            const int box[2][2] = {{t.sx0, t.sx1}, {t.sy0, t.sy1}};
+            for (int axis = 0; axis < 2; axis++) {
+                /* brute force over a generous range of sample indices */
+                int first = INT32_MAX, last = INT32_MIN;
+                const int from = bv__floor_div(lo[axis] * n, BV__SUBPIXEL_ONE) - 3;
+                const int to = bv__floor_div(hi[axis] * n, BV__SUBPIXEL_ONE) + 3;
+                for (int s = from; s <= to; s++) {
+                    const int64_t c = bv__sample_coord(&g, s);
+                    if (c >= lo[axis] && c <= hi[axis]) {
+                        first = s < first ? s : first;
+                        last = s > last ? s : last;
+                    }
+                }
+                if (first > last) { /* no sample: the box must be empty along this axis */
+                    empty++;
+                    if (!CHECK_MSG(box[axis][0] > box[axis][1], "n=%d axis %d: box %d..%d, no sample inside",
+                                   n, axis, box[axis][0], box[axis][1]))
+                        failures++;
+                } else if (!CHECK_MSG(box[axis][0] == first && box[axis][1] == last,
+                                      "n=%d axis %d: box %d..%d, samples %d..%d", n, axis, box[axis][0],
+                                      box[axis][1], first, last)) {
+                    failures++;
+                }
+            }
+        }
+        CHECK_MSG(empty > 0, "n=%d: no triangle fell between samples", n);
+    }
+}
+
 int main(void)
 {
     RUN(test_grid_offsets_are_centred_in_pixel);
     RUN(test_degenerate_triangles_are_rejected);
+    RUN(test_sample_box_is_exactly_the_samples_in_the_bounding_box);
     RUN(test_top_left_rule_takes_left_and_top_edges);
     RUN(test_winding_does_not_change_coverage);
     RUN(test_shared_edge_covers_each_sample_once);
