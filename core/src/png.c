@@ -84,8 +84,16 @@ static bv_status check_desc(const bv_png_desc *d)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "png: %d x %d x %d channels is too large for one file (2 GiB of rows at most)",
                         d->width, d->height, d->channels);
-    if ((unsigned)d->encoding > BV_ENCODING_LINEAR)
+    if ((unsigned)d->encoding > BV_ENCODING_LUT)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: unknown encoding %d", (int)d->encoding);
+    if (d->encoding == BV_ENCODING_LUT && !d->lut)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: the LUT encoding needs a lut");
+    if (d->encoding == BV_ENCODING_LUT && d->channels < 3)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: a LUT encodes RGB, %d channels have none",
+                        d->channels);
+    if (d->premultiply && d->channels != 2 && d->channels != 4)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: premultiply needs an alpha channel, %d channels have none",
+                        d->channels);
     const size_t expected = (size_t)d->width * (size_t)d->height * (size_t)d->channels;
     if (!d->pixels.ptr) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: pixels is NULL");
     if (d->pixels.count != expected)
@@ -94,20 +102,40 @@ static bv_status check_desc(const bv_png_desc *d)
     return BV_OK;
 }
 
-/* 8-bit rows, top-down. Colour channels (RGB, or grey) take the sRGB curve; alpha never does. */
+/* One pixel's colour channels (RGB, or grey) as codes, through the desc's encoding. */
+static inline void encode_colour(const bv_png_desc *d, const srgb_table *srgb, const float *src,
+                                 int colour_channels, uint8_t *dst)
+{
+    if (d->encoding == BV_ENCODING_SRGB) {
+        for (int k = 0; k < colour_channels; k++) dst[k] = srgb_lookup(srgb, src[k]);
+    } else if (d->encoding == BV_ENCODING_LUT) {
+        float display[3];
+        bv_color_lut_apply(d->lut, src, display);
+        for (int k = 0; k < 3; k++) dst[k] = bv_unit_to_8bit(display[k]);
+    } else {
+        for (int k = 0; k < colour_channels; k++) dst[k] = bv_unit_to_8bit(src[k]);
+    }
+}
+
+/* 8-bit rows, top-down. Colour channels take the encoding; alpha never does. */
 static void encode(const bv_png_desc *d, uint8_t *out)
 {
     srgb_table srgb;
-    const bool curve = d->encoding == BV_ENCODING_SRGB;
-    if (curve) srgb_table_init(&srgb);
+    if (d->encoding == BV_ENCODING_SRGB) srgb_table_init(&srgb);
     const int c = d->channels;
-    const int colour_channels = curve ? ((c == 2 || c == 4) ? c - 1 : c) : 0;
+    const bool has_alpha = c == 2 || c == 4;
+    const int colour_channels = has_alpha ? c - 1 : c;
     for (int y = 0; y < d->height; y++) {
         const float *src = d->pixels.ptr + (size_t)(d->height - 1 - y) * (size_t)d->width * (size_t)c;
         uint8_t *dst = out + (size_t)y * (size_t)d->width * (size_t)c;
         for (int x = 0; x < d->width; x++, src += c, dst += c) {
-            for (int k = 0; k < colour_channels; k++) dst[k] = srgb_lookup(&srgb, src[k]);
-            for (int k = colour_channels; k < c; k++) dst[k] = bv_unit_to_8bit(src[k]);
+            encode_colour(d, &srgb, src, colour_channels, dst);
+            if (!has_alpha) continue;
+            dst[c - 1] = bv_unit_to_8bit(src[c - 1]);
+            if (d->premultiply) {
+                const float a = src[c - 1] > 0.0f ? fminf(src[c - 1], 1.0f) : 0.0f; /* NaN: 0 */
+                for (int k = 0; k < colour_channels; k++) dst[k] = (uint8_t)((float)dst[k] * a + 0.5f);
+            }
         }
     }
 }

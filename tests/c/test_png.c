@@ -118,7 +118,12 @@ static void test_png_round_trips_through_stb_image_with_rows_flipped(void)
     if (!CHECK(temp_dir[0])) return;
     char path[400];
     snprintf(path, sizeof path, "%s/rgba.png", temp_dir);
-    const bv_png_desc d = {path, {image_rgba, 24}, 3, 2, 4, BV_ENCODING_SRGB};
+    const bv_png_desc d = {.path = path,
+                           .pixels = {image_rgba, 24},
+                           .width = 3,
+                           .height = 2,
+                           .channels = 4,
+                           .encoding = BV_ENCODING_SRGB};
     const bv_status s = bv_png_write(&d);
     if (!CHECK_MSG(s == BV_OK, "%s", bv_error_message())) return;
     int w = 0, h = 0, c = 0;
@@ -167,7 +172,12 @@ static void test_png_srgb_codes_equal_the_curve_at_every_code_boundary(void)
     }
     char path[400];
     snprintf(path, sizeof path, "%s/boundaries.png", temp_dir);
-    const bv_png_desc d = {path, {values, COUNT}, COUNT, 1, 1, BV_ENCODING_SRGB};
+    const bv_png_desc d = {.path = path,
+                           .pixels = {values, COUNT},
+                           .width = COUNT,
+                           .height = 1,
+                           .channels = 1,
+                           .encoding = BV_ENCODING_SRGB};
     if (!CHECK_MSG(bv_png_write(&d) == BV_OK, "%s", bv_error_message())) return;
     int w = 0, h = 0, c = 0;
     unsigned char *px = stbi_load(path, &w, &h, &c, 1);
@@ -191,7 +201,12 @@ static void test_png_channel_counts_and_linear_encoding(void)
         for (int enc = 0; enc < 2; enc++) {
             char path[400];
             snprintf(path, sizeof path, "%s/c%d_e%d.png", temp_dir, channels, enc);
-            const bv_png_desc d = {path, {values, (size_t)6 * channels}, 2, 3, channels, (bv_color_encoding)enc};
+            const bv_png_desc d = {.path = path,
+                                   .pixels = {values, (size_t)6 * channels},
+                                   .width = 2,
+                                   .height = 3,
+                                   .channels = channels,
+                                   .encoding = (bv_color_encoding)enc};
             if (!CHECK_MSG(bv_png_write(&d) == BV_OK, "%s", bv_error_message())) continue;
             int w, h, c;
             unsigned char *px = stbi_load(path, &w, &h, &c, 0);
@@ -221,7 +236,12 @@ static void test_png_overwrites_an_existing_file(void)
     char path[400];
     snprintf(path, sizeof path, "%s/again.png", temp_dir);
     const float a[4] = {0.0f, 0.0f, 0.0f, 1.0f}, b[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-    bv_png_desc d = {path, {a, 4}, 1, 1, 4, BV_ENCODING_SRGB};
+    bv_png_desc d = {.path = path,
+                     .pixels = {a, 4},
+                     .width = 1,
+                     .height = 1,
+                     .channels = 4,
+                     .encoding = BV_ENCODING_SRGB};
     CHECK(bv_png_write(&d) == BV_OK);
     d.pixels.ptr = b;
     CHECK(bv_png_write(&d) == BV_OK);
@@ -239,7 +259,12 @@ static void test_png_write_to_missing_folder_fails_with_the_path(void)
     if (!CHECK(temp_dir[0])) return;
     char path[400];
     snprintf(path, sizeof path, "%s/no/such/folder/out.png", temp_dir);
-    const bv_png_desc d = {path, {image_rgba, 24}, 3, 2, 4, BV_ENCODING_SRGB};
+    const bv_png_desc d = {.path = path,
+                           .pixels = {image_rgba, 24},
+                           .width = 3,
+                           .height = 2,
+                           .channels = 4,
+                           .encoding = BV_ENCODING_SRGB};
     CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_IO);
     CHECK_CONTAINS(bv_error_message(), path);
     struct stat st;
@@ -254,7 +279,12 @@ static void test_png_failed_rename_leaves_no_temp_file(void)
     char path[400];
     snprintf(path, sizeof path, "%s/a_directory.png", temp_dir);
     if (!CHECK(mkdir(path, 0700) == 0)) return;
-    const bv_png_desc d = {path, {image_rgba, 24}, 3, 2, 4, BV_ENCODING_SRGB};
+    const bv_png_desc d = {.path = path,
+                           .pixels = {image_rgba, 24},
+                           .width = 3,
+                           .height = 2,
+                           .channels = 4,
+                           .encoding = BV_ENCODING_SRGB};
     CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_IO);
     CHECK_CONTAINS(bv_error_message(), path);
     CHECK_EQ_INT(count_files(".tmp"), 0);
@@ -266,7 +296,12 @@ static void test_png_rejects_bad_descriptions(void)
     if (!CHECK(temp_dir[0])) return;
     char path[400];
     snprintf(path, sizeof path, "%s/bad.png", temp_dir);
-    bv_png_desc good = {path, {image_rgba, 24}, 3, 2, 4, BV_ENCODING_SRGB};
+    bv_png_desc good = {.path = path,
+                        .pixels = {image_rgba, 24},
+                        .width = 3,
+                        .height = 2,
+                        .channels = 4,
+                        .encoding = BV_ENCODING_SRGB};
     CHECK_EQ_INT(bv_png_write(NULL), BV_ERROR_INVALID_ARGUMENT);
     CHECK_CONTAINS(bv_error_message(), "desc");
     bv_png_desc d = good;
@@ -309,8 +344,116 @@ static void test_png_rejects_bad_descriptions(void)
     d.pixels.ptr = NULL;
     CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
     CHECK_CONTAINS(bv_error_message(), "pixels");
+    d = good;
+    d.encoding = BV_ENCODING_LUT;
+    CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "png: the LUT encoding needs a lut");
+    d.lut = (const bv_color_lut *)&good; /* not read: the channel count is refused first */
+    d.channels = 2;
+    d.pixels.count = 12;
+    CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "png: a LUT encodes RGB, 2 channels have none");
+    d = good;
+    d.channels = 3;
+    d.pixels.count = 18;
+    d.premultiply = true;
+    CHECK_EQ_INT(bv_png_write(&d), BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "png: premultiply needs an alpha channel, 3 channels have none");
     /* nothing was created */
     CHECK_EQ_INT(count_files("bad"), 0);
+}
+
+/* A LUT-encoded file holds the LUT's display values as codes (rounded half up, clamped), alpha as
+ * it is: here a LUT whose channels follow different curves of their lattice coordinate (one
+ * clamped above 1), so each channel's code differs from the sRGB curve's. */
+static void test_png_lut_encoding_writes_the_luts_display_values(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    const bv_color_lut_shape shape = {.size = 9, .offset = 0.01f, .knee = 1.0f, .knee_index = 7};
+    float table[3 * 9 * 9 * 9];
+    for (int b = 0; b < 9; b++)
+        for (int g = 0; g < 9; g++)
+            for (int r = 0; r < 9; r++) {
+                float *t = table + 3 * ((b * 9 + g) * 9 + r);
+                t[0] = (float)r / 8.0f;
+                t[1] = (float)(g * g) / 64.0f;
+                t[2] = 1.2f - (float)b / 8.0f; /* above 1 at b = 0: clamped to 255 */
+            }
+    bv_color_lut *lut = NULL;
+    const bv_color_lut_desc ld = {.shape = shape, .table = {table, sizeof table / sizeof *table}};
+    if (!CHECK_MSG(bv_color_lut_create(&ld, &lut) == BV_OK, "%s", bv_error_message())) return;
+    char path[400];
+    snprintf(path, sizeof path, "%s/lut.png", temp_dir);
+    for (int channels = 3; channels <= 4; channels++) {
+        float pixels[6 * 4];
+        for (int i = 0; i < 6 * channels; i++) pixels[i] = image_rgba[4 * (i / channels) + i % channels];
+        const bv_png_desc d = {.path = path,
+                               .pixels = {pixels, (size_t)6 * channels},
+                               .width = 3,
+                               .height = 2,
+                               .channels = channels,
+                               .encoding = BV_ENCODING_LUT,
+                               .lut = lut};
+        if (!CHECK_MSG(bv_png_write(&d) == BV_OK, "%s", bv_error_message())) continue;
+        int w, h, c;
+        unsigned char *px = stbi_load(path, &w, &h, &c, 0);
+        if (!CHECK(px != NULL && c == channels)) continue;
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 3; x++) {
+                const float *src = pixels + channels * ((1 - y) * 3 + x);
+                float display[3];
+                bv_color_lut_apply(lut, src, display);
+                const unsigned char *got = px + channels * (y * 3 + x);
+                for (int k = 0; k < 3; k++)
+                    CHECK_MSG(got[k] == bv_unit_to_8bit(display[k]), "(%d, %d) channel %d: %d vs %d",
+                              x, y, k, got[k], bv_unit_to_8bit(display[k]));
+                if (channels == 4) CHECK_EQ_INT(got[3], bv_unit_to_8bit(src[3]));
+            }
+        stbi_image_free(px);
+    }
+    bv_color_lut_destroy(lut);
+    CHECK_EQ_INT(count_files(".tmp"), 0);
+}
+
+/* Premultiplied as engines read premultiplyAlpha: the encoded code times alpha, rounded half up;
+ * not the linear colour premultiplied before the curve (which is darker: 0.5 * 0.5 linear is code
+ * 137, code 188 * 0.5 is 94). Alpha keeps its own code. */
+static void test_png_premultiply_scales_the_encoded_codes_by_alpha(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    const float rgba[4 * 4] = {0.5f, 0.2f, 1.0f, 0.5f,  0.8f, 0.8f, 0.8f, 1.0f,
+                               0.3f, 0.6f, 0.9f, 0.0f,  0.5f, 0.5f, 0.5f, 0.25f};
+    const float ga[2 * 4] = {0.5f, 0.5f, 0.18f, 0.2f, 1.0f, 1.0f, 0.7f, NAN};
+    char path[400];
+    snprintf(path, sizeof path, "%s/premultiplied.png", temp_dir);
+    for (int channels = 2; channels <= 4; channels += 2) {
+        const float *src = channels == 4 ? rgba : ga;
+        const bv_png_desc d = {.path = path,
+                               .pixels = {src, (size_t)4 * channels},
+                               .width = 2,
+                               .height = 2,
+                               .channels = channels,
+                               .encoding = BV_ENCODING_SRGB,
+                               .premultiply = true};
+        if (!CHECK_MSG(bv_png_write(&d) == BV_OK, "%s", bv_error_message())) continue;
+        int w, h, c;
+        unsigned char *px = stbi_load(path, &w, &h, &c, 0);
+        if (!CHECK(px != NULL && c == channels)) continue;
+        for (int i = 0; i < 4; i++) {
+            const float *p = src + channels * i;
+            const float alpha = isnan(p[channels - 1]) ? 0.0f : p[channels - 1];
+            const int row = 1 - i / 2, column = i % 2; /* row 0 of the floats is the bottom */
+            const unsigned char *got = px + channels * (row * 2 + column);
+            for (int k = 0; k < channels - 1; k++) {
+                const int expected = (int)floor(bv_linear_to_srgb8(p[k]) * (double)alpha + 0.5);
+                CHECK_MSG(got[k] == expected, "%d channels, pixel %d channel %d: %d vs %d", channels, i,
+                          k, got[k], expected);
+            }
+            CHECK_EQ_INT(got[channels - 1], bv_unit_to_8bit(alpha));
+        }
+        if (channels == 4) CHECK_EQ_INT(px[4 * 2], 94); /* the first pixel (bottom left): 188 * 0.5 */
+        stbi_image_free(px);
+    }
 }
 
 int main(void)
@@ -326,6 +469,8 @@ int main(void)
     RUN(test_png_overwrites_an_existing_file);
     RUN(test_png_write_to_missing_folder_fails_with_the_path);
     RUN(test_png_failed_rename_leaves_no_temp_file);
+    RUN(test_png_lut_encoding_writes_the_luts_display_values);
+    RUN(test_png_premultiply_scales_the_encoded_codes_by_alpha);
     RUN(test_png_rejects_bad_descriptions);
     remove_temp_dir();
     return check_summary();

@@ -9,6 +9,7 @@
 #define BV_VERSION_STRING "0.1.0"
 
 #include "buffer.h"
+#include "color.h"
 #include "filter.h"
 #include "pack.h"
 #include "json.h"

@@ -1,9 +1,10 @@
 /* bakeview: PNG output.
  *
  * Float images (row 0 at the bottom) become 8-bit PNG files (rows top-down). Colour channels go
- * through the exact sRGB curve; alpha and non-colour data are written linearly. Values are
- * clamped to [0, 1] and rounded half up. The file is written to a temporary name beside the
- * target and renamed, so a reader never sees a partial file. */
+ * through the exact sRGB curve or a display transform's LUT (color.h); alpha and non-colour data
+ * are written as they are. Values are clamped to [0, 1] and rounded half up (Blender's
+ * unit_float_to_uchar_clamp). The file is written to a temporary name beside the target and
+ * renamed, so a reader never sees a partial file. */
 #ifndef BAKEVIEW_PNG_H
 #define BAKEVIEW_PNG_H
 
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "buffer.h"
+#include "color.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -19,15 +21,22 @@ extern "C" {
 
 typedef enum bv_color_encoding {
     BV_ENCODING_SRGB = 0, /* colour: sRGB OETF on the first three channels */
-    BV_ENCODING_LINEAR,   /* data (normal, depth, uv): values written as they are */
+    BV_ENCODING_LINEAR,   /* data (normal, depth, uv), or colour already display-encoded: values
+                             written as they are */
+    BV_ENCODING_LUT,      /* colour: RGB through bv_png_desc.lut (3 or 4 channels) */
 } bv_color_encoding;
 
 typedef struct bv_png_desc {
     const char *path;
-    bv_floats pixels; /* width * height * channels floats */
+    bv_floats pixels; /* width * height * channels floats, straight alpha */
     int width, height;
     int channels; /* 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA) */
     bv_color_encoding encoding;
+    const bv_color_lut *lut; /* BV_ENCODING_LUT: the display transform; borrowed for the call */
+    /* Store colour premultiplied as engines mean it (TexturePacker's premultiplyAlpha): the 8-bit
+       encoded colour times alpha, round(code * a) half up, alpha itself unchanged. Needs an
+       alpha channel (2 or 4 channels). */
+    bool premultiply;
 } bv_png_desc;
 
 /* Linear value -> 8-bit sRGB code (exact piecewise OETF, clamped, round half up). */
