@@ -15,6 +15,7 @@
 typedef struct module_state {
     PyObject *texture_type;
     PyObject *mesh_type;
+    PyObject *color_lut_type;
 } module_state;
 
 /* Raises ValueError, MemoryError or OSError with the core's message; returns NULL. */

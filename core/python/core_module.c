@@ -5,8 +5,8 @@
  * Built against the limited API of Python 3.11 (abi3), so one binary loads in every CPython from
  * 3.11 on: Debian's Blender 3.4, the bpy module, Blender 4.x and 5.x.
  *
- * This file holds the module definition; the functions live in render_functions.c and
- * sheet_functions.c. */
+ * This file holds the module definition; the functions live in render_functions.c,
+ * sheet_functions.c and color_functions.c. */
 #include "convert.h"
 #include "functions.h"
 
@@ -19,8 +19,17 @@ static PyMethodDef core_methods[] = {
      "them (matrix_world.inverted(), calc_matrix_camera). Passes: COLOR (RGBA), ALPHA, DEPTH, "
      "NORMAL (XYZ), UV, OBJECT_ID; each a flat float32 buffer, row 0 at the bottom."},
     {"write_png", (PyCFunction)(void (*)(void))core_write_png, METH_VARARGS | METH_KEYWORDS,
-     "write_png(path, pixels, width, height, channels=4, *, encoding='SRGB')\n\n"
-     "Writes float pixels (row 0 at the bottom) as an 8-bit PNG, atomically."},
+     "write_png(path, pixels, width, height, channels=4, *, encoding='SRGB', lut=None, "
+     "premultiply=False)\n\n"
+     "Writes float pixels (row 0 at the bottom, straight alpha) as an 8-bit PNG, atomically. "
+     "encoding: SRGB (the exact curve), LINEAR (values as they are: data, or display values) or "
+     "LUT (RGB through lut, a ColorLut). premultiply: colour codes times alpha, as engines read "
+     "premultiplyAlpha."},
+    {"color_lut_points", (PyCFunction)(void (*)(void))core_color_lut_points,
+     METH_VARARGS | METH_KEYWORDS,
+     "color_lut_points(size, *, offset, knee, knee_index) -> float32 RGBA memoryview\n\n"
+     "The points to sample a display transform at for a ColorLut of that shape: the size^3 "
+     "lattice points (r fastest), then the (size - 1)^3 cell centres, alpha 1."},
     {"to_rgba", (PyCFunction)(void (*)(void))core_to_rgba, METH_VARARGS | METH_KEYWORDS,
      "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA memoryview\n\n"
      "Widens 1- to 3-channel pass pixels to RGBA for Image.pixels (one channel fills R, G, B)."},
@@ -59,6 +68,9 @@ static int core_exec(PyObject *module)
     if (!state->texture_type || PyModule_AddObjectRef(module, "Texture", state->texture_type) != 0) return -1;
     state->mesh_type = PyType_FromModuleAndSpec(module, &mesh_spec, NULL);
     if (!state->mesh_type || PyModule_AddObjectRef(module, "Mesh", state->mesh_type) != 0) return -1;
+    state->color_lut_type = PyType_FromModuleAndSpec(module, &color_lut_spec, NULL);
+    if (!state->color_lut_type || PyModule_AddObjectRef(module, "ColorLut", state->color_lut_type) != 0)
+        return -1;
     if (PyModule_AddStringConstant(module, "version", BV_VERSION_STRING) != 0) return -1;
     if (PyModule_AddObject(module, "DEPTH_EMPTY", PyFloat_FromDouble(BV_DEPTH_EMPTY)) != 0) return -1;
     if (PyModule_AddObject(module, "OBJECT_ID_EMPTY", PyFloat_FromDouble(BV_OBJECT_ID_EMPTY)) != 0)
@@ -72,6 +84,7 @@ static int core_traverse(PyObject *module, visitproc visit, void *arg)
     module_state *state = PyModule_GetState(module);
     Py_VISIT(state->texture_type);
     Py_VISIT(state->mesh_type);
+    Py_VISIT(state->color_lut_type);
     return 0;
 }
 
@@ -80,6 +93,7 @@ static int core_clear(PyObject *module)
     module_state *state = PyModule_GetState(module);
     Py_CLEAR(state->texture_type);
     Py_CLEAR(state->mesh_type);
+    Py_CLEAR(state->color_lut_type);
     return 0;
 }
 

@@ -6,6 +6,12 @@
 
 extern PyType_Spec texture_spec;
 extern PyType_Spec mesh_spec;
+extern PyType_Spec color_lut_spec;
+
+/* The core LUT of a ColorLut argument named "lut"; NULL with TypeError (or ValueError if it is
+ * not initialised) otherwise. */
+const bv_color_lut *color_lut_of(PyObject *module, PyObject *object);
+PyObject *core_color_lut_points(PyObject *module, PyObject *args, PyObject *kwargs);
 
 PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs);

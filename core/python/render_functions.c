@@ -7,7 +7,7 @@
 static const char *const extension_names[] = {"REPEAT", "EXTEND", "CLIP", "MIRROR"};
 static const char *const interpolation_names[] = {"Linear", "Closest"};
 static const char *const filter_names[] = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"};
-static const char *const encoding_names[] = {"SRGB", "LINEAR"};
+static const char *const encoding_names[] = {"SRGB", "LINEAR", "LUT"};
 
 /* --- Texture --- */
 
@@ -405,26 +405,35 @@ fail:
 
 PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    (void)module;
-    static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", NULL};
+    static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", "lut",
+                               "premultiply", NULL};
     PyObject *path_object, *pixels, *width_object, *height_object;
-    PyObject *channels_object = NULL, *encoding = NULL;
-    int width, height, channels = 4;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$O:write_png", keywords, PyUnicode_FSConverter,
+    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = Py_None;
+    int width, height, channels = 4, premultiply = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOp:write_png", keywords, PyUnicode_FSConverter,
                                      &path_object, &pixels, &width_object, &height_object,
-                                     &channels_object, &encoding))
+                                     &channels_object, &encoding, &lut_object, &premultiply))
         return NULL;
     int enc = 0;
+    const bv_color_lut *lut = NULL;
     Py_buffer view;
     if (get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
         get_int(channels_object, "channels", &channels) != 0 ||
-        (encoding && parse_choice(encoding, "encoding", encoding_names, 2, &enc) != 0) ||
+        (encoding && parse_choice(encoding, "encoding", encoding_names, 3, &enc) != 0) ||
+        (lut_object != Py_None && !(lut = color_lut_of(module, lut_object))) ||
         get_floats(pixels, "pixels", &view) != 0) {
         Py_DECREF(path_object);
         return NULL;
     }
-    bv_png_desc desc = {PyBytes_AsString(path_object), {view.buf, (size_t)view.len / 4}, width, height,
-                        channels, (bv_color_encoding)enc};
+    /* the lut stays alive (its object is referenced by the arguments) while the GIL is released */
+    bv_png_desc desc = {.path = PyBytes_AsString(path_object),
+                        .pixels = {view.buf, (size_t)view.len / 4},
+                        .width = width,
+                        .height = height,
+                        .channels = channels,
+                        .encoding = (bv_color_encoding)enc,
+                        .lut = lut,
+                        .premultiply = premultiply != 0};
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
     status = bv_png_write(&desc);

@@ -81,6 +81,17 @@ def write_png(tmp, **changes):
                                     "width": 2, "height": 2, **changes})
 
 
+def lut(**changes):
+    """A ColorLut of the smallest lattice (2^3 points), made now: an argument of other calls."""
+    return _core.ColorLut(**{"table": floats([0.5], 24), "size": 2, "offset": 0.01, "knee": 1.0,
+                             "knee_index": 1, **changes})
+
+
+def color_lut(**changes):
+    return call(_core.ColorLut, **{"table": floats([0.5], 24), "size": 2, "offset": 0.01,
+                                   "knee": 1.0, "knee_index": 1, **changes})
+
+
 def to_rgba(**changes):
     return call(_core.to_rgba, **{"pixels": floats([0.1, 0.2, 0.3], 2), "channels": 3, **changes})
 
@@ -425,12 +436,62 @@ PNG = {
     "channels as None": (lambda t: write_png(t, channels=None), TypeError,
                          r"channels must be an int, got NoneType"),
     "encoding unknown": (lambda t: write_png(t, encoding="GAMMA"), ValueError,
-                         r"encoding must be one of 'SRGB', 'LINEAR', got 'GAMMA'"),
+                         r"encoding must be one of 'SRGB', 'LINEAR', 'LUT', got 'GAMMA'"),
+    "LUT encoding without a lut": (lambda t: write_png(t, encoding="LUT"), ValueError,
+                                   r"png: the LUT encoding needs a lut"),
+    "LUT encoding of grey": (lambda t: write_png(t, encoding="LUT", lut=lut(), channels=1,
+                                                 pixels=floats([0.5], 4)), ValueError,
+                             r"png: a LUT encodes RGB, 1 channels have none"),
+    "lut not a ColorLut": (lambda t: write_png(t, encoding="LUT", lut="Filmic"), TypeError,
+                           r"lut must be a bakeview._core.ColorLut, got str"),
+    "lut not initialised": (lambda t: write_png(t, encoding="LUT", lut=_core.ColorLut.__new__(_core.ColorLut)),
+                            ValueError, r"ColorLut is not initialised"),
+    "premultiply without alpha": (lambda t: write_png(t, channels=3, pixels=floats([0.5], 12),
+                                                      premultiply=True), ValueError,
+                                  r"png: premultiply needs an alpha channel, 3 channels have none"),
 }
 
 
 @pytest.mark.parametrize("make, exception, pattern", cases(PNG))
 def test_write_png_refuses(make, exception, pattern, tmp_path):
+    refused(make, exception, pattern, tmp_path)
+
+
+# -- ColorLut and color_lut_points ----------------------------------------------------------------
+
+LUTS = {
+    "table as None": (lambda t: color_lut(table=None), ValueError, r"table must be a C-contiguous"),
+    "table of doubles": (lambda t: color_lut(table=array.array("d", [0.5] * 24)), ValueError,
+                         r"table must hold 4-byte items of format 'f'"),
+    "table too short": (lambda t: color_lut(table=floats([0.5], 23)), ValueError,
+                        r"lut: table holds 23 floats, size 2 needs 24"),
+    "table with NaN": (lambda t: color_lut(table=floats([0.5] * 23 + [math.nan])), ValueError,
+                       r"lut: table\[23\] is not finite"),
+    "size one": (lambda t: color_lut(size=1, table=floats([0.5], 3)), ValueError,
+                 r"lut: size 1 is outside 2\.\.129"),
+    "size as str": (lambda t: color_lut(size="65"), TypeError, r"size must be an int, got str"),
+    "offset zero": (lambda t: color_lut(offset=0.0), ValueError,
+                    r"lut: offset 0 is not a finite value above 0"),
+    "knee NaN": (lambda t: color_lut(knee=math.nan), ValueError,
+                 r"lut: knee nan is not a finite value above 0"),
+    "knee as None": (lambda t: color_lut(knee=None), TypeError, r"knee must be a number, got NoneType"),
+    "knee_index past the lattice": (lambda t: color_lut(knee_index=2), ValueError,
+                                    r"lut: knee_index 2 is outside 1\.\.1"),
+    "knee_index missing": (lambda t: call(_core.ColorLut, floats([0.5], 24), 2, offset=0.01, knee=1.0),
+                           TypeError, r"knee_index"),
+    "error inputs of another count": (lambda t: call(lut().error, floats([0.5], 8), floats([0.5], 4)),
+                                      ValueError, r"lut error: inputs \(8 floats\) and expected \(4\)"),
+    "apply of str": (lambda t: call(lut().apply, "r", 0.0, 0.0), TypeError, r"must be real number"),
+    "points size too large": (lambda t: call(_core.color_lut_points, 130, offset=0.01, knee=1.0,
+                                             knee_index=1), ValueError, r"size 130 is outside 2\.\.129"),
+    "points knee below zero": (lambda t: call(_core.color_lut_points, 3, offset=0.01, knee=-1.0,
+                                              knee_index=1), ValueError,
+                               r"lut points: knee -1 is not a finite value above 0"),
+}
+
+
+@pytest.mark.parametrize("make, exception, pattern", cases(LUTS))
+def test_color_lut_refuses(make, exception, pattern, tmp_path):
     refused(make, exception, pattern, tmp_path)
 
 

@@ -142,6 +142,35 @@ def test_write_png_writes_a_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.png"]  # no temporary left
 
 
+def test_a_color_lut_sampled_at_its_points_reproduces_the_transform_it_was_sampled_from(tmp_path):
+    shape = {"offset": 2.0 ** -14, "knee": 1.0, "knee_index": 24}
+    points = _core.color_lut_points(33, **shape)
+    assert len(points) == 4 * (33 ** 3 + 32 ** 3)
+
+    def transform(r, g, b):  # a desaturating tone curve: non-separable, smooth
+        mean = (r + g + b) / 3.0
+        return tuple(math.sqrt(v / (0.5 + v)) for v in (0.8 * r + 0.2 * mean, 0.8 * g + 0.2 * mean,
+                                                        0.8 * b + 0.2 * mean))
+
+    table = array.array("f")
+    for i in range(33 ** 3):
+        table.extend(transform(*points[4 * i:4 * i + 3]))
+    lut = _core.ColorLut(table, 33, **shape)
+    assert lut.shape == {"size": 33, "offset": pytest.approx(2.0 ** -14), "knee": 1.0, "knee_index": 24}
+    for rgb in ((0.0, 0.0, 0.0), (0.18, 0.18, 0.18), (0.9, 0.1, 0.3), (0.01, 0.5, 2.0)):
+        assert lut.apply(*rgb) == pytest.approx(transform(*rgb), abs=1.0 / 255)
+    centres = points[4 * 33 ** 3:]
+    expected = array.array("f")
+    for i in range(32 ** 3):
+        expected.extend(transform(*centres[4 * i:4 * i + 3]) + (1.0,))
+    assert 0.0 < lut.error(centres, expected) < 1.0 / 255
+    # a file encoded through it holds those display values as codes, premultiplied on request
+    path = tmp_path / "lut.png"
+    _core.write_png(str(path), array.array("f", [0.9, 0.1, 0.3, 0.5]), 1, 1, encoding="LUT", lut=lut,
+                    premultiply=True)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_to_rgba_widens_passes():
     grey = _core.to_rgba(array.array("f", [0.5, 0.25]), 1)
     assert list(grey) == [0.5, 0.5, 0.5, 1.0, 0.25, 0.25, 0.25, 1.0]
