@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import _core, checks, files, images, records
+from . import _core, checks, display, files, images, records
 from .bake_images import KINDS
 from .state import preserved
+
+LIGHTING_COLOUR_KINDS = ("COMBINED", "GLOSSY")  # bakes of how it looks lit: the scene's transform
 
 HEURISTICS = ("BEST", "BSSF", "BAF", "BL", "CP")
 MAX_UV_MAPS = 8  # Blender's limit per mesh
@@ -71,7 +73,8 @@ class _Group:
 
 def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 4096),
                power_of_two=True, square=False, uv_map="bakeview_atlas", name="atlas", path=None,
-               overwrite=False, heuristic="BEST", extrude=None, scene=None, *, scale=1.0):
+               overwrite=False, heuristic="BEST", extrude=None, scene=None, *, scale=1.0,
+               colour=None):
     """Pack the bakes of several objects into one atlas Image and give each mesh a new UV map
     that points into it.
 
@@ -99,10 +102,15 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
         are. Objects sharing a mesh (linked duplicates) must share the bake, and get one UV map.
     name: the atlas Image's name; an existing image of that name is replaced (its users moved to
         the atlas) only with overwrite=True.
-    path: write the atlas as an 8-bit PNG there (".png" is added to a name without extension):
-        sRGB for colour kinds (DIFFUSE, EMIT, COMBINED, GLOSSY), linear for data kinds (NORMAL,
-        ROUGHNESS, UV, AO, SHADOW). Written atomically; an existing file is replaced only with
-        overwrite=True.
+    path: write the atlas as an 8-bit PNG there (".png" is added to a name without extension),
+        colour kinds (DIFFUSE, EMIT, COMBINED, GLOSSY) encoded as `colour` says, data kinds
+        (NORMAL, ROUGHNESS, UV, AO, SHADOW) written as they are. Written atomically; an existing
+        file is replaced only with overwrite=True.
+    colour: SCENE: as Blender writes the scene's render output (view transform, look, exposure,
+        gamma, display: see bakeview.display), for bakes of lighting meant to be shown as they
+        were rendered; SRGB: the plain sRGB curve, as Blender saves a texture and as engines read
+        an albedo or emission texture. Default: SCENE for lighting kinds (COMBINED, GLOSSY), SRGB
+        for material colour (DIFFUSE, EMIT), which a view transform would distort.
 
     Returns an AtlasResult. On failure nothing is left behind: no UV map, no image, no file, and
     UV maps rewritten with overwrite=True get their old UVs back.
@@ -117,6 +125,7 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
     for value, what in ((power_of_two, "power_of_two"), (square, "square"), (overwrite, "overwrite")):
         checks.boolean(value, what)
     checks.path(path)
+    checks.choice(colour, "colour", display.MODES, optional=True)
     kind = _check_kind(kind)
     padding = _check_count(padding, "padding")
     extrude = padding // 2 if extrude is None else _check_count(extrude, "extrude")
@@ -141,7 +150,10 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
     if not chosen:
         raise ValueError("objects is empty")
     kind = _one_kind(chosen, kind)
-    colour = KINDS[kind][3] if kind in KINDS else True
+    is_colour = KINDS[kind][3] if kind in KINDS else True
+    if colour is None:
+        colour = "SCENE" if kind in LIGHTING_COLOUR_KINDS else "SRGB"
+    encoding = display.encoding(scene, colour) if path is not None and is_colour else None
     groups = _groups(chosen, kind, uv_map, overwrite)
     sources = []  # distinct bake images, in the order first met
     for group in groups:
@@ -178,11 +190,16 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
                     result.transforms[obj.name] = _transform(rect, atlas_size)
                     result.sources[obj.name] = group.image.name
             floats = memoryview(page).cast("f")
-            image = images.store(name, width, height, floats, non_color=not colour)
+            image = images.store(name, width, height, floats, non_color=not is_colour)
             keep.image(image)
             image.pack()  # the pixels travel with the .blend, as the bakes' do
             if path is not None:
-                _write_png(staged.path(path), floats, width, height, "SRGB" if colour else "LINEAR")
+                arguments = {"encoding": "LINEAR"}
+                if encoding is not None:
+                    arguments = display.png_arguments(encoding)
+                    if encoding.mode == "EXACT":
+                        floats = display.through_blender(scene, floats, width * height)
+                _write_png(staged.path(path), floats, width, height, arguments)
                 staged.commit()
                 result.files.append(path)
         except BaseException:
@@ -452,5 +469,6 @@ def _write_uv_map(group, uv_map, rect, atlas_size, keep, backups):
     mesh.update()
 
 
-def _write_png(path, pixels, width, height, encoding):
-    _core.write_png(path, pixels, width, height, 4, encoding=encoding)
+def _write_png(path, pixels, width, height, arguments):
+    """The atlas file (one place, so that tests can make it fail)."""
+    _core.write_png(path, pixels, width, height, 4, **arguments)

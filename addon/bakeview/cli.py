@@ -94,7 +94,13 @@ def parser():
     sheet.add_argument("--power-of-two", action="store_true", help="page sides powers of two")
     sheet.add_argument("--square", action="store_true", help="square pages")
     sheet.add_argument("--rotate", action="store_true", help="allow frames turned 90 degrees")
-    sheet.add_argument("--premultiplied", action="store_true", help="premultiplied alpha PNG")
+    sheet.add_argument("--premultiplied", action="store_true",
+                       help="colour PNG premultiplied as engines read premultiplyAlpha (the "
+                       "encoded colour times alpha)")
+    sheet.add_argument("--colour", choices=("SCENE", "SRGB"), default="SCENE",
+                       help="colour PNG encoded as Blender writes the scene's render output "
+                       "(view transform, look, exposure, gamma: SCENE, default) or with the "
+                       "plain sRGB curve (SRGB)")
     sheet.add_argument("--json", choices=("HASH", "ARRAY"), default="HASH", help="JSON form")
     sheet.add_argument("--overwrite", action="store_true", help="replace existing files")
     sheet.add_argument("--shard", type=_shard, default=(0, 1),
@@ -172,7 +178,7 @@ def run_sheet(args):
             border_padding=args.border, extrude=args.extrude, layout=args.layout,
             heuristic=args.heuristic, max_size=args.max_size, power_of_two=args.power_of_two,
             square=args.square, allow_rotation=args.rotate, dedupe=not args.no_dedupe,
-            premultiplied=args.premultiplied, json_form=args.json, name=stem,
+            premultiplied=args.premultiplied, colour=args.colour, json_form=args.json, name=stem,
             overwrite=args.overwrite, progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"[{number}/{len(jobs)}] {stem}: {len(result.frames)} frames on "

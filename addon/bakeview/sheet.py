@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import _core, checks, files, framing, images, records, viewsets
+from . import _core, checks, display, files, framing, images, records, viewsets
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -132,6 +132,7 @@ def _check_arguments(a):
     for what in ("shape_padding", "border_padding", "extrude", "threads", "grid_columns"):
         checks.whole(a[what], what)
     checks.choice(a["layout"], "layout", ("MAXRECTS", "GRID"))
+    checks.choice(a["colour"], "colour", display.MODES)
     checks.choice(a["heuristic"], "heuristic", ("BEST", "BSSF", "BAF", "BL", "CP"))
     checks.name(a["name"], "name")
     actions = a["actions"]
@@ -209,7 +210,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 layout="MAXRECTS", heuristic="BEST", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
-                grid_columns=0, actions=None, action_target=None):
+                grid_columns=0, actions=None, action_target=None, colour="SCENE"):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
@@ -228,11 +229,18 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         once (dedupe), MaxRects (heuristic BEST: the tightest of several heuristics, orders and
         page shapes; or one of BSSF, BAF, BL, CP) or GRID layout, shape and border
         padding, extrude, power_of_two, square, max_size with several pages.
-    Output: page Images per pass (pixels readable), the frame table, and with `path`
-        (e.g. "out/hero.png") the PNG pages (colour as sRGB, data passes linear), extra passes as
-        companion sheets with the same layout, and TexturePacker JSON (json_form HASH or ARRAY).
-        Files are written all or nothing (under other names, renamed once all are written);
-        existing files other than `path` are replaced only with overwrite=True.
+    Output: page Images per pass (pixels readable: scene-linear, straight alpha), the frame
+        table, and with `path` (e.g. "out/hero.png") the PNG pages, extra passes as companion
+        sheets with the same layout, and TexturePacker JSON (json_form HASH or ARRAY). Files are
+        written all or nothing (under other names, renamed once all are written); existing files
+        other than `path` are replaced only with overwrite=True.
+    colour: how the colour pages are encoded: SCENE (default) as Blender writes the scene's
+        render output (its view transform, look, exposure, gamma, curves and display, from the
+        scene's output override when it has one), within one 8-bit code of Image.save_render of
+        the same pixels (see bakeview.display); SRGB the plain sRGB curve. Data passes are never
+        colour-transformed, alpha never.
+    premultiplied: colour PNGs hold the encoded colour times alpha (meta.premultiplyAlpha), as
+        TexturePacker and engines mean it; the page Images stay straight.
     """
     _check_arguments(locals())  # before anything: every argument as it came
     scene = scene or bpy.context.scene
@@ -249,9 +257,11 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         passes = ("COLOR",) + passes  # trimming and packing follow the colour's alpha
     if json_form not in ("HASH", "ARRAY"):
         raise ValueError(f"json_form must be HASH or ARRAY, got {json_form!r}")
+    encoding = None
     if path is not None:  # before any work: a wrong path wastes no render
         _output_paths(os.fspath(path), 1, passes, json_form)
         files.check_folder(path)
+        encoding = display.encoding(scene, colour)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
     chosen = _resolve_objects(objects, scene, kind, need_texture=True)
@@ -314,7 +324,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 def render(job, threads_per_view):
                     return _core.render(meshes, job[1], job[2], width, height, passes=passes,
                                         samples=samples, filter=filter, filter_width=filter_width,
-                                        premultiplied=premultiplied, threads=threads_per_view)
+                                        threads=threads_per_view)
 
                 with _Ahead(render, jobs, threads) as ahead:
                     for k, (view, view_matrix, projection_matrix) in enumerate(jobs):
@@ -339,7 +349,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
 
     return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
                      layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
-                     premultiplied, json_form, name, overwrite, grid_columns)
+                     (scene, encoding, premultiplied), json_form, name, overwrite, grid_columns)
 
 
 class _Ahead:
@@ -475,7 +485,7 @@ def _check_memory(frame_count, width, height, passes, max_size, shape_padding, b
 
 
 def _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude, layout,
-              heuristic, max_size, power_of_two, square, allow_rotation, dedupe, premultiplied,
+              heuristic, max_size, power_of_two, square, allow_rotation, dedupe, output,
               json_form, name, overwrite, grid_columns):
     # find identical frames (each is trimmed already: its buffers hold its rect alone)
     kept, table = [], []  # kept: (index into rendered, rect); table: per frame -> index into kept
@@ -540,7 +550,7 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
                 writing = None
                 if path is not None:
                     result.files, writes = _file_writes(path, result, pages, page_buffers, passes,
-                                                        premultiplied, json_form, overwrite, staged)
+                                                        output, json_form, overwrite, staged)
                     writing = pool.submit(lambda: [write() for write in writes])
                 # Blender images: one per page and pass, pixels readable at once
                 for p in passes:
@@ -570,11 +580,13 @@ def _same_pixels(kept, frame, passes):
         for p in passes)
 
 
-def _file_writes(path, result, pages, page_buffers, passes, premultiplied, json_form, overwrite,
+def _file_writes(path, result, pages, page_buffers, passes, output, json_form, overwrite,
                  staged):
     """The files of the sheet: (their final paths, the writes to run, each a call into the core
     that touches no Blender data, so they may run on another thread). Checked here, before any
-    write: the folder, and files in the way."""
+    write: the folder, and files in the way. `output`: (scene, display.Encoding, premultiplied);
+    colour pages an exact encoding needs are taken through Blender here, on this thread."""
+    scene, encoding, premultiplied = output
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not os.path.isdir(folder):
@@ -593,10 +605,13 @@ def _file_writes(path, result, pages, page_buffers, passes, premultiplied, json_
     for page, entry in enumerate(paths):
         w, h, _ = pages[page]
         for p in passes:
-            encoding = "LINEAR" if p in NON_COLOR_PASSES else "SRGB"
-            writes.append(functools.partial(_core.write_png, staged.path(entry[p]),
-                                            page_buffers[p][page], w, h, _CHANNELS[p],
-                                            encoding=encoding))
+            pixels, arguments = page_buffers[p][page], {"encoding": "LINEAR"}
+            if p not in NON_COLOR_PASSES:
+                arguments = {**display.png_arguments(encoding), "premultiply": premultiplied}
+                if encoding.mode == "EXACT":
+                    pixels = display.through_blender(scene, memoryview(pixels).cast("f"), w * h)
+            writes.append(functools.partial(_core.write_png, staged.path(entry[p]), pixels, w, h,
+                                            _CHANNELS[p], **arguments))
             written.append(entry[p])
         frames = [f for f in result.frames if f["page"] == page]
         here = {f["name"] for f in frames}  # a page's animations name only its own frames

@@ -184,7 +184,8 @@ def test_pixijs_draws_every_frame_with_the_pixels_bakeview_rendered(browser_tool
     node, chromium = browser_tools
     options = CASES[case]
     path = tmp_path / "sheet.png"
-    result = bakeview.sprite_sheet(baked_cube, frame_size=(40, 32), path=str(path),
+    # the plain sRGB curve, which encoded_page re-derives (test_colour_files covers the scene's)
+    result = bakeview.sprite_sheet(baked_cube, frame_size=(40, 32), path=str(path), colour="SRGB",
                                    json_form="HASH", trim=True, dedupe=True, extrude=0, **options)
     pages = result.pages["COLOR"]
     if case == "rotated":
