@@ -1,4 +1,5 @@
-/* Fuzz target: bv_png_write, bv_json_write, bv_linear_to_srgb8, bv_unit_to_8bit.
+/* Fuzz target: bv_png_write, bv_json_write, bv_color_lut_create and _apply, bv_linear_to_srgb8,
+ * bv_unit_to_8bit.
  *
  * Files go to a directory of this process's own under $TMPDIR or /tmp (mkdtemp), emptied after
  * every input and removed at exit (tests/fuzz/run.sh points TMPDIR into its work folder, so a
@@ -9,7 +10,9 @@
  *
  * Checked: a status comes back; on failure a message is left, no file is left behind and an
  * existing file is untouched. A written PNG decodes (stb_image) to exactly the documented 8-bit
- * values, rows top-down; a written JSON file is well-formed JSON (RFC 8259, strings valid UTF-8).
+ * values (sRGB, LUT or as they are, premultiplied or not), rows top-down; a written JSON file is
+ * well-formed JSON (RFC 8259, strings valid UTF-8). A LUT made from a wild shape or table is
+ * refused with a message or, once made, keeps its outputs within its table's range.
  * The 8-bit conversions are monotonic. */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include <dirent.h>
@@ -181,6 +184,67 @@ static void check_files(const target *t, bv_status status, const char *what)
 
 /* --- PNG --- */
 
+/* A small LUT from the input (shape and table sometimes invalid), or NULL if it was refused. */
+static bv_color_lut *fuzz_lut(fz_reader *in)
+{
+    bv_color_lut_desc desc = {0};
+    desc.shape.size = fz_int(in, 1, 5);
+    desc.shape.offset = fz_float(in, 0.1f);
+    desc.shape.knee = fz_float(in, 4.0f);
+    desc.shape.knee_index = fz_int(in, 0, 5);
+    const int n = desc.shape.size >= 1 && desc.shape.size <= 5 ? desc.shape.size : 2;
+    size_t count = 3 * (size_t)n * (size_t)n * (size_t)n;
+    if (fz_u8(in) >= 250) count--;
+    float *table = fz_floats(in, count, 1.5f);
+    desc.table = (bv_floats){table, count};
+    bv_color_lut *lut = NULL;
+    const bv_status status = bv_color_lut_create(&desc, &lut);
+    fz_trace("bv_color_lut_create", (int)status);
+    FZ_CHECK(status == BV_OK || status == BV_ERROR_INVALID_ARGUMENT, "bv_color_lut_create returned %d",
+             (int)status);
+    FZ_CHECK((status == BV_OK) == (lut != NULL), "bv_color_lut_create: status %d with lut %p", (int)status,
+             (void *)lut);
+    if (status != BV_OK) FZ_CHECK(bv_error_message()[0] != '\0', "lut refused without a message");
+    if (lut) { /* interpolation weights are convex: outputs stay within the table's range */
+        float lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < count; i++) {
+            lo = fminf(lo, table[i]);
+            hi = fmaxf(hi, table[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+            const float rgb[3] = {fz_float(in, 8.0f), fz_float(in, 8.0f), fz_float(in, 8.0f)};
+            float out[3];
+            bv_color_lut_apply(lut, rgb, out);
+            for (int k = 0; k < 3; k++)
+                FZ_CHECK(out[k] >= lo - 1e-4f * (1.0f + fabsf(lo)) && out[k] <= hi + 1e-4f * (1.0f + fabsf(hi)),
+                         "lut output %g outside the table's [%g, %g]", (double)out[k], (double)lo, (double)hi);
+        }
+    }
+    free(table);
+    return lut;
+}
+
+/* The documented code of channel k of pixel p (straight floats, c channels) in a PNG of d. */
+static uint8_t expected_code(const bv_png_desc *d, const float *p, int k)
+{
+    const int c = d->channels;
+    const bool has_alpha = c == 2 || c == 4;
+    if (has_alpha && k == c - 1) return bv_unit_to_8bit(p[k]);
+    uint8_t code;
+    if (d->encoding == BV_ENCODING_SRGB) {
+        code = bv_linear_to_srgb8(p[k]);
+    } else if (d->encoding == BV_ENCODING_LUT) {
+        float display[3];
+        bv_color_lut_apply(d->lut, p, display);
+        code = bv_unit_to_8bit(display[k]);
+    } else {
+        code = bv_unit_to_8bit(p[k]);
+    }
+    if (!d->premultiply) return code;
+    const float a = p[c - 1] > 0.0f ? fminf(p[c - 1], 1.0f) : 0.0f;
+    return (uint8_t)((float)code * a + 0.5f);
+}
+
 static void fuzz_png(fz_reader *in)
 {
     target t;
@@ -190,7 +254,10 @@ static void fuzz_png(fz_reader *in)
     d.width = fz_int(in, 1, 16);
     d.height = fz_int(in, 1, 16);
     d.channels = fz_int(in, 0, 5);
-    d.encoding = (bv_color_encoding)(fz_u8(in) % 3);
+    d.encoding = (bv_color_encoding)(fz_u8(in) % 4); /* 3: unknown */
+    bv_color_lut *lut = d.encoding == BV_ENCODING_LUT && fz_bool(in) ? fuzz_lut(in) : NULL;
+    d.lut = lut;
+    d.premultiply = fz_bool(in);
     const bool sane = d.width >= 1 && d.width <= 16 && d.height >= 1 && d.height <= 16 &&
                       d.channels >= 1 && d.channels <= 4;
     size_t count = sane ? (size_t)d.width * (size_t)d.height * (size_t)d.channels : 7;
@@ -208,25 +275,29 @@ static void fuzz_png(fz_reader *in)
     if (status != BV_OK) FZ_CHECK(bv_error_message()[0] != '\0', "png failed without a message");
     check_files(&t, status, "bv_png_write");
     if (status == BV_OK) {
-        FZ_CHECK(t.writable && sane && d.pixels.ptr && count == (size_t)d.width * d.height * d.channels,
+        const bool has_alpha = d.channels == 2 || d.channels == 4;
+        FZ_CHECK(t.writable && sane && d.pixels.ptr && count == (size_t)d.width * d.height * d.channels &&
+                     d.encoding <= BV_ENCODING_LUT && (d.encoding != BV_ENCODING_LUT || (lut && d.channels >= 3)) &&
+                     (!d.premultiply || has_alpha),
                  "bv_png_write accepted an invalid call");
         int w = 0, h = 0, c = 0;
         unsigned char *decoded = stbi_load(t.path, &w, &h, &c, 0);
         FZ_CHECK(decoded != NULL, "the PNG does not decode: %s", stbi_failure_reason());
         FZ_CHECK(w == d.width && h == d.height && c == d.channels, "the PNG is %d x %d x %d, not %d x %d x %d",
                  w, h, c, d.width, d.height, d.channels);
-        const int colour = (c == 2 || c == 4) ? c - 1 : c;
         for (int y = 0; y < h; y++)
-            for (int x = 0; x < w * c; x++) {
-                const float v = pixels[(size_t)(h - 1 - y) * (size_t)(w * c) + (size_t)x];
-                const uint8_t want = d.encoding == BV_ENCODING_SRGB && x % c < colour ? bv_linear_to_srgb8(v)
-                                                                                       : bv_unit_to_8bit(v);
-                FZ_CHECK(decoded[(size_t)y * (size_t)(w * c) + (size_t)x] == want,
-                         "PNG byte (%d, %d) is %d, expected %d for %g", x, y,
-                         decoded[(size_t)y * (size_t)(w * c) + (size_t)x], want, (double)v);
+            for (int x = 0; x < w; x++) {
+                const float *p = pixels + ((size_t)(h - 1 - y) * (size_t)w + (size_t)x) * (size_t)c;
+                for (int k = 0; k < c; k++) {
+                    const uint8_t got = decoded[((size_t)y * (size_t)w + (size_t)x) * (size_t)c + (size_t)k];
+                    const uint8_t want = expected_code(&d, p, k);
+                    FZ_CHECK(got == want, "PNG pixel (%d, %d) channel %d is %d, expected %d", x, y, k, got,
+                             want);
+                }
             }
         stbi_image_free(decoded);
     }
+    bv_color_lut_destroy(lut);
     free(pixels);
 }
 
