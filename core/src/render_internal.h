@@ -125,6 +125,16 @@ static inline bool bv__mesh_textured(const bv__render *r, const bv_mesh *m)
     return r->want_color || (r->want_filtered && m->alpha == BV_MESH_ALPHA_COVERAGE);
 }
 
+/* Whether mesh m's samples of zero texture alpha are holes that the surfaces behind show through
+ * (its alpha is coverage and the render taps its texture). */
+static inline bool bv__mesh_cutout(const bv__render *r, const bv_mesh *m)
+{
+    return m->alpha == BV_MESH_ALPHA_COVERAGE && r->want_filtered && m->texture != NULL;
+}
+
+/* The texture alpha of primitive `prim` at an NDC position, as shading taps it (tile.c). */
+float bv__prim_alpha(const bv__render *render, uint32_t prim, double x_ndc, double y_ndc);
+
 /* Renders tile `index` into the targets; cannot fail. */
 bv_status bv__render_tile(void *render, int index, int worker);
 

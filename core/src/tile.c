@@ -93,6 +93,16 @@ static inline bool sample_uv(const bv__prim_cache *c, double x, double y, float 
     return true;
 }
 
+float bv__prim_alpha(const bv__render *r, uint32_t prim, double x_ndc, double y_ndc)
+{
+    bv__prim_cache c;
+    cache_prim(r, prim, &c);
+    float uv[2], rgba[4];
+    if (!sample_uv(&c, x_ndc, y_ndc, uv)) uv[0] = c.uv[0], uv[1] = c.uv[1];
+    bv__texture_tap_base(c.ms->mesh->texture, uv[0], uv[1], rgba);
+    return rgba[3];
+}
+
 /* Perspective-correct barycentrics at an NDC position; false for a degenerate primitive. */
 static bool barycentrics(const bv__prim_cache *c, double x, double y, double r_b[3], double r_u[3])
 {

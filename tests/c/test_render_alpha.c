@@ -271,6 +271,45 @@ static void test_sample_unpremultiplies_as_a_linked_alpha_output_does(void)
     bv_texture_destroy(t);
 }
 
+static void test_fully_transparent_samples_of_a_coverage_mesh_show_the_surface_behind(void)
+{
+    /* Cycles' rays pass through a Transparent BSDF to what is behind: a wire's holes show the
+       far side, not the background */
+    alpha_scene s;
+    alpha_scene_init(&s);
+    const float holes[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.2f, 0.4f, 0.6f, 1.0f}; /* left half a hole */
+    float red[4] = {1.0f, 0.0f, 0.0f, 1.0f};
+    bv_texture *front = make_texture(holes, 2, 1, BV_TEXTURE_ALPHA_PREMULTIPLIED, BV_INTERPOLATION_CLOSEST);
+    bv_texture *back = texture_solid(red);
+    quad_mesh far;
+    quad_init(&far, -1.0f, -1.0f, 1.0f, 1.0f, -8.0f, 0.0f, 0.0f, 1.0f, 1.0f);
+    for (int mode = 0; mode < 2 && front && back; mode++) {
+        bv_mesh meshes[2] = {quad_view(&s.quad, front, 0), quad_view(&far, back, 1)};
+        meshes[0].alpha = mode ? BV_MESH_ALPHA_COVERAGE : BV_MESH_ALPHA_IGNORED;
+        bv_render_desc d = desc_for(s.view, s.projection, W, H, meshes, 2);
+        float color[W * H * 4], depth[W * H], ids[W * H];
+        bv_render_targets targets;
+        memset(&targets, 0, sizeof targets);
+        targets.color = (bv_float_span){color, W * H * 4};
+        targets.depth = (bv_float_span){depth, W * H};
+        targets.object_id = (bv_float_span){ids, W * H};
+        if (!CHECK_MSG(bv_render(&d, &targets) == BV_OK, "bv_render: %s", bv_error_message())) break;
+        const float *left = color + 4 * (2 * W + 3), *right = color + 4 * (2 * W + 12);
+        if (mode) {
+            check_rgba(left, 1.0f, 0.0f, 0.0f, 1.0f, "hole shows the far quad");
+            CHECK_NEAR(depth[2 * W + 3], 8.0, 1e-4);
+            CHECK_NEAR(ids[2 * W + 3], 1.0, 0.0);
+        } else {
+            check_rgba(left, 0.0f, 0.0f, 0.0f, 1.0f, "alpha ignored: the hole is opaque black");
+            CHECK_NEAR(ids[2 * W + 3], 0.0, 0.0);
+        }
+        check_rgba(right, 0.2f, 0.4f, 0.6f, 1.0f, "wire");
+        CHECK_NEAR(depth[2 * W + 12], 5.0, 1e-4);
+    }
+    bv_texture_destroy(front);
+    bv_texture_destroy(back);
+}
+
 int main(void)
 {
     RUN(test_blender_float_texel_with_alpha_ignored_shows_its_stored_colour);
@@ -280,5 +319,6 @@ int main(void)
     RUN(test_coverage_render_is_the_same_for_every_thread_count);
     RUN(test_unknown_alpha_modes_are_rejected_by_name);
     RUN(test_sample_unpremultiplies_as_a_linked_alpha_output_does);
+    RUN(test_fully_transparent_samples_of_a_coverage_mesh_show_the_surface_behind);
     return check_summary();
 }
