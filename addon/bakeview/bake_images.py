@@ -1,9 +1,11 @@
 """bakeview.bake: Cycles bakes of mesh objects into float Image datablocks whose pixels are
 readable at once. One object at a time, each into its own image, so materials shared between
 objects work; every setting touched is restored (state.preserved)."""
+import warnings
+
 import bpy
 
-from . import images, records
+from . import images, material_alpha, records
 from .objects import meshes
 from .compat import ensure_node_tree, uses_nodes
 from .state import preserved
@@ -21,6 +23,9 @@ KINDS = {
     "SHADOW": ("SHADOW", None, False, False),
 }
 LIGHTING_SAMPLES = 64  # default for kinds that integrate light
+# colour kinds whose bake already holds the material's alpha (Cycles' film alpha, measured in
+# Blender 3.4 and 5.0); the others (EMIT, GLOSSY) write alpha 1 and take a second bake for it
+ALPHA_BAKED = {"DIFFUSE", "COMBINED"}
 MAX_SIZE = 16384
 TARGET_NODE = "bakeview bake target"
 AUTO_UV_MAP = "bakeview_uv"
@@ -206,13 +211,11 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
                 _ensure_materials(obj)
                 targets = _set_target(obj, image)
                 _select_only(obj, view_layer)
-                kwargs = {"pass_filter": pass_filter} if pass_filter else {}
-                result = bpy.ops.object.bake(
-                    type=bake_type, margin=margin, use_clear=True, target="IMAGE_TEXTURES",
-                    save_mode="INTERNAL", use_selected_to_active=False, **kwargs
-                )
-                if result != {"FINISHED"}:
-                    raise RuntimeError(f"baking '{obj.name}' did not finish ({', '.join(result)})")
+                _bake_once(obj, bake_type, pass_filter, margin)
+                if colour and _has_holes(obj):
+                    if kind not in ALPHA_BAKED:
+                        _bake_alpha(obj, image, targets, margin, scene, samples)
+                    image[images.COVERAGE] = "COVERAGE"  # render_view draws alpha as coverage
                 for tree, node in targets:  # shared materials must not keep this image as target
                     tree.nodes.remove(node)
                 image.pack()  # the pixels travel with the .blend
@@ -229,6 +232,55 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
     if progress:
         progress(len(chosen), len(chosen), None)
     return {name: image for name, (image, _) in results.items()}
+
+
+def _bake_once(obj, bake_type, pass_filter, margin):
+    kwargs = {"pass_filter": pass_filter} if pass_filter else {}
+    result = bpy.ops.object.bake(
+        type=bake_type, margin=margin, use_clear=True, target="IMAGE_TEXTURES",
+        save_mode="INTERNAL", use_selected_to_active=False, **kwargs
+    )
+    if result != {"FINISHED"}:
+        raise RuntimeError(f"baking '{obj.name}' did not finish ({', '.join(result)})")
+
+
+def _has_holes(obj):
+    """Whether any material of the object lets light through; names, as a warning, what of its
+    transparency a bake cannot hold."""
+    found = False
+    for material in {slot.material for slot in obj.material_slots if slot.material}:
+        if not material_alpha.transparent(material):
+            continue
+        found = True
+        names = material_alpha.unbakeable(material)
+        if names:
+            warnings.warn(
+                f"material '{material.name}': its transparency depends on the camera ray through "
+                f"{', '.join(repr(n) for n in names)}; the bake sees it along the surface normal, "
+                "and render_view draws it so", stacklevel=3)
+    return found
+
+
+def _bake_alpha(obj, image, targets, margin, scene, samples):
+    """The material's alpha into `image`'s alpha: a 1-sample DIFFUSE colour bake, whose alpha is
+    Cycles' film alpha, into a temporary image through the same target nodes. The node trees are
+    not changed otherwise."""
+    alpha_image = bpy.data.images.new(f"{image.name} alpha", image.size[0], image.size[1],
+                                      alpha=True, float_buffer=True)
+    try:
+        for _, node in targets:
+            node.image = alpha_image
+        scene.cycles.samples = 1
+        _bake_once(obj, "DIFFUSE", {"COLOR"}, margin)
+        colour = images.pixels(image)
+        colour[3::4] = images.pixels(alpha_image)[3::4]
+        image.pixels.foreach_set(colour)
+        image.update()
+    finally:
+        scene.cycles.samples = samples
+        for _, node in targets:
+            node.image = image
+        bpy.data.images.remove(alpha_image)
 
 
 def _image_names(pattern, objects, kind):

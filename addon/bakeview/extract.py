@@ -41,9 +41,10 @@ def camera_matrices(camera, depsgraph, width, height, scene):
     return view, projection
 
 
-def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0):
+def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IGNORED"):
     """A _core.Mesh of the object's evaluated mesh (modifiers, shape keys, armatures) in world
-    space, with UVs from `uv_name` (default: the active UV map)."""
+    space, with UVs from `uv_name` (default: the active UV map). alpha: what the texture's alpha
+    does (IGNORED or COVERAGE, images.alpha_use)."""
     evaluated = obj.evaluated_get(depsgraph)
     mesh = evaluated.to_mesh()
     try:
@@ -74,6 +75,7 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0):
             matrix_world=check_transform(obj, evaluated.matrix_world),
             texture=texture,
             object_id=object_id,
+            alpha=alpha,
         )
     finally:
         evaluated.to_mesh_clear()

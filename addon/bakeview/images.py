@@ -56,8 +56,29 @@ def all_or_none():
         raise
 
 
+COVERAGE = "bakeview_alpha"  # custom property of a bake image whose alpha is the material's opacity
+
+
+def texture_alpha(image):
+    """How a float image's pixels hold alpha, as Cycles reads them: as they are, taken as
+    premultiplied whatever alpha_mode says (STRAIGHT and PREMUL only change how a file is read
+    into them), never divided for channel-packed alpha or Non-Color data, alpha 1 for NONE."""
+    if image.alpha_mode == "NONE":
+        return "IGNORE"
+    if image.alpha_mode == "CHANNEL_PACKED" or image.colorspace_settings.is_data:
+        return "CHANNEL_PACKED"
+    return "PREMULTIPLIED"
+
+
+def alpha_use(image):
+    """COVERAGE for a bake that carries its material's opacity in alpha (bakeview.bake marks it),
+    else IGNORED: an Image Texture node's Color output drawn opaque, its Alpha unlinked."""
+    return "COVERAGE" if image.get(COVERAGE) == "COVERAGE" else "IGNORED"
+
+
 def texture(image, extension="REPEAT", mipmaps=False):
-    """A core texture over the image's pixels (float images only: bakes are float)."""
+    """A core texture over the image's pixels (float images only: bakes are float), with its
+    alpha read as Cycles reads it."""
     if not image.is_float:
         raise ValueError(
             f"image '{image.name}' is 8-bit; bakeview renders from float images (its bakes are)"
@@ -66,7 +87,8 @@ def texture(image, extension="REPEAT", mipmaps=False):
     data = pixels(image)
     if image.channels != 4:
         data = _core.to_rgba(data, image.channels)
-    return _core.Texture(data, width, height, extension=extension, mipmaps=mipmaps)
+    return _core.Texture(data, width, height, extension=extension, mipmaps=mipmaps,
+                         alpha=texture_alpha(image))
 
 
 def take_name(image, name):

@@ -307,7 +307,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 scene.frame_set(number)
                 depsgraph = bpy.context.evaluated_depsgraph_get()
                 meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
-                                    textures[records.baked_image(obj, kind).name], i)
+                                    textures[records.baked_image(obj, kind).name], i,
+                                    images.alpha_use(records.baked_image(obj, kind)))
                           for i, obj in enumerate(chosen)]
                 origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
                 jobs = []  # (view, view matrix, projection) of each view at this frame

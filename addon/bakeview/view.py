@@ -140,7 +140,12 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
             if texture is None:
                 texture = textures[image.name] = images.texture(image, mipmaps=mipmaps)
         uv_name = records.uv_map(obj) if image is not None else None
-        meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id))
+        alpha = images.alpha_use(image) if image is not None else "IGNORED"
+        if alpha == "COVERAGE" and texture is None:  # the alpha pass needs it too
+            texture = textures.get(image.name)
+            if texture is None:
+                texture = textures[image.name] = images.texture(image, mipmaps=mipmaps)
+        meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id, alpha))
     view, projection = camera_matrices(camera, depsgraph, width, height, scene)
     buffers = _core.render(
         meshes, view, projection, width, height, passes=passes, samples=samples, filter=filter,

@@ -6,6 +6,8 @@
 
 static const char *const extension_names[] = {"REPEAT", "EXTEND", "CLIP", "MIRROR"};
 static const char *const interpolation_names[] = {"Linear", "Closest"};
+static const char *const texture_alpha_names[] = {"STRAIGHT", "PREMULTIPLIED", "CHANNEL_PACKED", "IGNORE"};
+static const char *const mesh_alpha_names[] = {"IGNORED", "COVERAGE"};
 static const char *const filter_names[] = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"};
 static const char *const encoding_names[] = {"SRGB", "LINEAR", "LUT"};
 
@@ -21,21 +23,24 @@ typedef struct texture_object {
 static int texture_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
 {
     texture_object *self = (texture_object *)self_object;
-    static char *keywords[] = {"pixels", "width", "height", "extension", "interpolation", "mipmaps", NULL};
-    PyObject *pixels, *width_object, *height_object, *extension = NULL, *interpolation = NULL;
+    static char *keywords[] = {"pixels", "width", "height", "extension", "interpolation", "mipmaps",
+                               "alpha", NULL};
+    PyObject *pixels, *width_object, *height_object, *extension = NULL, *interpolation = NULL,
+                                                      *alpha_object = NULL;
     int width, height, mipmaps = 0;
     if (self->texture) {
         PyErr_SetString(PyExc_RuntimeError, "Texture is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|$OOp:Texture", keywords, &pixels, &width_object,
-                                     &height_object, &extension, &interpolation, &mipmaps) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|$OOpO:Texture", keywords, &pixels, &width_object,
+                                     &height_object, &extension, &interpolation, &mipmaps, &alpha_object) ||
         get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0)
         return -1;
-    int ext = 0, interp = 0;
+    int ext = 0, interp = 0, alpha = 0;
     if (extension && parse_choice(extension, "extension", extension_names, 4, &ext) != 0) return -1;
     if (interpolation && parse_choice(interpolation, "interpolation", interpolation_names, 2, &interp) != 0)
         return -1;
+    if (alpha_object && parse_choice(alpha_object, "alpha", texture_alpha_names, 4, &alpha) != 0) return -1;
     if (get_floats(pixels, "pixels", &self->pixels) != 0) return -1;
     bv_texture_desc desc = {
         .pixels = {self->pixels.buf, (size_t)(self->pixels.len / 4)},
@@ -44,6 +49,7 @@ static int texture_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
         .extension = (bv_extension)ext,
         .interpolation = (bv_interpolation)interp,
         .mipmaps = mipmaps != 0,
+        .alpha = (bv_texture_alpha)alpha,
     };
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
@@ -110,9 +116,10 @@ static PyMethodDef texture_methods[] = {
 
 static PyType_Slot texture_slots[] = {
     {Py_tp_doc, "Texture(pixels, width, height, *, extension='REPEAT', interpolation='Linear', "
-                "mipmaps=False)\n\nA float RGBA image (linear, straight alpha, row 0 at the bottom, "
-                "Blender's Image.pixels) sampled as Cycles' Image Texture node. Holds the pixel "
-                "buffer without copying it."},
+                "mipmaps=False, alpha='STRAIGHT')\n\nA float RGBA image (linear, row 0 at the bottom, "
+                "Blender's Image.pixels) sampled as Cycles' Image Texture node. alpha: how the "
+                "texels hold it: STRAIGHT, PREMULTIPLIED (a Blender float image, as Cycles reads "
+                "it), CHANNEL_PACKED or IGNORE. Holds the pixel buffer without copying it."},
     {Py_tp_init, texture_init},
     {Py_tp_new, PyType_GenericNew},
     {Py_tp_dealloc, texture_dealloc},
@@ -147,18 +154,21 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
 {
     mesh_object *self = (mesh_object *)self_object;
     static char *keywords[] = {"positions", "triangles", "uvs", "normals", "loops", "matrix_world",
-                               "texture", "object_id", NULL};
+                               "texture", "object_id", "alpha", NULL};
     PyObject *positions, *triangles, *uvs = Py_None, *normals = Py_None, *loops = Py_None,
-                                     *matrix = Py_None, *texture = Py_None, *object_id_object = NULL;
-    int object_id = 0;
+                                     *matrix = Py_None, *texture = Py_None, *object_id_object = NULL,
+                                     *alpha_object = NULL;
+    int object_id = 0, alpha = 0;
     if (self->positions.obj) {
         PyErr_SetString(PyExc_RuntimeError, "Mesh is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOO:Mesh", keywords, &positions, &triangles,
-                                     &uvs, &normals, &loops, &matrix, &texture, &object_id_object) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOOO:Mesh", keywords, &positions, &triangles,
+                                     &uvs, &normals, &loops, &matrix, &texture, &object_id_object,
+                                     &alpha_object) ||
         get_int(object_id_object, "object_id", &object_id) != 0)
         return -1;
+    if (alpha_object && parse_choice(alpha_object, "alpha", mesh_alpha_names, 2, &alpha) != 0) return -1;
     PyObject *module = PyType_GetModule(Py_TYPE(self_object));
     module_state *state = module ? PyModule_GetState(module) : NULL;
     if (!state) return -1;
@@ -183,6 +193,7 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
     if (self->normals.obj) self->mesh.normals = (bv_floats){self->normals.buf, (size_t)self->normals.len / 4};
     if (self->loops.obj) self->mesh.loops = (bv_uints){self->loops.buf, (size_t)self->loops.len / 4};
     self->mesh.object_id = (uint32_t)object_id;
+    self->mesh.alpha = (bv_mesh_alpha)alpha;
     PyObject *old = self->texture;
     self->texture = Py_NewRef(texture);
     Py_XDECREF(old);
@@ -217,11 +228,14 @@ static PyGetSetDef mesh_getset[] = {
 
 static PyType_Slot mesh_slots[] = {
     {Py_tp_doc, "Mesh(positions, triangles, uvs=None, *, normals=None, loops=None, "
-                "matrix_world=None, texture=None, object_id=0)\n\nA triangle mesh in the layout of "
+                "matrix_world=None, texture=None, object_id=0, alpha='IGNORED')\n\nA triangle mesh in the layout of "
                 "Blender's loop_triangles: float32 positions (3 per vertex), uint32 triangles (3 "
                 "per triangle), float32 uvs (6 per triangle) and optional normals (9 per "
                 "triangle). With loops (3 loop indices per triangle), uvs and normals are per "
                 "loop (2 and 3 floats), as a UV layer and corner normals read with foreach_get. "
+                "alpha: what the texture's alpha does: IGNORED (opaque, as an Image Texture node "
+                "whose Alpha output is unlinked) or COVERAGE (the surface's opacity: a bake of a "
+                "material with holes). "
                 "Holds the buffers without copying them."},
     {Py_tp_init, mesh_init},
     {Py_tp_new, PyType_GenericNew},

@@ -121,14 +121,20 @@ static bv_status check_mesh(const bv__render *r, size_t index, const bv_mesh *m)
     }
     if (m->normals.count && !m->normals.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: normals.ptr is NULL", index);
-    if (tris && m->uvs.count == 0 && (r->want_color || wanted(r->targets.uv)))
+    if ((unsigned)m->alpha > BV_MESH_ALPHA_COVERAGE)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: unknown alpha %d", index,
+                        (int)m->alpha);
+    const bool textured = bv__mesh_textured(r, m);
+    const char *pass = r->want_color ? "color" : "alpha";
+    if (tris && m->uvs.count == 0 && (textured || wanted(r->targets.uv)))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "render: mesh %zu has no UVs, which the %s pass needs", index,
-                        r->want_color ? "color" : "uv");
-    if (tris && r->want_color && !m->texture)
+                        textured ? pass : "uv");
+    if (tris && textured && !m->texture)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
-                        "render: mesh %zu has no texture, which the color pass needs", index);
-    if (tris && r->want_color && r->desc->mipmaps && m->texture->level_count == 1 &&
+                        "render: mesh %zu has no texture, which the %s pass needs%s", index, pass,
+                        r->want_color ? "" : " (its alpha is coverage)");
+    if (tris && textured && r->desc->mipmaps && m->texture->level_count == 1 &&
         (m->texture->levels[0].width > 1 || m->texture->levels[0].height > 1))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "render: mipmaps asked for, but mesh %zu's texture was created without them",
@@ -567,6 +573,7 @@ static bv_status check_and_configure(bv__render *r, const bv_render_desc *desc,
     for (size_t i = 0; s == BV_OK && i < desc->mesh_count; i++) {
         s = check_mesh(r, i, &desc->meshes[i]);
         triangles += desc->meshes[i].triangles.count / 3;
+        r->any_coverage = r->any_coverage || desc->meshes[i].alpha == BV_MESH_ALPHA_COVERAGE;
     }
     if (s == BV_OK && triangles >= BV__PRIM_NONE)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: more than %u triangles in one view",

@@ -49,10 +49,10 @@ typedef struct bv__tri_bounds {
     uint8_t state;              /* BV__TRI_* */
 } bv__tri_bounds;
 
-/* Samples first .. end - 1 of a row show one primitive, textured by `texture`. */
+/* Samples first .. end - 1 of a row show one primitive of mesh `mesh`. */
 typedef struct bv__shade_run {
     int first, end;
-    const bv_texture *texture;
+    const bv_mesh *mesh;
 } bv__shade_run;
 
 /* Per-worker scratch, sized for the largest tile. */
@@ -74,6 +74,7 @@ typedef struct bv__render {
     int width, height;
     bool perspective;
     bool want_color, want_filtered, want_data;
+    bool any_coverage; /* a mesh's texture alpha is coverage (BV_MESH_ALPHA_COVERAGE) */
     bv_filter filter;
     float filter_width;
     float background[4]; /* premultiplied */
@@ -116,6 +117,23 @@ typedef struct bv__window {
 #else
 #define BV__TILE_CLONES
 #endif
+
+/* Whether the render taps mesh m's texture: for the colour pass, and for the alpha pass when the
+ * texture's alpha is coverage. */
+static inline bool bv__mesh_textured(const bv__render *r, const bv_mesh *m)
+{
+    return r->want_color || (r->want_filtered && m->alpha == BV_MESH_ALPHA_COVERAGE);
+}
+
+/* Whether mesh m's samples of zero texture alpha are holes that the surfaces behind show through
+ * (its alpha is coverage and the render taps its texture). */
+static inline bool bv__mesh_cutout(const bv__render *r, const bv_mesh *m)
+{
+    return m->alpha == BV_MESH_ALPHA_COVERAGE && r->want_filtered && m->texture != NULL;
+}
+
+/* The texture alpha of primitive `prim` at an NDC position, as shading taps it (tile.c). */
+float bv__prim_alpha(const bv__render *render, uint32_t prim, double x_ndc, double y_ndc);
 
 /* Renders tile `index` into the targets; cannot fail. */
 bv_status bv__render_tile(void *render, int index, int worker);

@@ -50,15 +50,17 @@ static int texel_index(int i, int size, bv_extension extension)
     return -1;
 }
 
-/* Premultiplied texel (ix, iy) of a level; -1 indices read as zero. */
-static void read_texel(const bv__level *level, int level_index, int ix, int iy, float r[4])
+/* Texel (ix, iy) of a level as taps blend it (premultiplied, unless channel-packed); -1 indices
+ * read as zero. */
+static void read_texel(const bv_texture *texture, int level_index, int ix, int iy, float r[4])
 {
     if (ix < 0 || iy < 0) {
         r[0] = r[1] = r[2] = r[3] = 0.0f;
         return;
     }
+    const bv__level *level = &texture->levels[level_index];
     const float *p = level->pixels + 4 * ((size_t)iy * (size_t)level->width + (size_t)ix);
-    if (level_index == 0) {
+    if (level_index == 0 && texture->premultiply) {
         r[0] = p[0] * p[3];
         r[1] = p[1] * p[3];
         r[2] = p[2] * p[3];
@@ -67,7 +69,7 @@ static void read_texel(const bv__level *level, int level_index, int ix, int iy, 
         r[1] = p[1];
         r[2] = p[2];
     }
-    r[3] = p[3];
+    r[3] = level_index == 0 && texture->alpha == BV_TEXTURE_ALPHA_IGNORE ? 1.0f : p[3];
 }
 
 void bv__texture_tap(const bv_texture *texture, int level_index, float u, float v, float r_rgba[4])
@@ -79,7 +81,7 @@ void bv__texture_tap(const bv_texture *texture, int level_index, float u, float 
     if (texture->interpolation == BV_INTERPOLATION_CLOSEST) {
         const int ix = texel_floor(u * (float)w, w, ext, &fx);
         const int iy = texel_floor(v * (float)h, h, ext, &fy);
-        read_texel(level, level_index, texel_index(ix, w, ext), texel_index(iy, h, ext), r_rgba);
+        read_texel(texture, level_index, texel_index(ix, w, ext), texel_index(iy, h, ext), r_rgba);
         return;
     }
     const int ix = texel_floor(u * (float)w - 0.5f, w, ext, &fx);
@@ -87,10 +89,10 @@ void bv__texture_tap(const bv_texture *texture, int level_index, float u, float 
     const int x0 = texel_index(ix, w, ext), x1 = texel_index(ix + 1, w, ext);
     const int y0 = texel_index(iy, h, ext), y1 = texel_index(iy + 1, h, ext);
     float a[4], b[4], c[4], d[4];
-    read_texel(level, level_index, x0, y0, a);
-    read_texel(level, level_index, x1, y0, b);
-    read_texel(level, level_index, x0, y1, c);
-    read_texel(level, level_index, x1, y1, d);
+    read_texel(texture, level_index, x0, y0, a);
+    read_texel(texture, level_index, x1, y0, b);
+    read_texel(texture, level_index, x0, y1, c);
+    read_texel(texture, level_index, x1, y1, d);
     for (int k = 0; k < 4; k++) {
         const float bottom = a[k] + (b[k] - a[k]) * fx;
         const float top = c[k] + (d[k] - c[k]) * fx;
@@ -117,28 +119,32 @@ void bv__texture_tap_lod(const bv_texture *texture, float u, float v, float lod,
     for (int k = 0; k < 4; k++) r_rgba[k] = a[k] + (b[k] - a[k]) * t;
 }
 
-static void unpremultiply(float rgba[4])
+/* Cycles' unassociation of a tap (svm_image_texture with NODE_IMAGE_ALPHA_UNASSOCIATE): colour
+ * divided by alpha, except for channel-packed or ignored alpha. */
+static void unpremultiply(const bv_texture *texture, float rgba[4])
 {
+    if (texture->alpha == BV_TEXTURE_ALPHA_CHANNEL_PACKED || texture->alpha == BV_TEXTURE_ALPHA_IGNORE)
+        return;
     if (rgba[3] >= FLT_MIN) { /* below it 1 / alpha overflows: such a texel is transparent */
         const float inv = 1.0f / rgba[3];
         rgba[0] *= inv;
         rgba[1] *= inv;
         rgba[2] *= inv;
-    } else {
+    } else if (texture->alpha == BV_TEXTURE_ALPHA_STRAIGHT) {
         rgba[0] = rgba[1] = rgba[2] = 0.0f;
-    }
+    } /* premultiplied texels of zero alpha keep their colour, as in Cycles (emission over nothing) */
 }
 
 void bv_texture_sample(const bv_texture *texture, float u, float v, float r_rgba[4])
 {
     bv__texture_tap(texture, 0, u, v, r_rgba);
-    unpremultiply(r_rgba);
+    unpremultiply(texture, r_rgba);
 }
 
 void bv_texture_sample_lod(const bv_texture *texture, float u, float v, float lod, float r_rgba[4])
 {
     bv__texture_tap_lod(texture, u, v, lod, r_rgba);
-    unpremultiply(r_rgba);
+    unpremultiply(texture, r_rgba);
 }
 
 int bv_texture_level_count(const bv_texture *texture) { return texture ? texture->level_count : 0; }
@@ -154,8 +160,9 @@ static float footprint_weight(int i, int p, int parent, int child)
 }
 
 /* Box-filters level `src` (premultiplied view given by read_texel) into `dst`. */
-static void downsample(const bv__level *src, int src_index, bv__level *dst, float *out)
+static void downsample(const bv_texture *texture, int src_index, bv__level *dst, float *out)
 {
+    const bv__level *src = &texture->levels[src_index];
     const int sw = src->width, sh = src->height, dw = dst->width, dh = dst->height;
     for (int y = 0; y < dh; y++) {
         const int py0 = (int)((double)y * sh / dh), py1 = (int)ceil((double)(y + 1) * sh / dh);
@@ -167,7 +174,7 @@ static void downsample(const bv__level *src, int src_index, bv__level *dst, floa
                 for (int px = px0; px < px1 && px < sw; px++) {
                     const float wgt = wy * footprint_weight(x, px, sw, dw);
                     float t[4];
-                    read_texel(src, src_index, px, py, t);
+                    read_texel(texture, src_index, px, py, t);
                     for (int k = 0; k < 4; k++) sum[k] += wgt * t[k];
                 }
             }
@@ -196,7 +203,7 @@ static bv_status build_mip_chain(bv_texture *texture)
                         floats);
     float *out = texture->mip_storage;
     for (int l = 1; l < count; l++) {
-        downsample(&texture->levels[l - 1], l - 1, &texture->levels[l], out);
+        downsample(texture, l - 1, &texture->levels[l], out);
         out += 4 * (size_t)texture->levels[l].width * (size_t)texture->levels[l].height;
     }
     texture->level_count = count;
@@ -217,6 +224,8 @@ bv_status bv_texture_create(const bv_texture_desc *desc, bv_texture **r_texture)
     if ((unsigned)desc->interpolation > BV_INTERPOLATION_CLOSEST)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "texture: unknown interpolation %d",
                         (int)desc->interpolation);
+    if ((unsigned)desc->alpha > BV_TEXTURE_ALPHA_IGNORE)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "texture: unknown alpha %d", (int)desc->alpha);
     const size_t expected = 4 * (size_t)desc->width * (size_t)desc->height;
     if (!desc->pixels.ptr) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "texture: pixels is NULL");
     if (desc->pixels.count != expected)
@@ -238,8 +247,10 @@ bv_status bv_texture_create(const bv_texture_desc *desc, bv_texture **r_texture)
     memset(texture, 0, sizeof *texture);
     texture->extension = desc->extension;
     texture->interpolation = desc->interpolation;
+    texture->alpha = desc->alpha;
     texture->level_count = 1;
-    texture->opaque = opaque;
+    texture->opaque = opaque || desc->alpha == BV_TEXTURE_ALPHA_IGNORE;
+    texture->premultiply = !texture->opaque && desc->alpha == BV_TEXTURE_ALPHA_STRAIGHT;
     texture->levels[0] = (bv__level){desc->width, desc->height, desc->pixels.ptr};
     if (desc->mipmaps) {
         const bv_status status = build_mip_chain(texture);

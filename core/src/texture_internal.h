@@ -10,19 +10,22 @@
 
 typedef struct bv__level {
     int width, height;
-    const float *pixels; /* RGBA; level 0 straight (the caller's), others premultiplied */
+    const float *pixels; /* RGBA; level 0 the caller's, others premultiplied (as tapped) */
 } bv__level;
 
 struct bv_texture {
     bv_extension extension;
     bv_interpolation interpolation;
+    bv_texture_alpha alpha;
     int level_count;
-    bool opaque; /* every alpha is 1: premultiplying changes nothing */
+    bool opaque;      /* every alpha reads as 1: premultiplying changes nothing */
+    bool premultiply; /* level 0 texels are straight and not opaque: taps multiply by alpha */
     bv__level levels[BV__MAX_LEVELS];
     float *mip_storage; /* owns levels 1.. */
 };
 
-/* Alpha-premultiplied RGBA at (u, v) on one level, as Cycles' image lookup gives it. */
+/* RGBA at (u, v) on one level as Cycles' image lookup gives it: premultiplied, except for
+ * channel-packed alpha (as stored) and ignored alpha (alpha 1). */
 void bv__texture_tap(const bv_texture *texture, int level, float u, float v, float r_rgba[4]);
 
 /* bv__texture_tap on level 0, with the common case inline: a bilinear tap whose four texels lie
@@ -44,6 +47,10 @@ static inline void bv__texture_tap_base(const bv_texture *texture, float u, floa
     if (texture->opaque) {
         for (int k = 0; k < 3; k++) r_rgba[k] = wa * a[k] + wb * a[4 + k] + wc * c[k] + wd * c[4 + k];
         r_rgba[3] = 1.0f;
+        return;
+    }
+    if (!texture->premultiply) {
+        for (int k = 0; k < 4; k++) r_rgba[k] = wa * a[k] + wb * a[4 + k] + wc * c[k] + wd * c[4 + k];
         return;
     }
     const float pa = wa * a[3], pb = wb * a[7], pc = wc * c[3], pd = wd * c[7];

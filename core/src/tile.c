@@ -93,6 +93,16 @@ static inline bool sample_uv(const bv__prim_cache *c, double x, double y, float 
     return true;
 }
 
+float bv__prim_alpha(const bv__render *r, uint32_t prim, double x_ndc, double y_ndc)
+{
+    bv__prim_cache c;
+    cache_prim(r, prim, &c);
+    float uv[2], rgba[4];
+    if (!sample_uv(&c, x_ndc, y_ndc, uv)) uv[0] = c.uv[0], uv[1] = c.uv[1];
+    bv__texture_tap_base(c.ms->mesh->texture, uv[0], uv[1], rgba);
+    return rgba[3];
+}
+
 /* Perspective-correct barycentrics at an NDC position; false for a degenerate primitive. */
 static bool barycentrics(const bv__prim_cache *c, double x, double y, double r_b[3], double r_u[3])
 {
@@ -187,32 +197,42 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
             const uint32_t prim = prims[i];
             int end = i + 1;
             while (end < w->sw && prims[end] == prim) end++;
-            if (prim == BV__PRIM_NONE || !r->want_color) {
+            const bv__prim_cache *c = NULL;
+            if (prim != BV__PRIM_NONE && (r->want_color || r->any_coverage)) {
+                c = lookup_prim(r, prim, caches);
+                if (!bv__mesh_textured(r, c->ms->mesh)) c = NULL;
+            }
+            if (!c) {
                 const float coverage = prim == BV__PRIM_NONE ? 0.0f : 1.0f;
                 for (int k = i; k < end; k++) {
                     out[4 * k] = out[4 * k + 1] = out[4 * k + 2] = 0.0f;
                     out[4 * k + 3] = coverage;
                 }
             } else {
-                const bv__prim_cache *c = lookup_prim(r, prim, caches);
                 run_uvs(r, s, c, y, i, end, s->uvl);
-                runs[run_count++] = (bv__shade_run){i, end, c->ms->mesh->texture};
+                runs[run_count++] = (bv__shade_run){i, end, c->ms->mesh};
             }
             i = end;
         }
         for (int q = 0; q < run_count; q++) {
-            const bv_texture *tex = runs[q].texture;
+            const bv_texture *tex = runs[q].mesh->texture;
+            const bool coverage = runs[q].mesh->alpha == BV_MESH_ALPHA_COVERAGE;
+            const bool weigh = coverage && tex->alpha == BV_TEXTURE_ALPHA_CHANNEL_PACKED;
             for (int k = runs[q].first; k < runs[q].end; k++) {
                 const float *uvl = s->uvl + 3 * k;
                 float rgba[4];
                 if (r->desc->mipmaps) bv__texture_tap_lod(tex, uvl[0], uvl[1], uvl[2], rgba);
                 else bv__texture_tap_base(tex, uvl[0], uvl[1], rgba);
-                /* Cycles' Color output of an Image Texture node whose Alpha is unused:
-                   premultiplied */
-                out[4 * k] = rgba[0];
-                out[4 * k + 1] = rgba[1];
-                out[4 * k + 2] = rgba[2];
-                out[4 * k + 3] = 1.0f; /* coverage */
+                /* Alpha ignored: Cycles' Color output of an Image Texture node whose Alpha is
+                   unlinked, the tap as it is (premultiplied), opaque. Alpha as coverage: a mix
+                   by Alpha of a Transparent BSDF and the colour unpremultiplied, which gives the
+                   premultiplied tap again; a channel-packed colour is not unpremultiplied, so
+                   it is weighted by alpha. */
+                const float weight = weigh ? rgba[3] : 1.0f;
+                out[4 * k] = rgba[0] * weight;
+                out[4 * k + 1] = rgba[1] * weight;
+                out[4 * k + 2] = rgba[2] * weight;
+                out[4 * k + 3] = coverage ? rgba[3] : 1.0f;
             }
         }
     }

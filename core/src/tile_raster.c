@@ -26,7 +26,8 @@ typedef struct bv__depth_plane {
  * every sample in it decided by the exact 64-bit edge functions. Samples x0 .. x1, rows y0 .. y1
  * of the window. */
 static void raster_rows(const bv__render *r, bv__scratch *s, const bv__window *w, uint32_t prim,
-                        const bv__triangle *t, const bv__depth_plane *depth, int x0, int x1, int y0, int y1)
+                        const bv__triangle *t, const bv__depth_plane *depth, int x0, int x1, int y0, int y1,
+                        bool cutout)
 {
     const int64_t step = r->grid.step;
     const double inv_a[3] = {t->a[0] ? 1.0 / (double)t->a[0] : 0.0, t->a[1] ? 1.0 / (double)t->a[1] : 0.0,
@@ -69,7 +70,10 @@ static void raster_rows(const bv__render *r, bv__scratch *s, const bv__window *w
             if ((e0 | e1 | e2) < 0) continue;
             const float q = depth->key0 + (float)(e1 + depth->bias1) * depth->slope1 +
                             (float)(e2 + depth->bias2) * depth->slope2;
-            if (q > keys[i]) {
+            /* a cut-out mesh's samples of zero alpha are holes: what is behind shows */
+            if (q > keys[i] &&
+                !(cutout && bv__prim_alpha(r, prim, s->column_ndc[i],
+                                           (double)y / (BV__SUBPIXEL_ONE * 0.5 * r->height) - 1.0) <= 0.0f)) {
                 keys[i] = q;
                 prims[i] = prim;
             }
@@ -158,7 +162,7 @@ static bool raster_box(const bv__render *r, bv__scratch *s, const bv__window *w,
 }
 
 static void raster_triangle(const bv__render *r, bv__scratch *s, const bv__window *w, uint32_t prim,
-                            const int64_t fx[3], const int64_t fy[3], const float key[3])
+                            const int64_t fx[3], const int64_t fy[3], const float key[3], bool cutout)
 {
     bv__triangle t;
     if (!bv__triangle_setup(&r->grid, fx, fy, &t)) return;
@@ -170,8 +174,8 @@ static void raster_triangle(const bv__render *r, bv__scratch *s, const bv__windo
     const float inv_area = (float)(1.0 / (double)t.area2);
     const bv__depth_plane depth = {key[0], (key[1] - key[0]) * inv_area, (key[2] - key[0]) * inv_area,
                                    t.c[1] - t.c_biased[1], t.c[2] - t.c_biased[2]};
-    if (r->grid.step && raster_box(r, s, w, prim, &t, &depth, x0, x1, y0, y1)) return;
-    raster_rows(r, s, w, prim, &t, &depth, x0, x1, y0, y1);
+    if (!cutout && r->grid.step && raster_box(r, s, w, prim, &t, &depth, x0, x1, y0, y1)) return;
+    raster_rows(r, s, w, prim, &t, &depth, x0, x1, y0, y1, cutout);
 }
 
 BV__TILE_CLONES void bv__raster_tile(const bv__render *r, bv__scratch *s, const bv__window *w, int tile)
@@ -186,6 +190,7 @@ BV__TILE_CLONES void bv__raster_tile(const bv__render *r, bv__scratch *s, const 
         int64_t fx[BV__CLIP_MAX_VERTICES], fy[BV__CLIP_MAX_VERTICES];
         float key[BV__CLIP_MAX_VERTICES];
         int count;
+        const bool cutout = r->any_coverage && bv__mesh_cutout(r, bv__mesh_of_prim(r, prim)->mesh);
         if (r->tris[prim].state == BV__TRI_DIRECT) {
             const bv__mesh_state *ms = bv__mesh_of_prim(r, prim);
             const uint32_t *tri = ms->mesh->triangles.ptr + 3 * (size_t)(prim - ms->triangle_base);
@@ -202,7 +207,7 @@ BV__TILE_CLONES void bv__raster_tile(const bv__render *r, bv__scratch *s, const 
         for (int k = 1; k + 1 < count; k++) { /* fan of the clipped polygon */
             const int64_t tx[3] = {fx[0], fx[k], fx[k + 1]}, ty[3] = {fy[0], fy[k], fy[k + 1]};
             const float tk[3] = {key[0], key[k], key[k + 1]};
-            raster_triangle(r, s, w, prim, tx, ty, tk);
+            raster_triangle(r, s, w, prim, tx, ty, tk, cutout);
         }
     }
 }

@@ -319,6 +319,18 @@ def _image_state(image):
     }
 
 
+def _socket_value(socket):
+    """A socket's identifier and its value where it has one (rounded floats)."""
+    value = getattr(socket, "default_value", None)
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        value = tuple(round(v, 6) if isinstance(v, float) else v for v in value)
+    elif isinstance(value, float):
+        value = round(value, 6)
+    elif value is not None and not isinstance(value, (int, str, bool)):
+        value = repr(value)
+    return socket.identifier, value
+
+
 def _node_tree_state(tree):
     if tree is None:
         return None
@@ -329,6 +341,7 @@ def _node_tree_state(tree):
             "select": node.select,
             "image": node.image.name if getattr(node, "image", None) is not None else None,
             "location": tuple(round(c, 3) for c in node.location),
+            "inputs": tuple(_socket_value(s) for s in node.inputs),
         }
     links = sorted(
         (l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)

@@ -58,10 +58,10 @@ def emissive_sphere(name, location, radius, texture):
     return obj
 
 
-def cycles_reference(scene, seed, path):
+def cycles_reference(scene, seed, path, samples=REFERENCE_SAMPLES):
     cycles = scene.cycles
     cycles.device = "CPU"
-    cycles.samples = REFERENCE_SAMPLES
+    cycles.samples = samples
     cycles.seed = seed
     cycles.use_denoising = False
     cycles.use_adaptive_sampling = False

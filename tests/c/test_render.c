@@ -138,7 +138,8 @@ static void test_textured_quad_reproduces_texture_with_one_sample_box_filter(voi
 {
     const int w = 48, h = 32;
     float *tex = random_texture(w, h, 11);
-    bv_texture_desc td = {{tex, (size_t)w * h * 4}, w, h, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, false};
+    bv_texture_desc td = {.pixels = {tex, (size_t)w * h * 4}, .width = w, .height = h, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = false};
     bv_texture *t = NULL;
     if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) return;
     ortho_scene s;
@@ -175,7 +176,8 @@ static void test_filtered_render_matches_discrete_filter_of_bilinear_reference(v
     for (int translucent = 0; translucent < 2; translucent++) {
         const int w = 40, h = 24;
         float *tex = random_texture_alpha(w, h, 12, translucent != 0);
-        bv_texture_desc td = {{tex, (size_t)w * h * 4}, w, h, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, false};
+        bv_texture_desc td = {.pixels = {tex, (size_t)w * h * 4}, .width = w, .height = h, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = false};
         bv_texture *t = NULL;
         if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) {
             free(tex);
@@ -228,7 +230,8 @@ static void test_default_mode_matches_continuous_filter_on_smooth_texture(void)
             p[2] = (float)(0.3 + 0.2 * sin(2 * M_PI * (y + 0.5) / 7.0));
             p[3] = 1.0f;
         }
-    bv_texture_desc td = {{tex, (size_t)w * h * 4}, w, h, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, false};
+    bv_texture_desc td = {.pixels = {tex, (size_t)w * h * 4}, .width = w, .height = h, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = false};
     bv_texture *t = NULL;
     if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) return;
     ortho_scene s;
@@ -272,7 +275,8 @@ static void test_mipmaps_at_magnification_match_plain_taps(void)
 {
     const int w = 32, h = 32;
     float *tex = random_texture(w, h, 13);
-    bv_texture_desc td = {{tex, (size_t)w * h * 4}, w, h, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, true};
+    bv_texture_desc td = {.pixels = {tex, (size_t)w * h * 4}, .width = w, .height = h, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = true};
     bv_texture *t = NULL;
     if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) return;
     ortho_scene s;
@@ -301,7 +305,8 @@ static void test_mipmaps_average_a_minified_checker(void)
             p[0] = p[1] = p[2] = (float)((x + y) & 1);
             p[3] = 1.0f;
         }
-    bv_texture_desc td = {{tex, (size_t)tw * tw * 4}, tw, tw, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, true};
+    bv_texture_desc td = {.pixels = {tex, (size_t)tw * tw * 4}, .width = tw, .height = tw, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = true};
     bv_texture *t = NULL;
     if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) return;
     ortho_scene s;
@@ -327,7 +332,8 @@ static void test_mipmapped_render_uses_the_texel_footprint_of_a_sample_step(void
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const int tw = cases[c].tw, th = cases[c].th, out = cases[c].out, n = cases[c].samples;
         float *tex = random_texture(tw, th, 40 + c);
-        bv_texture_desc td = {{tex, (size_t)tw * th * 4}, tw, th, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, true};
+        bv_texture_desc td = {.pixels = {tex, (size_t)tw * th * 4}, .width = tw, .height = th, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = true};
         bv_texture *t = NULL;
         if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) {
             free(tex);

@@ -415,7 +415,8 @@ static void test_perspective_colour_taps_texture_at_analytic_uv(void)
         for (int k = 0; k < 3; k++) texels[4 * i + k] = (float)rng_unit(&r);
         texels[4 * i + 3] = 1.0f;
     }
-    bv_texture_desc td = {{texels, TW * TW * 4}, TW, TW, BV_EXTENSION_EXTEND, BV_INTERPOLATION_LINEAR, false};
+    bv_texture_desc td = {.pixels = {texels, TW * TW * 4}, .width = TW, .height = TW, .extension = BV_EXTENSION_EXTEND,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = false};
     bv_texture *tex = NULL;
     if (!CHECK(bv_texture_create(&td, &tex) == BV_OK)) return;
     const bv_mesh mesh = quad_view(&q, tex, 1);

@@ -452,7 +452,8 @@ static void test_mipmaps_without_a_mip_chain_are_rejected(void)
     scene_init(&s);
     float px[2 * 2 * 4];
     for (int i = 0; i < 16; i++) px[i] = 0.5f;
-    bv_texture_desc td = {{px, 16}, 2, 2, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, false};
+    bv_texture_desc td = {.pixels = {px, 16}, .width = 2, .height = 2, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = false};
     bv_texture *t = NULL;
     CHECK(bv_texture_create(&td, &t) == BV_OK);
     s.meshes[1].texture = t;
@@ -527,7 +528,8 @@ static void test_bad_textures_are_rejected(void)
 {
     float px[3 * 2 * 4];
     for (int i = 0; i < 24; i++) px[i] = 0.25f;
-    bv_texture_desc td = {{px, 24}, 3, 2, BV_EXTENSION_REPEAT, BV_INTERPOLATION_LINEAR, true};
+    bv_texture_desc td = {.pixels = {px, 24}, .width = 3, .height = 2, .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR, .mipmaps = true};
     bv_texture *t = NULL;
 
     px[4 * 4 + 3] = NAN; /* texel (1, 1) alpha */

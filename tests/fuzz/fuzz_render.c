@@ -101,7 +101,7 @@ static void matrix(fz_reader *in, float m[16], int kind, int width, int height)
 typedef struct texture_input {
     float *pixels;
     bv_texture *texture;
-    bool in_range; /* every value in [0, 1] */
+    bool in_range; /* every value in [0, 1] (and premultiplied ones valid) */
 } texture_input;
 
 static void make_texture(fz_reader *in, texture_input *t)
@@ -109,8 +109,10 @@ static void make_texture(fz_reader *in, texture_input *t)
     bv_texture_desc desc = {0};
     desc.width = fz_int(in, 1, 8);
     desc.height = fz_int(in, 1, 8);
-    desc.extension = (bv_extension)(fz_u8(in) % 5);         /* 4: unknown */
-    desc.interpolation = (bv_interpolation)(fz_u8(in) % 3); /* 2: unknown */
+    const uint8_t extension = fz_u8(in);
+    desc.extension = (bv_extension)(extension % 5);               /* 4: unknown */
+    desc.alpha = (bv_texture_alpha)(extension / 5 % 5);           /* 4: unknown */
+    desc.interpolation = (bv_interpolation)(fz_u8(in) % 3);       /* 2: unknown */
     desc.mipmaps = fz_bool(in);
     size_t count = 0;
     if (desc.width > 0 && desc.height > 0 && desc.width <= 8 && desc.height <= 8)
@@ -124,6 +126,10 @@ static void make_texture(fz_reader *in, texture_input *t)
         t->pixels[i] = values == 0 ? fz_unit(in) : values == 1 ? fz_float(in, 8.0f)
                                                                 : (i % 4 == 3 ? 1.0f : fz_unit(in));
     t->in_range = fz_all_in(t->pixels, count, 0.0f, 1.0f);
+    if (desc.alpha == BV_TEXTURE_ALPHA_PREMULTIPLIED) /* and premultiplied: colour <= alpha */
+        for (size_t i = 0; i + 3 < count && t->in_range; i += 4)
+            t->in_range = t->pixels[i] <= t->pixels[i + 3] && t->pixels[i + 1] <= t->pixels[i + 3] &&
+                          t->pixels[i + 2] <= t->pixels[i + 3];
     desc.pixels = (bv_floats){(mode & 31) == 29 ? NULL : t->pixels, count};
     bv_texture **out = (mode & 31) == 28 ? NULL : &t->texture;
     const bv_status status = bv_texture_create((mode & 31) == 27 ? NULL : &desc, out);
@@ -214,8 +220,10 @@ static void make_mesh(fz_reader *in, bv_mesh *m, mesh_input *mi, const texture_i
     m->normals = (bv_floats){(layout & 16) && normal_count ? NULL : mi->normals, normal_count};
     if ((layout & 32) && loop_count) m->loops.ptr = NULL;
     matrix(in, m->matrix_world, 2, 0, 0);
-    const uint8_t texture = fz_u8(in) % (MAX_TEXTURES + 1);
+    const uint8_t texture_byte = fz_u8(in);
+    const uint8_t texture = texture_byte % (MAX_TEXTURES + 1);
     m->texture = texture < MAX_TEXTURES ? textures[texture].texture : NULL;
+    m->alpha = (bv_mesh_alpha)(texture_byte / (MAX_TEXTURES + 1) % 3); /* 2: unknown */
     m->object_id = (fz_u8(in) & 15) == 15 ? fz_u32(in) : fz_u8(in);
 }
 

@@ -49,6 +49,37 @@ def test_render_returns_float32_buffers_of_each_pass():
     assert out["DEPTH"][0] == _core.DEPTH_EMPTY
 
 
+@pytest.mark.parametrize("texture_alpha, mesh_alpha, expected", [
+    # a Blender float image's texel as Cycles renders it through an Emission shader
+    ("PREMULTIPLIED", "IGNORED", (0.6, 0.4, 0.2, 1.0)),
+    ("CHANNEL_PACKED", "IGNORED", (0.6, 0.4, 0.2, 1.0)),
+    ("IGNORE", "IGNORED", (0.6, 0.4, 0.2, 1.0)),
+    ("STRAIGHT", "IGNORED", (0.3, 0.2, 0.1, 1.0)),
+    # the same, mixed with a Transparent BSDF by its Alpha (straight colour over alpha)
+    ("PREMULTIPLIED", "COVERAGE", (1.2, 0.8, 0.4, 0.5)),
+    ("CHANNEL_PACKED", "COVERAGE", (0.6, 0.4, 0.2, 0.5)),
+    ("IGNORE", "COVERAGE", (0.6, 0.4, 0.2, 1.0)),
+])
+def test_texture_and_mesh_alpha_choose_how_a_texel_with_alpha_renders(texture_alpha, mesh_alpha,
+                                                                      expected):
+    texture = _core.Texture(array.array("f", [0.6, 0.4, 0.2, 0.5] * 4), 2, 2, alpha=texture_alpha)
+    positions = array.array("f", [-4, -4, 0, 4, -4, 0, 4, 4, 0, -4, 4, 0])
+    triangles = array.array("I", [0, 1, 2, 0, 2, 3])
+    uvs = array.array("f", [0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1])
+    mesh = _core.Mesh(positions, triangles, uvs, texture=texture, alpha=mesh_alpha)
+    out = _core.render([mesh], VIEW, ortho(), 8, 8, passes=("COLOR", "ALPHA"))
+    centre = 4 * 8 + 4
+    assert list(out["COLOR"][4 * centre:4 * centre + 4]) == pytest.approx(expected, abs=1e-5)
+    assert out["ALPHA"][centre] == pytest.approx(expected[3], abs=1e-6)
+
+
+def test_unknown_alpha_names_raise_value_error():
+    with pytest.raises(ValueError, match="alpha must be one of"):
+        _core.Texture(array.array("f", [1, 1, 1, 1]), 1, 1, alpha="ASSOCIATED")
+    with pytest.raises(ValueError, match="alpha must be one of"):
+        _core.Mesh(array.array("f", [0.0] * 9), array.array("I", [0, 1, 2]), alpha="CUTOUT")
+
+
 def test_any_buffer_protocol_object_is_accepted():
     texture = _core.Texture(bytearray(array.array("f", [1, 0, 0, 1] * 4).tobytes()), 2, 2)
     data = array.array("f", [-1, -1, 0, 1, -1, 0, 0, 1, 0])

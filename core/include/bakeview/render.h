@@ -28,6 +28,17 @@ extern "C" {
 /* Matrices are 16 floats in row-major order, m[row * 4 + col], as a Python mathutils.Matrix reads
  * row by row: [x for row in M for x in row]. Points are column vectors: p' = M p. */
 
+/* What a mesh's texture alpha does, as in the material Cycles renders. */
+typedef enum bv_mesh_alpha {
+    BV_MESH_ALPHA_IGNORED = 0, /* opaque, coloured by the tap as an Image Texture node's Color
+                                  output whose Alpha output is unlinked gives it (premultiplied;
+                                  channel-packed: as stored) */
+    BV_MESH_ALPHA_COVERAGE,    /* alpha is the surface's opacity, as a Mix Shader by the node's
+                                  Alpha between a Transparent BSDF and the colour: a bake of a
+                                  material with holes. The colour is weighted by it (a channel-
+                                  packed texture's colour multiplied by it). */
+} bv_mesh_alpha;
+
 /* A triangle mesh in the shape of Blender's loop_triangles. */
 typedef struct bv_mesh {
     bv_floats positions; /* 3 floats per vertex, object space */
@@ -39,6 +50,7 @@ typedef struct bv_mesh {
                             uvs and normals are per loop, as Blender's UV layer and corner normals */
     float matrix_world[16]; /* object -> world; all zeros means identity */
     const bv_texture *texture; /* colour source; may be NULL when no colour pass is asked for */
+    bv_mesh_alpha alpha;       /* default: alpha ignored */
     uint32_t object_id;        /* written to the object id pass; below 2^24 (exact in float) */
 } bv_mesh;
 
