@@ -76,8 +76,12 @@ static void big_scene_init(big_scene *s)
         for (int k = 0; k < 3; k++) s->tex_pixels[4 * i + k] = (float)rng_unit(&r);
         s->tex_pixels[4 * i + 3] = (float)rng_range(&r, 0.5, 1.0);
     }
-    bv_texture_desc td = {{s->tex_pixels, (size_t)tw * th * 4}, tw, th, BV_EXTENSION_REPEAT,
-                          BV_INTERPOLATION_LINEAR, true};
+    bv_texture_desc td = {.pixels = {s->tex_pixels, (size_t)tw * th * 4},
+                          .width = tw,
+                          .height = th,
+                          .extension = BV_EXTENSION_REPEAT,
+                          .interpolation = BV_INTERPOLATION_LINEAR,
+                          .mipmaps = true};
     CHECK(bv_texture_create(&td, &s->texture) == BV_OK);
 
     bv_mesh grid;
