@@ -7,15 +7,16 @@ ColorLut, applied in C as the PNG is encoded). Before it is used, the LUT is che
 Blender at the centre of every lattice cell (where interpolation errs most) and at random
 colours; a transform it cannot follow within MAX_ERROR (AgX and Khronos PBR Neutral carry 3D LUTs
 and gamut clipping of their own, whose kinks fall inside our cells) is applied exactly instead:
-the page goes through save_render itself, as 16-bit values, before it is encoded. Either way the
-8-bit codes are within one of Blender's own; the note on each Encoding says which way was taken.
+the page goes through save_render itself, at 8 bits, and the file holds Blender's own codes.
+Through the LUT, every code is within one of Blender's. Encoding.mode says which way was taken.
 
-Sampling goes through a copy of the scene with a 16-bit output format (the user's scene and its
-render settings are not touched) and a private folder in memory where the system has one
-(/dev/shm), removed afterwards, also on failure. Negative colour components are clamped to 0.
+Sampling sets the scene's output format to 16-bit TIFF for the moment it takes (put back
+afterwards, also on failure) and writes into a private folder in memory where the system has one
+(/dev/shm), removed afterwards. Negative colour components are clamped to 0.
 """
 import array
 import contextlib
+import math
 import os
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 import bpy
 
-from . import _core
+from . import _core, state
 from .compat import float_array
 
 MODES = ("SCENE", "SRGB")
@@ -34,6 +35,7 @@ MAX_ERROR = 0.75 / 255  # the largest LUT error allowed, in display units: codes
 PROBES = 8192  # random colours checked besides the cell centres
 _RAMP = 4096  # grey values from 2^-24 to 2^24 to find the knee
 _WIDTH = 4096  # the sampling image's width
+STEPPED = ("False Color",)  # views of flat colours over ranges of values: always exact
 _cache = {}  # settings -> Encoding, for the last few colour settings used in this process
 _CACHE_SIZE = 4
 
@@ -43,7 +45,7 @@ class Encoding:
     """How colour pixels become 8-bit codes in a file."""
     mode: str  # SRGB: the plain curve; LUT: through `lut`; EXACT: through Blender, then as is
     lut: object = None  # the _core.ColorLut for LUT
-    error: float = 0.0  # the LUT's largest difference from Blender, in 8-bit codes
+    error: float = 0.0  # the LUT's largest difference from Blender, in 8-bit codes (inf: none fits)
     settings: str = "sRGB curve"  # what the scene's colour management is, for messages and notes
 
 
@@ -53,13 +55,16 @@ def encoding(scene, colour):
         return Encoding("SRGB")
     if colour != "SCENE":
         raise ValueError(f"colour must be one of {', '.join(MODES)}, got {colour!r}")
+    view = _source(scene).view_settings.view_transform
     key = _settings(scene)
     found = _cache.get(key)
+    if view in STEPPED:  # no LUT follows steps, and Blender 3.4 aborts sampling them at 16 bits
+        found = found or Encoding("EXACT", None, math.inf, _describe(scene))
     if found is None:
         found = _sample(scene, _describe(scene))
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = found
+    if len(_cache) >= _CACHE_SIZE and key not in _cache:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = found
     return found
 
 
@@ -72,14 +77,14 @@ def png_arguments(chosen):
 
 
 def through_blender(scene, pixels, count):
-    """For Encoding EXACT: `count` straight RGBA pixels as Blender's display values (float32 RGBA,
-    alpha kept), through the scene's own colour management."""
+    """For Encoding EXACT: `count` straight RGBA pixels as Blender writes them for the scene's
+    render output, as 8-bit codes / 255 (float32 RGBA, alpha kept as it was)."""
     opaque = array.array("f")
     opaque.frombytes(memoryview(pixels).cast("B"))
     alpha = opaque[3::4]
     opaque[3::4] = array.array("f", [1.0]) * count  # save_render takes float pixels as premultiplied
-    with _sampling_scene(scene) as (copy, folder):
-        out = _through(copy, folder, opaque, count)
+    with _output_scene(scene, "8") as (own, folder):  # Blender's own 8-bit codes
+        out = _through(own, folder, opaque, count)
     out[3::4] = alpha
     return out
 
@@ -88,8 +93,8 @@ def through_blender(scene, pixels, count):
 
 
 def _sample(scene, settings):
-    with _sampling_scene(scene) as (copy, folder):
-        knee = _knee(copy, folder)
+    with _output_scene(scene, "16") as (own, folder):
+        knee = _knee(own, folder)
         shape = {"offset": knee * 2.0 ** -KNEE_STOPS, "knee": knee,
                  "knee_index": LUT_SIZE - 1 - TOP_CELLS}
         points = _core.color_lut_points(LUT_SIZE, **shape)
@@ -97,7 +102,7 @@ def _sample(scene, settings):
         inputs = array.array("f", points)
         inputs.extend(probes)
         count = len(inputs) // 4
-        outputs = _through(copy, folder, inputs, count)
+        outputs = _through(own, folder, inputs, count)
     lattice = LUT_SIZE ** 3
     table = float_array(3 * lattice)
     for k in range(3):
@@ -109,27 +114,27 @@ def _sample(scene, settings):
     return Encoding("EXACT", None, error * 255.0, settings)
 
 
-def _knee(copy, folder):
+def _knee(scene, folder):
     """The smallest grey that Blender displays as white (1.0 in every channel; or, for a transform
     that only approaches white, the first that all 8-bit codes show as 255): where a clipping
     transform kinks, so it becomes a lattice plane. Found on a ramp over 48 stops, then on a
     finer one between the two ramp values around it."""
     values = [2.0 ** (-24.0 + 48.0 * i / (_RAMP - 1)) for i in range(_RAMP)]
     for threshold in (1.0, 254.5 / 255.0):
-        first = _first_white(copy, folder, values, threshold)
+        first = _first_white(scene, folder, values, threshold)
         if first is not None:
             low = values[first - 1] if first > 0 else 0.0
             fine = [low + (values[first] - low) * (i + 1) / _RAMP for i in range(_RAMP)]
-            return min(fine[_first_white(copy, folder, fine, threshold)], 2.0 ** 16)
+            return min(fine[_first_white(scene, folder, fine, threshold)], 2.0 ** 16)
     return 2.0 ** 16  # never white (a log view): the lattice still covers 0 .. 4 * 2^16
 
 
-def _first_white(copy, folder, values, threshold):
+def _first_white(scene, folder, values, threshold):
     """The index of the first grey value whose display output reaches threshold, or None."""
     ramp = array.array("f")
     for v in values:
         ramp.extend((v, v, v, 1.0))
-    out = _through(copy, folder, ramp, len(values))
+    out = _through(scene, folder, ramp, len(values))
     return next((i for i in range(len(values)) if min(out[4 * i:4 * i + 3]) >= threshold), None)
 
 
@@ -147,22 +152,52 @@ def _probes(count):
 
 
 @contextlib.contextmanager
-def _sampling_scene(scene):
-    """(a copy of the scene writing 16-bit RGB files, a private folder), both removed after."""
+def _output_scene(scene, depth):
+    """(a scene of its own with the colour management of `scene`'s render output, writing `depth`
+    bit RGB TIFF files; a private folder), both removed afterwards, also on failure. The user's
+    scene is not touched: switching its output format would change settings that cannot be put
+    back (Blender 5 fills in an unset linear colour space), and Blender 3.4's Scene.copy shares
+    the view curve with the copy, which aborts Blender when both are freed."""
     folder = tempfile.mkdtemp(prefix="bakeview-colour-", dir=_memory_folder())
-    copy = None
+    own = None
     try:
-        copy = scene.copy()  # every colour setting, the output override's too
-        settings = copy.render.image_settings
+        own = bpy.data.scenes.new("bakeview colour")
+        source = _source(scene)
+        _copy_settings(source.display_settings, own.display_settings)
+        _copy_settings(source.view_settings, own.view_settings)
+        settings = own.render.image_settings
         settings.file_format = "TIFF"
-        settings.color_depth = "16"
+        settings.color_depth = depth
         settings.color_mode = "RGB"
         settings.tiff_codec = "NONE"
-        yield copy, folder
+        yield own, folder
     finally:
-        if copy is not None:
-            bpy.data.scenes.remove(copy)
+        if own is not None:
+            bpy.data.scenes.remove(own)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy_settings(source, target):
+    """Every writable value of a colour-management struct, its curve mapping's too. Twice: an
+    enum's choices may depend on another value set after it (a look on its view transform)."""
+    for _ in range(2):
+        state.restore_rna(target, state.rna_values(source))
+    if getattr(source, "use_curve_mapping", False):  # the curve is only there when it is used
+        _copy_curve_mapping(source.curve_mapping, target.curve_mapping)
+
+
+def _copy_curve_mapping(source, target):
+    state.restore_rna(target, state.rna_values(source))
+    for source_curve, target_curve in zip(source.curves, target.curves):
+        points = target_curve.points
+        while len(points) > len(source_curve.points):
+            points.remove(points[len(points) - 1])
+        while len(points) < len(source_curve.points):
+            points.new(1.0, 1.0)
+        for source_point, target_point in zip(source_curve.points, points):
+            target_point.location = source_point.location
+            target_point.handle_type = source_point.handle_type
+    target.update()
 
 
 def _memory_folder():
@@ -170,9 +205,9 @@ def _memory_folder():
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
-def _through(copy, folder, rgba, count):
-    """`count` RGBA pixels through Blender's save_render for the copy: display values (float32
-    RGBA, alpha 1), 16-bit exact."""
+def _through(scene, folder, rgba, count):
+    """`count` RGBA pixels through Blender's save_render for the scene (see _output_scene): the
+    file's codes / their maximum, float32 RGBA, alpha 1."""
     width = min(count, _WIDTH)
     height = -(-count // width)
     padded = rgba
@@ -185,7 +220,7 @@ def _through(copy, folder, rgba, count):
         image = bpy.data.images.new("bakeview colour sample", width, height, alpha=True,
                                     float_buffer=True)
         image.pixels.foreach_set(padded)
-        image.save_render(path, scene=copy)
+        image.save_render(path, scene=scene)
         loaded = bpy.data.images.load(path)
         loaded.colorspace_settings.name = "Non-Color"  # the file's values, not linearised
         out = float_array(4 * width * height)
@@ -224,15 +259,20 @@ def _settings(scene):
                 out.append((key, value))
         return tuple(out)
 
+    source = _source(scene)
+    return (bpy.app.version, source != scene, values(source.view_settings),
+            values(source.display_settings))
+
+
+def _source(scene):
+    """What holds the colour settings of the scene's render output: the output's override, or
+    the scene."""
     image = scene.render.image_settings
-    override = getattr(image, "color_management", "FOLLOW_SCENE") == "OVERRIDE"
-    source = image if override else scene
-    return (bpy.app.version, override, values(source.view_settings), values(source.display_settings))
+    return image if getattr(image, "color_management", "") == "OVERRIDE" else scene
 
 
 def _describe(scene):
-    image = scene.render.image_settings
-    source = image if getattr(image, "color_management", "") == "OVERRIDE" else scene
+    source = _source(scene)
     view = source.view_settings
     look = f", look {view.look}" if view.look != "None" else ""
     return (f"{view.view_transform}{look}, exposure {view.exposure:g}, gamma {view.gamma:g}, "

@@ -16,7 +16,7 @@ from . import records
 _CYCLES_SETTINGS = ("samples", "device", "bake_type", "use_adaptive_sampling", "use_denoising")
 
 
-def _rna_values(struct):
+def rna_values(struct):
     """Writable plain properties of an RNA struct, as {name: value}."""
     values = {}
     for prop in struct.bl_rna.properties:
@@ -27,7 +27,7 @@ def _rna_values(struct):
     return values
 
 
-def _restore_rna(struct, values):
+def restore_rna(struct, values):
     for name, value in values.items():
         try:
             if getattr(struct, name) != value:
@@ -57,7 +57,7 @@ class _Snapshot:
         render = scene.render
         self.engine = render.engine
         self.filepath = render.filepath
-        self.bake = _rna_values(render.bake)
+        self.bake = rna_values(render.bake)
         cycles = getattr(scene, "cycles", None)
         self.cycles = {k: getattr(cycles, k) for k in _CYCLES_SETTINGS if cycles and hasattr(cycles, k)}
         layer_objects = self.view_layer.objects
@@ -151,7 +151,7 @@ class _Snapshot:
         if render.engine != self.engine:
             render.engine = self.engine
         render.filepath = self.filepath
-        _restore_rna(render.bake, self.bake)
+        restore_rna(render.bake, self.bake)
         cycles = getattr(self.scene, "cycles", None)
         for key, value in self.cycles.items():
             if getattr(cycles, key) != value:
