@@ -6,7 +6,8 @@ set -euo pipefail
 
 # build: compiler, CMake, cglm, stb, zlib (PNG deflate), CPython headers; tests: pytest for
 # Debian's Python (which Debian's Blender runs on), venv + pip for the bpy module, Blender itself,
-# and Chromium (headless) for the PixiJS client test (tests/web, with Node.js and npm), clang with libFuzzer (in
+# and Chromium (headless) for the PixiJS and Phaser client tests (tests/web, with Node.js and npm; npm ci
+# there installs the two, pinned in package-lock.json), clang with libFuzzer (in
 # libclang-rt-dev, only recommended by clang) for the fuzz targets, valgrind for the C tests
 packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev zlib1g-dev python3-dev)
 case "${1:-}" in

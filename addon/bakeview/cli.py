@@ -90,10 +90,14 @@ def parser():
     sheet.add_argument("--padding", type=int, default=2, help="pixels between frames (default 2)")
     sheet.add_argument("--border", type=int, default=2, help="pixels from the page edge (default 2)")
     sheet.add_argument("--extrude", type=int, default=0, help="repeat edge pixels N times")
-    sheet.add_argument("--max-size", type=_size, default=(4096, 4096), help="page limit WxH")
+    sheet.add_argument("--max-size", type=_size, default=(4096, 4096),
+                       help="page limit WxH; more frames make more pages, NAME-0.png + "
+                       "NAME-0.json ..., and NAME.json with every page (Phaser's load.multiatlas)")
     sheet.add_argument("--power-of-two", action="store_true", help="page sides powers of two")
     sheet.add_argument("--square", action="store_true", help="square pages")
-    sheet.add_argument("--rotate", action="store_true", help="allow frames turned 90 degrees")
+    sheet.add_argument("--rotate", action="store_true",
+                       help="allow frames turned 90 degrees (PixiJS draws them turned back, "
+                       "Phaser 3.90 and 4.2 do not)")
     sheet.add_argument("--premultiplied", action="store_true",
                        help="colour PNG premultiplied as engines read premultiplyAlpha (the "
                        "encoded colour times alpha)")

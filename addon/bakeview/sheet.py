@@ -171,7 +171,8 @@ def _bounds(objects, depsgraph):
 
 def _output_paths(path, pages, passes, form):
     """File names for every page and pass: NAME.png / NAME.json for one page, NAME-0.png ... for
-    several; extra passes as NAME-normal.png (or NAME-normal-0.png)."""
+    several; extra passes as NAME-normal.png (or NAME-normal-0.png). Several pages also have
+    NAME.json, all of them in one file (_multipack_path)."""
     root, extension = os.path.splitext(path)
     if extension.lower() not in ("", ".png", ".json"):
         raise ValueError(f"path must end in .png (or have no extension), got {path!r}")
@@ -184,6 +185,13 @@ def _output_paths(path, pages, passes, form):
             entry[p] = f"{root}{tag}{suffix}.png"
         out.append(entry)
     return out
+
+
+def _multipack_path(path, pages):
+    """NAME.json for a sheet of several pages: every page in TexturePacker's multi-pack form, the
+    file Phaser's load.multiatlas reads (NAME-0.json ... stay, one per page, for PixiJS and the
+    rest). None for one page, whose NAME.json is its own JSON."""
+    return f"{os.path.splitext(path)[0]}.json" if pages > 1 else None
 
 
 def sprite_sheet(*args, progress=None, **kwargs):
@@ -231,9 +239,14 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         padding, extrude, power_of_two, square, max_size with several pages.
     Output: page Images per pass (pixels readable: scene-linear, straight alpha), the frame
         table, and with `path` (e.g. "out/hero.png") the PNG pages, extra passes as companion
-        sheets with the same layout, and TexturePacker JSON (json_form HASH or ARRAY). Files are
-        written all or nothing (under other names, renamed once all are written); existing files
-        other than `path` are replaced only with overwrite=True.
+        sheets with the same layout, and TexturePacker JSON (json_form HASH or ARRAY).
+        One page: NAME.png + NAME.json. Several pages: NAME-0.png + NAME-0.json, ... (each JSON
+        lists the others in related_multi_packs, as PixiJS loads them), and NAME.json holding
+        every page in TexturePacker's multi-pack form, which Phaser loads in one call:
+        this.load.multiatlas(KEY, "NAME.json", FOLDER). Phaser does not draw frames packed
+        rotated (allow_rotation) the right way round; PixiJS does. Files are written all or
+        nothing (under other names, renamed once all are written); existing files other than
+        `path` are replaced only with overwrite=True.
     colour: how the colour pages are encoded: SCENE (default) as Blender writes the scene's
         render output (its view transform, look, exposure, gamma, curves and display, from the
         scene's output override when it has one), within one 8-bit code of Image.save_render of
@@ -589,12 +602,13 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
     colour pages an exact encoding needs are taken through Blender here, on this thread."""
     scene, encoding, premultiplied = output
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
+    multipack = _multipack_path(os.fspath(path), len(pages))
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not os.path.isdir(folder):
         raise OSError(f"folder {folder} does not exist")
     named = os.path.abspath(os.fspath(path))
-    existing = [f for entry in paths for f in entry.values()
-                if os.path.exists(f) and os.path.abspath(f) != named]
+    existing = [f for entry in paths for f in entry.values()] + ([multipack] if multipack else [])
+    existing = [f for f in existing if os.path.exists(f) and os.path.abspath(f) != named]
     if existing and not overwrite:
         raise FileExistsError(f"{existing[0]} exists; pass overwrite=True to replace it")
     written, writes = [], []
@@ -624,4 +638,11 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
             scale=1.0, related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
             premultiplied=premultiplied))
         written.append(entry["json"])
+    if multipack:
+        writes.append(functools.partial(
+            _core.write_multipack_json, staged.path(multipack), result.frames,
+            pages=[{"image": os.path.basename(entry["COLOR"]), "size": pages[page][:2]}
+                   for page, entry in enumerate(paths)],
+            animations=animations, scale=1.0, premultiplied=premultiplied))
+        written.append(multipack)
     return written, writes

@@ -56,6 +56,13 @@ static PyMethodDef core_methods[] = {
      "Array) atomically. Each frame is a dict: name, frame, rotated, trimmed, source "
      "(spriteSourceSize), source_size, pivot_x, pivot_y and optionally view (azimuth, elevation, "
      "animation_frame, view, projection)."},
+    {"write_multipack_json", (PyCFunction)(void (*)(void))core_write_multipack_json,
+     METH_VARARGS | METH_KEYWORDS,
+     "write_multipack_json(path, frames, *, pages, animations=None, scale=1.0, premultiplied=False)"
+     "\n\nWrites every page of a sheet in one TexturePacker multi-pack JSON (\"textures\": one entry "
+     "per page, frames in JSON Array form), the file Phaser's load.multiatlas reads, atomically. "
+     "pages: [{'image': PNG file name, 'size': (width, height)}, ...]; frames: dicts as write_json "
+     "takes, each with 'page' (an index into pages); animations may name frames of any page."},
     {NULL, NULL, 0, NULL},
 };
 

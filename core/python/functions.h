@@ -23,5 +23,6 @@ PyObject *core_rect_hash(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_pack(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_blit(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_write_multipack_json(PyObject *module, PyObject *args, PyObject *kwargs);
 
 #endif

@@ -290,6 +290,110 @@ static int get_frame(PyObject *dict, Py_ssize_t index, bv_json_frame *f)
     return 0;
 }
 
+/* The frames of a sheet: the list of dicts (kept alive: the names are borrowed from it) and a desc
+ * per frame. */
+typedef struct frame_table {
+    PyObject *list;
+    bv_json_frame *descs;
+    Py_ssize_t count;
+} frame_table;
+
+static void free_frame_table(frame_table *t)
+{
+    PyMem_Free(t->descs);
+    Py_XDECREF(t->list);
+    *t = (frame_table){0};
+}
+
+static int get_frame_table(PyObject *frames, frame_table *t)
+{
+    *t = (frame_table){0};
+    t->list = PyUnicode_Check(frames) ? NULL : PySequence_List(frames);
+    if (!t->list) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "frames must be a sequence of dicts");
+        return -1;
+    }
+    t->count = PyList_Size(t->list);
+    t->descs = PyMem_Calloc(t->count ? (size_t)t->count : 1, sizeof *t->descs);
+    if (!t->descs) {
+        PyErr_NoMemory();
+        free_frame_table(t);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < t->count; i++)
+        if (get_frame(PyList_GetItem(t->list, i), i, &t->descs[i]) != 0) {
+            free_frame_table(t);
+            return -1;
+        }
+    return 0;
+}
+
+/* The animations, {name: [frame names]} or None: their items (kept alive: the names are borrowed
+ * from them), a desc per animation and the frame names they list, one after the other. */
+typedef struct animation_table {
+    PyObject *items;
+    bv_json_animation *descs;
+    const char **names;
+    Py_ssize_t count;
+} animation_table;
+
+static void free_animation_table(animation_table *t)
+{
+    PyMem_Free(t->names);
+    PyMem_Free(t->descs);
+    Py_XDECREF(t->items);
+    *t = (animation_table){0};
+}
+
+static int get_animation_table(PyObject *animations, animation_table *t)
+{
+    *t = (animation_table){0};
+    Py_ssize_t total_names = 0;
+    if (animations && animations != Py_None) {
+        t->items = PyDict_Check(animations) ? PyMapping_Items(animations) : NULL;
+        if (!t->items) goto bad;
+        t->count = PyList_Size(t->items);
+        for (Py_ssize_t i = 0; i < t->count; i++) {
+            PyObject *seq = PyTuple_GetItem(PyList_GetItem(t->items, i), 1);
+            const Py_ssize_t n = seq && !PyUnicode_Check(seq) ? PySequence_Size(seq) : -1;
+            if (n < 0) goto bad;
+            total_names += n;
+        }
+    }
+    t->descs = PyMem_Calloc(t->count ? (size_t)t->count : 1, sizeof *t->descs);
+    t->names = PyMem_Calloc(total_names ? (size_t)total_names : 1, sizeof *t->names);
+    if (!t->descs || !t->names) {
+        PyErr_NoMemory();
+        free_animation_table(t);
+        return -1;
+    }
+    Py_ssize_t used = 0;
+    for (Py_ssize_t i = 0; i < t->count; i++) {
+        PyObject *pair = PyList_GetItem(t->items, i);
+        t->descs[i].name = PyUnicode_AsUTF8AndSize(PyTuple_GetItem(pair, 0), NULL);
+        PyObject *seq = PyTuple_GetItem(pair, 1);
+        const Py_ssize_t n = PySequence_Size(seq);
+        if (n < 0 || n > total_names - used) goto bad; /* a sequence that changed its length */
+        t->descs[i].frames = t->names + used;
+        t->descs[i].frame_count = (size_t)n;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *item = PySequence_GetItem(seq, k); /* the tuple/list keeps it alive */
+            t->names[used + k] = item ? PyUnicode_AsUTF8AndSize(item, NULL) : NULL;
+            Py_XDECREF(item);
+            if (!t->names[used + k]) goto bad;
+        }
+        if (!t->descs[i].name) goto bad;
+        used += n;
+    }
+    return 0;
+bad:
+    free_animation_table(t);
+    PyErr_Clear();
+    PyErr_SetString(PyExc_ValueError, "animations must map names (str) to lists of frame names (str)");
+    return -1;
+}
+
 PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
@@ -304,10 +408,10 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
                                      &image, &size, &scale, &related, &premultiplied))
         return NULL;
     int form_index = 0;
-    PyObject *frame_list = NULL, *animation_items = NULL, *related_list = NULL, *result = NULL;
-    bv_json_frame *frame_descs = NULL;
-    bv_json_animation *animation_descs = NULL;
-    const char **names = NULL, **related_names = NULL;
+    PyObject *related_list = NULL, *result = NULL;
+    frame_table frame_descs = {0};
+    animation_table animation_descs = {0};
+    const char **related_names = NULL;
     if (!image || !size) {
         PyErr_Format(PyExc_TypeError, "write_json() missing required keyword argument '%s'",
                      image ? "size" : "image");
@@ -327,61 +431,12 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
     desc.form = (bv_json_form)form_index;
     desc.path = PyBytes_AsString(path_object);
     desc.premultiplied = premultiplied != 0;
-    frame_list = PyUnicode_Check(frames) ? NULL : PySequence_List(frames);
-    if (!frame_list) {
-        PyErr_Clear();
-        PyErr_SetString(PyExc_ValueError, "frames must be a sequence of dicts");
+    if (get_frame_table(frames, &frame_descs) != 0 || get_animation_table(animations, &animation_descs) != 0)
         goto done;
-    }
-    const Py_ssize_t frame_count = PyList_Size(frame_list);
-    frame_descs = PyMem_Calloc(frame_count ? (size_t)frame_count : 1, sizeof *frame_descs);
-    if (!frame_descs) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < frame_count; i++)
-        if (get_frame(PyList_GetItem(frame_list, i), i, &frame_descs[i]) != 0) goto done;
-    desc.frames = frame_descs;
-    desc.frame_count = (size_t)frame_count;
-
-    /* animations: {name: [frame names]} */
-    Py_ssize_t total_names = 0, animation_count = 0;
-    if (animations && animations != Py_None) {
-        animation_items = PyDict_Check(animations) ? PyMapping_Items(animations) : NULL;
-        if (!animation_items) goto bad_animation;
-        animation_count = PyList_Size(animation_items);
-        for (Py_ssize_t i = 0; i < animation_count; i++) {
-            PyObject *seq = PyTuple_GetItem(PyList_GetItem(animation_items, i), 1);
-            const Py_ssize_t n = seq && !PyUnicode_Check(seq) ? PySequence_Size(seq) : -1;
-            if (n < 0) goto bad_animation;
-            total_names += n;
-        }
-    }
-    animation_descs = PyMem_Calloc(animation_count ? (size_t)animation_count : 1, sizeof *animation_descs);
-    names = PyMem_Calloc(total_names ? (size_t)total_names : 1, sizeof *names);
-    if (!animation_descs || !names) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    Py_ssize_t used = 0;
-    for (Py_ssize_t i = 0; i < animation_count; i++) {
-        PyObject *pair = PyList_GetItem(animation_items, i);
-        animation_descs[i].name = PyUnicode_AsUTF8AndSize(PyTuple_GetItem(pair, 0), NULL);
-        PyObject *seq = PyTuple_GetItem(pair, 1);
-        const Py_ssize_t n = PySequence_Size(seq);
-        animation_descs[i].frames = names + used;
-        animation_descs[i].frame_count = (size_t)n;
-        for (Py_ssize_t k = 0; k < n; k++) {
-            PyObject *item = PySequence_GetItem(seq, k); /* the tuple/list keeps it alive */
-            names[used + k] = item ? PyUnicode_AsUTF8AndSize(item, NULL) : NULL;
-            Py_XDECREF(item);
-            if (!names[used + k]) goto bad_animation;
-        }
-        if (!animation_descs[i].name) goto bad_animation;
-        used += n;
-    }
-    desc.animations = animation_descs;
-    desc.animation_count = (size_t)animation_count;
+    desc.frames = frame_descs.descs;
+    desc.frame_count = (size_t)frame_descs.count;
+    desc.animations = animation_descs.descs;
+    desc.animation_count = (size_t)animation_descs.count;
 
     if (related && related != Py_None) {
         related_list = PyUnicode_Check(related) ? NULL : PySequence_List(related);
@@ -413,18 +468,139 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_END_ALLOW_THREADS
     if (status != BV_OK) raise_core_error(status);
     else result = Py_NewRef(Py_None);
-    goto done;
-bad_animation:
-    PyErr_Clear();
-    PyErr_SetString(PyExc_ValueError, "animations must map names (str) to lists of frame names (str)");
 done:
     PyMem_Free(related_names);
-    PyMem_Free(names);
-    PyMem_Free(animation_descs);
-    PyMem_Free(frame_descs);
+    free_animation_table(&animation_descs);
+    free_frame_table(&frame_descs);
     Py_XDECREF(related_list);
-    Py_XDECREF(animation_items);
-    Py_XDECREF(frame_list);
+    Py_DECREF(path_object);
+    return result;
+}
+
+/* One page of a multi-pack from {"image": str, "size": (width, height)}; the image is borrowed
+ * from the dict. */
+static int get_page(PyObject *dict, Py_ssize_t index, bv_json_page *page)
+{
+    char what[64];
+    if (!PyDict_Check(dict)) {
+        PyErr_Format(PyExc_ValueError, "pages[%zd] must be a dict with 'image' and 'size'", index);
+        return -1;
+    }
+    PyObject *image = PyDict_GetItemString(dict, "image"), *size = PyDict_GetItemString(dict, "size");
+    if (!image || !size) {
+        PyErr_Format(PyExc_ValueError, "pages[%zd] needs '%s'", index, image ? "size" : "image");
+        return -1;
+    }
+    if (!PyUnicode_Check(image)) {
+        PyOS_snprintf(what, sizeof what, "pages[%zd]['image']", index);
+        raise_wrong_type(what, "a str (the page's PNG file name)", image);
+        return -1;
+    }
+    if (!(page->image = PyUnicode_AsUTF8AndSize(image, NULL))) return -1;
+    int wh[2];
+    PyOS_snprintf(what, sizeof what, "pages[%zd]['size']", index);
+    if (get_ints(size, what, "(width, height)", 2, wh) != 0) return -1;
+    page->width = wh[0];
+    page->height = wh[1];
+    return 0;
+}
+
+/* The page number of frames[index], in [0, page_count). */
+static int get_page_number(PyObject *dict, Py_ssize_t index, Py_ssize_t page_count, Py_ssize_t *out)
+{
+    PyObject *value = PyDict_GetItemString(dict, "page");
+    PyObject *number = value ? PyNumber_Index(value) : NULL;
+    const Py_ssize_t page = number ? PyLong_AsSsize_t(number) : -1;
+    Py_XDECREF(number);
+    if (page < 0 || page >= page_count) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "frames[%zd] needs a 'page' from 0 to %zd (an index into pages)", index,
+                     page_count - 1);
+        return -1;
+    }
+    *out = page;
+    return 0;
+}
+
+PyObject *core_write_multipack_json(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"path", "frames", "pages", "animations", "scale", "premultiplied", NULL};
+    PyObject *path_object, *frames, *pages = NULL, *animations = NULL, *scale = NULL;
+    bv_json_multipack_desc desc = {0};
+    int premultiplied = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOp:write_multipack_json", keywords,
+                                     PyUnicode_FSConverter, &path_object, &frames, &pages, &animations,
+                                     &scale, &premultiplied))
+        return NULL;
+    PyObject *page_list = NULL, *result = NULL;
+    frame_table frame_descs = {0};
+    animation_table animation_descs = {0};
+    bv_json_page *page_descs = NULL;
+    bv_json_frame *grouped = NULL;
+    Py_ssize_t *page_of = NULL;
+    if (!pages) {
+        PyErr_SetString(PyExc_TypeError, "write_multipack_json() missing required keyword argument 'pages'");
+        goto done;
+    }
+    if (get_double(scale, "scale", &desc.scale) != 0) goto done;
+    page_list = PyUnicode_Check(pages) || PyDict_Check(pages) ? NULL : PySequence_List(pages);
+    if (!page_list) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "pages must be a sequence of dicts with 'image' and 'size'");
+        goto done;
+    }
+    const Py_ssize_t page_count = PyList_Size(page_list);
+    page_descs = PyMem_Calloc(page_count ? (size_t)page_count : 1, sizeof *page_descs);
+    if (!page_descs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t p = 0; p < page_count; p++)
+        if (get_page(PyList_GetItem(page_list, p), p, &page_descs[p]) != 0) goto done;
+    if (get_frame_table(frames, &frame_descs) != 0 || get_animation_table(animations, &animation_descs) != 0)
+        goto done;
+    /* each page's frames together, in the order given */
+    const Py_ssize_t frame_count = frame_descs.count;
+    grouped = PyMem_Calloc(frame_count ? (size_t)frame_count : 1, sizeof *grouped);
+    page_of = PyMem_Calloc(frame_count ? (size_t)frame_count : 1, sizeof *page_of);
+    if (!grouped || !page_of) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < frame_count; i++) {
+        if (get_page_number(PyList_GetItem(frame_descs.list, i), i, page_count, &page_of[i]) != 0) goto done;
+        page_descs[page_of[i]].frame_count++;
+    }
+    Py_ssize_t start = 0;
+    for (Py_ssize_t p = 0; p < page_count; p++) {
+        page_descs[p].frames = grouped + start;
+        start += (Py_ssize_t)page_descs[p].frame_count;
+        page_descs[p].frame_count = 0;
+    }
+    for (Py_ssize_t i = 0; i < frame_count; i++) {
+        bv_json_page *page = &page_descs[page_of[i]];
+        grouped[(page->frames - grouped) + (Py_ssize_t)page->frame_count++] = frame_descs.descs[i];
+    }
+    desc.path = PyBytes_AsString(path_object);
+    desc.pages = page_descs;
+    desc.page_count = (size_t)page_count;
+    desc.animations = animation_descs.descs;
+    desc.animation_count = (size_t)animation_descs.count;
+    desc.premultiplied = premultiplied != 0;
+    bv_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = bv_json_write_multipack(&desc);
+    Py_END_ALLOW_THREADS
+    if (status != BV_OK) raise_core_error(status);
+    else result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(page_of);
+    PyMem_Free(grouped);
+    PyMem_Free(page_descs);
+    free_animation_table(&animation_descs);
+    free_frame_table(&frame_descs);
+    Py_XDECREF(page_list);
     Py_DECREF(path_object);
     return result;
 }

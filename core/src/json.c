@@ -1,4 +1,5 @@
-/* Sprite sheet metadata as TexturePacker's JSON ("JSON Hash" or "JSON Array").
+/* Sprite sheet metadata as TexturePacker's JSON: one page's ("JSON Hash" or "JSON Array"), or all
+ * pages in one file (the multi-pack form Phaser's load.multiatlas reads).
  *
  * Everything is checked first, then the text is built in memory and written atomically, so a
  * failure leaves no file behind and an existing file is replaced whole or not at all. */
@@ -63,9 +64,9 @@ static bool floats_finite(const float *v, int count)
     return true;
 }
 
-static bv_status check_frame(const bv_json_desc *d, size_t index)
+/* One frame of a page of page_width x page_height; `index`: its place in the page's frames. */
+static bv_status check_frame(const bv_json_frame *f, size_t index, int page_width, int page_height)
 {
-    const bv_json_frame *f = &d->frames[index];
     bv_status status = check_text(f->name, "the name of frame", index);
     if (status != BV_OK) return status;
     const char *name = f->name;
@@ -74,10 +75,10 @@ static bv_status check_frame(const bv_json_desc *d, size_t index)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: frame \"%s\" has a negative frame {x %d, y %d, %d x %d}",
                         name, r.x, r.y, r.width, r.height);
     const int w = f->rotated ? r.height : r.width, h = f->rotated ? r.width : r.height;
-    if (r.x > d->width - w || r.y > d->height - h)
+    if (r.x > page_width - w || r.y > page_height - h)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "json: frame \"%s\" occupies %d x %d pixels at (%d, %d), outside the %d x %d page",
-                        name, w, h, r.x, r.y, d->width, d->height);
+                        name, w, h, r.x, r.y, page_width, page_height);
     if (f->source_width < 0 || f->source_height < 0)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: frame \"%s\" has a negative sourceSize %d x %d",
                         name, f->source_width, f->source_height);
@@ -108,9 +109,10 @@ static bv_status check_frame(const bv_json_desc *d, size_t index)
     return BV_OK;
 }
 
+/* A name and where it was given: its index in its list, and for frames of a multi-pack the page. */
 typedef struct named {
     const char *name;
-    size_t index;
+    size_t index, page;
 } named;
 
 static int compare_named(const void *a, const void *b)
@@ -118,27 +120,35 @@ static int compare_named(const void *a, const void *b)
     const named *x = a, *y = b;
     const int order = strcmp(x->name, y->name);
     if (order) return order;
+    if (x->page != y->page) return x->page < y->page ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Sorts names[0..count) and fails on the first name used twice. */
-static bv_status check_unique(named *names, size_t count, const char *what)
+/* Sorts names[0..count) and fails on the first name used twice. `what` is the kind of name
+ * ("frame", "animation"); `paged`: the names are frames of several pages, and the message says
+ * which page each is on. */
+static bv_status check_unique(named *names, size_t count, const char *what, bool paged)
 {
     if (count > 1) qsort(names, count, sizeof *names, compare_named);
-    for (size_t i = 1; i < count; i++)
-        if (strcmp(names[i - 1].name, names[i].name) == 0)
-            return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: %s name \"%s\" is used twice (%ss %zu and %zu)",
-                            what, names[i].name, what, names[i - 1].index, names[i].index);
+    for (size_t i = 1; i < count; i++) {
+        const named *a = &names[i - 1], *b = &names[i];
+        if (strcmp(a->name, b->name) != 0) continue;
+        if (paged)
+            return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                            "json: %s name \"%s\" is used twice (page %zu %s %zu and page %zu %s %zu)", what,
+                            b->name, a->page, what, a->index, b->page, what, b->index);
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: %s name \"%s\" is used twice (%ss %zu and %zu)", what,
+                        b->name, what, a->index, b->index);
+    }
     return BV_OK;
 }
 
 static bool has_name(const named *sorted, size_t count, const char *name)
 {
-    const named key = {name, 0};
     size_t lo = 0, hi = count;
     while (lo < hi) {
         const size_t mid = lo + (hi - lo) / 2;
-        const int order = strcmp(sorted[mid].name, key.name);
+        const int order = strcmp(sorted[mid].name, name);
         if (order == 0) return true;
         if (order < 0) lo = mid + 1;
         else hi = mid;
@@ -146,18 +156,21 @@ static bool has_name(const named *sorted, size_t count, const char *name)
     return false;
 }
 
-static bv_status check_animations(const bv_json_desc *d, const named *frames_sorted)
+/* The animations: named, unique, each naming frames of the sheet (frames_sorted[0..frame_count),
+ * sorted by check_unique). */
+static bv_status check_animations(const bv_json_animation *animations, size_t count, const named *frames_sorted,
+                                  size_t frame_count)
 {
-    if (d->animation_count == 0) return BV_OK;
-    if (!d->animations) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: animations is NULL");
-    named *names = bv__alloc_array(d->animation_count, sizeof *names);
-    if (!names) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory for %zu animations", d->animation_count);
+    if (count == 0) return BV_OK;
+    if (!animations) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: animations is NULL");
+    named *names = bv__alloc_array(count, sizeof *names);
+    if (!names) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory for %zu animations", count);
     bv_status status = BV_OK;
-    for (size_t a = 0; a < d->animation_count && status == BV_OK; a++) {
-        const bv_json_animation *anim = &d->animations[a];
+    for (size_t a = 0; a < count && status == BV_OK; a++) {
+        const bv_json_animation *anim = &animations[a];
         status = check_text(anim->name, "the name of animation", a);
         if (status != BV_OK) break;
-        names[a] = (named){anim->name, a};
+        names[a] = (named){anim->name, a, 0};
         if (anim->frame_count > 0 && !anim->frames) {
             status = bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: animation \"%s\" has %zu frames but frames is NULL",
                               anim->name, anim->frame_count);
@@ -170,7 +183,7 @@ static bv_status check_animations(const bv_json_desc *d, const named *frames_sor
                                   anim->name, i);
                 break;
             }
-            if (!has_name(frames_sorted, d->frame_count, frame)) {
+            if (!has_name(frames_sorted, frame_count, frame)) {
                 status = bv__fail(BV_ERROR_INVALID_ARGUMENT,
                                   "json: animation \"%s\" names frame \"%s\", which is not in this sheet",
                                   anim->name, frame);
@@ -178,9 +191,37 @@ static bv_status check_animations(const bv_json_desc *d, const named *frames_sor
             }
         }
     }
-    if (status == BV_OK) status = check_unique(names, d->animation_count, "animation");
+    if (status == BV_OK) status = check_unique(names, count, "animation", false);
     BV_FREE(names);
     return status;
+}
+
+static bv_status check_scale(double scale)
+{
+    if (!isfinite(scale) || scale < 0.0)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: scale %g is not a finite number >= 0", scale);
+    return BV_OK;
+}
+
+/* A page's PNG name and size. */
+static bv_status check_image(const char *image, int width, int height)
+{
+    if (width < 1 || height < 1)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: page size %d x %d is not positive", width, height);
+    if (!image || !image[0]) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: image is empty");
+    if (!valid_utf8(image)) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: image is not valid UTF-8");
+    return BV_OK;
+}
+
+/* The frames of one page, each on its own (names are checked for uniqueness by the caller). */
+static bv_status check_frames(const bv_json_frame *frames, size_t count, int width, int height)
+{
+    if (count > 0 && !frames) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: frames is NULL");
+    for (size_t i = 0; i < count; i++) {
+        const bv_status status = check_frame(&frames[i], i, width, height);
+        if (status != BV_OK) return status;
+    }
+    return BV_OK;
 }
 
 static bv_status check_desc(const bv_json_desc *d)
@@ -189,31 +230,89 @@ static bv_status check_desc(const bv_json_desc *d)
     if (!d->path || !d->path[0]) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: path is empty");
     if (d->form != BV_JSON_HASH && d->form != BV_JSON_ARRAY)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: unknown form %d", (int)d->form);
-    if (d->width < 1 || d->height < 1)
-        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: page size %d x %d is not positive", d->width, d->height);
-    if (!d->image || !d->image[0]) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: image is empty");
-    if (!valid_utf8(d->image)) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: image is not valid UTF-8");
-    if (!isfinite(d->scale) || d->scale < 0.0)
-        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: scale %g is not a finite number >= 0", d->scale);
+    bv_status status = check_image(d->image, d->width, d->height);
+    if (status == BV_OK) status = check_scale(d->scale);
+    if (status != BV_OK) return status;
     if (d->related_count > 0 && !d->related_multi_packs)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: related_multi_packs is NULL");
     for (size_t i = 0; i < d->related_count; i++) {
-        const bv_status status = check_text(d->related_multi_packs[i], "related_multi_packs entry", i);
+        status = check_text(d->related_multi_packs[i], "related_multi_packs entry", i);
         if (status != BV_OK) return status;
     }
-    if (d->frame_count > 0 && !d->frames) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: frames is NULL");
-    for (size_t i = 0; i < d->frame_count; i++) {
-        const bv_status status = check_frame(d, i);
-        if (status != BV_OK) return status;
-    }
+    status = check_frames(d->frames, d->frame_count, d->width, d->height);
+    if (status != BV_OK) return status;
     named *names = NULL;
     if (d->frame_count > 0) {
         names = bv__alloc_array(d->frame_count, sizeof *names);
         if (!names) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory for %zu frames", d->frame_count);
-        for (size_t i = 0; i < d->frame_count; i++) names[i] = (named){d->frames[i].name, i};
+        for (size_t i = 0; i < d->frame_count; i++) names[i] = (named){d->frames[i].name, i, 0};
     }
-    bv_status status = check_unique(names, d->frame_count, "frame");
-    if (status == BV_OK) status = check_animations(d, names);
+    status = check_unique(names, d->frame_count, "frame", false);
+    if (status == BV_OK) status = check_animations(d->animations, d->animation_count, names, d->frame_count);
+    BV_FREE(names);
+    return status;
+}
+
+/* Phaser names a frame of its own so on every page (the whole page); a frame of that name is
+ * refused by its parser ("frame already exists") and missing from the texture. */
+static const char PHASER_PAGE_FRAME[] = "__BASE";
+
+/* A failure found in page `page` of a multi-pack: the message says which page. */
+static bv_status on_page(bv_status status, size_t page)
+{
+    if (status == BV_OK) return status;
+    char message[512];
+    snprintf(message, sizeof message, "%s", bv_error_message());
+    const char *rest = strncmp(message, "json: ", 6) == 0 ? message + 6 : message;
+    return bv__fail(status, "json: page %zu: %s", page, rest);
+}
+
+static bv_status check_multipack_desc(const bv_json_multipack_desc *d)
+{
+    if (!d) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: desc is NULL");
+    if (!d->path || !d->path[0]) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: path is empty");
+    if (d->page_count == 0) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: a multi-pack needs at least one page");
+    if (!d->pages) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: pages is NULL");
+    bv_status status = check_scale(d->scale);
+    if (status != BV_OK) return status;
+    size_t frame_count = 0;
+    for (size_t p = 0; p < d->page_count; p++) {
+        const bv_json_page *page = &d->pages[p];
+        status = on_page(check_image(page->image, page->width, page->height), p);
+        if (status == BV_OK)
+            status = on_page(check_frames(page->frames, page->frame_count, page->width, page->height), p);
+        if (status != BV_OK) return status;
+        for (size_t i = 0; i < page->frame_count; i++)
+            if (strcmp(page->frames[i].name, PHASER_PAGE_FRAME) == 0)
+                return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                                "json: page %zu: frame %zu is named \"%s\", the name Phaser gives the whole page",
+                                p, i, PHASER_PAGE_FRAME);
+        if (page->frame_count > SIZE_MAX - frame_count)
+            return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: too many frames");
+        frame_count += page->frame_count;
+    }
+    /* Phaser matches each loaded PNG to its entry by name: one name, one page */
+    named *images = bv__alloc_array(d->page_count, sizeof *images);
+    if (!images) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory for %zu pages", d->page_count);
+    for (size_t p = 0; p < d->page_count; p++) images[p] = (named){d->pages[p].image, p, 0};
+    if (d->page_count > 1) qsort(images, d->page_count, sizeof *images, compare_named);
+    for (size_t p = 1; p < d->page_count && status == BV_OK; p++)
+        if (strcmp(images[p - 1].name, images[p].name) == 0)
+            status = bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: image \"%s\" is used twice (pages %zu and %zu)",
+                              images[p].name, images[p - 1].index, images[p].index);
+    BV_FREE(images);
+    if (status != BV_OK) return status;
+    /* frame names are unique across pages: Phaser keeps every page's frames in one texture */
+    named *names = NULL;
+    if (frame_count > 0) {
+        names = bv__alloc_array(frame_count, sizeof *names);
+        if (!names) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory for %zu frames", frame_count);
+        size_t n = 0;
+        for (size_t p = 0; p < d->page_count; p++)
+            for (size_t i = 0; i < d->pages[p].frame_count; i++) names[n++] = (named){d->pages[p].frames[i].name, i, p};
+    }
+    status = check_unique(names, frame_count, "frame", true);
+    if (status == BV_OK) status = check_animations(d->animations, d->animation_count, names, frame_count);
     BV_FREE(names);
     return status;
 }
@@ -390,33 +489,50 @@ static void put_frame_fields(bv__bytes *out, const bv_json_frame *f, const char 
     put(out, "\n");
 }
 
-static void put_frames(bv__bytes *out, const bv_json_desc *d)
+/* `depth` tabs (at most 8). */
+static const char *tabs(int depth)
 {
-    const bool hash = d->form == BV_JSON_HASH;
-    put(out, hash ? "\t\"frames\": {" : "\t\"frames\": [");
-    for (size_t i = 0; i < d->frame_count; i++) {
-        const bv_json_frame *f = &d->frames[i];
-        put(out, i ? ",\n\t\t" : "\n\t\t");
+    static const char all[] = "\t\t\t\t\t\t\t\t";
+    return all + (sizeof all - 1) - (size_t)depth;
+}
+
+/* "frames" at `depth`, {name: {...}} (hash) or [{"filename": name, ...}] (array), without a
+ * comma or line break after the closing bracket. */
+static void put_frames(bv__bytes *out, const bv_json_frame *frames, size_t count, bool hash, int depth)
+{
+    put(out, tabs(depth));
+    put(out, hash ? "\"frames\": {" : "\"frames\": [");
+    for (size_t i = 0; i < count; i++) {
+        const bv_json_frame *f = &frames[i];
+        put(out, i ? ",\n" : "\n");
+        put(out, tabs(depth + 1));
         if (hash) {
             put_string(out, f->name);
             put(out, ": {\n");
         } else {
-            put(out, "{\n\t\t\t\"filename\": ");
+            put(out, "{\n");
+            put(out, tabs(depth + 2));
+            put(out, "\"filename\": ");
             put_string(out, f->name);
             put(out, ",\n");
         }
-        put_frame_fields(out, f, "\t\t\t");
-        put(out, "\t\t}");
+        put_frame_fields(out, f, tabs(depth + 2));
+        put(out, tabs(depth + 1));
+        put(out, "}");
     }
-    put(out, d->frame_count ? "\n\t" : "");
-    put(out, hash ? "},\n" : "],\n");
+    if (count) {
+        put(out, "\n");
+        put(out, tabs(depth));
+    }
+    put(out, hash ? "}" : "]");
 }
 
-static void put_animations(bv__bytes *out, const bv_json_desc *d)
+/* "animations": {name: [frame, ...]} at depth 1, then ",\n". */
+static void put_animations(bv__bytes *out, const bv_json_animation *animations, size_t count)
 {
     put(out, "\t\"animations\": {");
-    for (size_t a = 0; a < d->animation_count; a++) {
-        const bv_json_animation *anim = &d->animations[a];
+    for (size_t a = 0; a < count; a++) {
+        const bv_json_animation *anim = &animations[a];
         put(out, a ? ",\n\t\t" : "\n\t\t");
         put_string(out, anim->name);
         put(out, ": [");
@@ -426,7 +542,7 @@ static void put_animations(bv__bytes *out, const bv_json_desc *d)
         }
         put(out, "]");
     }
-    put(out, d->animation_count ? "\n\t},\n" : "},\n");
+    put(out, count ? "\n\t},\n" : "},\n");
 }
 
 static void put_meta(bv__bytes *out, const bv_json_desc *d)
@@ -461,10 +577,51 @@ bv_status bv_json_write(const bv_json_desc *desc)
     if (status != BV_OK) return status;
     bv__bytes out = {0};
     put(&out, "{\n");
-    put_frames(&out, desc);
-    put_animations(&out, desc);
+    put_frames(&out, desc->frames, desc->frame_count, desc->form == BV_JSON_HASH, 1);
+    put(&out, ",\n");
+    put_animations(&out, desc->animations, desc->animation_count);
     put_meta(&out, desc);
     put(&out, "}\n");
+    if (out.failed) {
+        bv__bytes_free(&out);
+        return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory writing %s", desc->path);
+    }
+    status = bv__write_file_atomic("json", desc->path, out.data, out.size);
+    bv__bytes_free(&out);
+    return status;
+}
+
+/* One entry of "textures" at depth 2: the page's image, format, size, scale and frames. */
+static void put_texture(bv__bytes *out, const bv_json_page *page, double scale)
+{
+    put(out, "\t\t{\n\t\t\t\"image\": ");
+    put_string(out, page->image);
+    put(out, ",\n\t\t\t\"format\": \"RGBA8888\",\n\t\t\t\"size\": ");
+    put_size(out, page->width, page->height);
+    put(out, ",\n\t\t\t\"scale\": "); /* a number here, as TexturePacker's Phaser 3 export writes it */
+    put_double(out, scale > 0.0 ? scale : 1.0);
+    put(out, ",\n");
+    put_frames(out, page->frames, page->frame_count, false, 3);
+    put(out, "\n\t\t}");
+}
+
+bv_status bv_json_write_multipack(const bv_json_multipack_desc *desc)
+{
+    bv_status status = check_multipack_desc(desc);
+    if (status != BV_OK) return status;
+    bv__bytes out = {0};
+    put(&out, "{\n\t\"textures\": [");
+    for (size_t p = 0; p < desc->page_count; p++) {
+        put(&out, p ? ",\n" : "\n");
+        put_texture(&out, &desc->pages[p], desc->scale);
+    }
+    put(&out, "\n\t],\n");
+    put_animations(&out, desc->animations, desc->animation_count);
+    put(&out, "\t\"meta\": {\n\t\t\"app\": \"bakeview\",\n\t\t\"version\": ");
+    put_string(&out, BV_VERSION_STRING);
+    put(&out, ",\n\t\t\"premultiplyAlpha\": ");
+    put_bool(&out, desc->premultiplied);
+    put(&out, "\n\t}\n}\n");
     if (out.failed) {
         bv__bytes_free(&out);
         return bv__fail(BV_ERROR_OUT_OF_MEMORY, "json: out of memory writing %s", desc->path);

@@ -283,13 +283,15 @@ SHEET_STAGES = {
     "write a later PNG": ("sheet._core.write_png", 3, True),
     "write the first JSON": ("sheet._core.write_json", 1, True),
     "write the last JSON": ("sheet._core.write_json", 2, True),
+    "write the multi-pack JSON": ("sheet._core.write_multipack_json", 1, True),
     "store the first page image": ("images.store", 1, True),
     "store a later page image": ("images.store", 3, True),
 }
 
 
 def test_the_sheet_scene_makes_several_pages_of_both_passes(sheet_scene):
-    """The stages below exist: several pages, so several PNG, JSON and Image writes."""
+    """The stages below exist: several pages, so several PNG, JSON and Image writes, and the
+    multi-pack sheet.json."""
     result = make_sheet(sheet_scene)
     pages = len(result.pages["COLOR"])
     assert pages >= 2 and len(result.pages["NORMAL"]) == pages
@@ -297,7 +299,7 @@ def test_the_sheet_scene_makes_several_pages_of_both_passes(sheet_scene):
     made = [f"sheet{tag}-{i}.{ext}" for i in range(pages)
             for tag, ext in (("", "png"), ("", "json"), ("-normal", "png"))]
     assert sorted(os.listdir(sheet_scene.folder)) == sorted(
-        made + ["notes.txt", "sheet.png"])
+        made + ["notes.txt", "sheet.png", "sheet.json"])
 
 
 @pytest.mark.parametrize("target, on_call, after", stages(SHEET_STAGES))

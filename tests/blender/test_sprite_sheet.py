@@ -93,6 +93,49 @@ def test_small_max_size_makes_several_pages_linked_in_json(baked_cube, tmp_path)
     assert sum(len(json.loads((tmp_path / n).read_text())["frames"]) for n in names) == 16
 
 
+def test_several_pages_also_make_one_multipack_json_with_every_page(baked_cube, tmp_path):
+    path = tmp_path / "multi.png"
+    result = bakeview.sprite_sheet(baked_cube, views="TURNTABLE:8", frames=(1, 2), frame_size=(64, 64),
+                                   max_size=(128, 128), path=str(path), dedupe=False)
+    pages = result.pages["COLOR"]
+    assert len(pages) > 1
+    assert result.files[-1] == str(tmp_path / "multi.json")
+    data = json.loads((tmp_path / "multi.json").read_text())
+    assert list(data) == ["textures", "animations", "meta"]
+    assert [t["image"] for t in data["textures"]] == [f"multi-{i}.png" for i in range(len(pages))]
+    for i, (texture, image) in enumerate(zip(data["textures"], pages)):
+        assert texture["size"] == {"w": image.size[0], "h": image.size[1]}
+        # the page's frames, field for field as the page's own JSON has them, in the same order
+        own = json.loads((tmp_path / f"multi-{i}.json").read_text())["frames"]
+        assert [f.pop("filename") for f in texture["frames"]] == list(own)
+        assert texture["frames"] == list(own.values())
+        assert [f["name"] for f in result.frames if f["page"] == i] == list(own)
+    # animations whole, whichever pages their frames are on
+    views = [f"{v.name}" for v in viewsets.turntable(8, [0.0])]
+    assert data["animations"] == {v: [f"{v}/0001", f"{v}/0002"] for v in views}
+    assert data["meta"]["app"] == "bakeview"
+    # one page: no multi-pack, NAME.json is the page's own JSON
+    one = bakeview.sprite_sheet(baked_cube, views="TURNTABLE:8", frame_size=(32, 32),
+                                path=str(tmp_path / "one.png"))
+    assert len(one.pages["COLOR"]) == 1
+    assert sorted(n for n in os.listdir(tmp_path) if n.startswith("one")) == ["one.json", "one.png"]
+    assert "frames" in json.loads((tmp_path / "one.json").read_text())
+
+
+def test_a_multipack_json_does_not_replace_an_older_file_silently(baked_cube, tmp_path):
+    path = tmp_path / "hero.png"
+    options = dict(views="TURNTABLE:8", frames=(1, 2), frame_size=(64, 64), max_size=(128, 128),
+                   path=str(path), dedupe=False)  # several pages
+    (tmp_path / "hero.json").write_text("mine")
+    with pytest.raises(FileExistsError, match="hero.json exists; pass overwrite=True"):
+        bakeview.sprite_sheet(baked_cube, **options)
+    assert sorted(os.listdir(tmp_path)) == ["hero.json"]
+    assert (tmp_path / "hero.json").read_text() == "mine"
+    result = bakeview.sprite_sheet(baked_cube, overwrite=True, **options)
+    assert len(result.pages["COLOR"]) > 1
+    assert "textures" in json.loads((tmp_path / "hero.json").read_text())
+
+
 @pytest.mark.parametrize("form", ["HASH", "ARRAY"])
 def test_json_forms_hold_the_frame_table_field_by_field(baked_cube, tmp_path, form):
     path = tmp_path / "sheet.png"

@@ -1324,6 +1324,210 @@ static void test_page_and_json_rebuild_every_untrimmed_frame(void)
     free(page);
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * the multi-pack form: every page in one file (Phaser's load.multiatlas) */
+
+static const char *const all_frames[] = {"idle", "walk_1", "walk_0"}; /* across both pages */
+
+typedef struct sample_multipack {
+    sample_sheet sheet;     /* walk_0 and walk_1 go on page 0, as in the one-page sample */
+    bv_json_frame idle;     /* page 1 */
+    bv_json_animation animations[3];
+    bv_json_page pages[2];
+    bv_json_multipack_desc desc;
+} sample_multipack;
+
+static void sample_multipack_init(sample_multipack *m, const char *path)
+{
+    memset(m, 0, sizeof *m);
+    sample_sheet_init(&m->sheet, NULL, BV_JSON_ARRAY);
+    m->idle = m->sheet.frames[2];
+    m->idle.frame = (bv_rect){50, 20, 10, 6};
+    m->animations[0] = m->sheet.animations[0];
+    m->animations[1] = m->sheet.animations[1];
+    m->animations[2] = (bv_json_animation){"all", all_frames, 3};
+    m->pages[0] = (bv_json_page){"sheet-0.png", 128, 64, m->sheet.frames, 2};
+    m->pages[1] = (bv_json_page){"sheet-1.png", 64, 32, &m->idle, 1};
+    m->desc.path = path;
+    m->desc.pages = m->pages;
+    m->desc.page_count = 2;
+    m->desc.animations = m->animations;
+    m->desc.animation_count = 3;
+}
+
+/* Every page an entry of "textures" with its image, size, scale and frames (JSON Array form,
+ * field by field as the one-page writers), then every animation (frames of any page) and meta. */
+static void test_multipack_holds_every_page_and_frame(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char path[400];
+    temp_path(path, sizeof path, "multi.json");
+    for (int variant = 0; variant < 2; variant++) {
+        sample_multipack m;
+        sample_multipack_init(&m, path);
+        if (variant) m.desc.scale = 0.5, m.desc.premultiplied = true;
+        if (!CHECK_MSG(bv_json_write_multipack(&m.desc) == BV_OK, "%s", bv_error_message())) return;
+        jvalue root;
+        if (!load_json(path, &root, NULL)) return;
+        static const char *const top[] = {"textures", "animations", "meta"};
+        CHECK(jkeys_are(&root, top, 3));
+        const jvalue *textures = jget(&root, "textures");
+        if (CHECK(textures && textures->type == J_ARRAY && textures->count == 2)) {
+            static const char *const keys[] = {"image", "format", "size", "scale", "frames"};
+            static const char *const wh[] = {"w", "h"};
+            for (size_t p = 0; p < 2; p++) {
+                const bv_json_page *page = &m.pages[p];
+                const jvalue *t = jat(textures, p);
+                CHECK_MSG(jkeys_are(t, keys, 5), "texture %zu: keys differ", p);
+                CHECK(jis_string(jget(t, "image"), page->image));
+                CHECK(jis_string(jget(t, "format"), "RGBA8888"));
+                CHECK(jkeys_are(jget(t, "size"), wh, 2));
+                CHECK(jis_int(jget(jget(t, "size"), "w"), page->width));
+                CHECK(jis_int(jget(jget(t, "size"), "h"), page->height));
+                if (variant) CHECK(jis_number(jget(t, "scale"), 0.5));
+                else CHECK(jis_int(jget(t, "scale"), 1)); /* a number, as TexturePacker's Phaser 3 export */
+                const jvalue *frames = jget(t, "frames");
+                if (!CHECK(frames && frames->type == J_ARRAY && frames->count == page->frame_count)) continue;
+                for (size_t i = 0; i < page->frame_count; i++)
+                    check_frame_object(jat(frames, i), &page->frames[i], true);
+            }
+        }
+        bv_json_desc animations = {.animations = m.animations, .animation_count = 3};
+        check_animations_object(jget(&root, "animations"), &animations);
+        static const char *const meta_keys[] = {"app", "version", "premultiplyAlpha"};
+        const jvalue *meta = jget(&root, "meta");
+        CHECK(jkeys_are(meta, meta_keys, 3));
+        CHECK(jis_string(jget(meta, "app"), "bakeview"));
+        CHECK(jis_string(jget(meta, "version"), BV_VERSION_STRING));
+        CHECK(jis_bool(jget(meta, "premultiplyAlpha"), variant == 1));
+        jfree(&root);
+    }
+    CHECK_EQ_INT(count_files(".tmp"), 0);
+}
+
+/* A page's frames read the same from the multi-pack as from that page's own JSON Array. */
+static void test_multipack_frames_are_the_array_forms_frames(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char one[400], multi[400];
+    temp_path(one, sizeof one, "one_page.json");
+    temp_path(multi, sizeof multi, "one_page_multi.json");
+    sample_multipack m;
+    sample_multipack_init(&m, multi);
+    m.sheet.desc.path = one;
+    m.sheet.desc.frame_count = 2;
+    m.sheet.desc.animation_count = 0;
+    m.desc.page_count = 1;
+    m.desc.animation_count = 0;
+    if (!CHECK_MSG(bv_json_write(&m.sheet.desc) == BV_OK, "%s", bv_error_message())) return;
+    if (!CHECK_MSG(bv_json_write_multipack(&m.desc) == BV_OK, "%s", bv_error_message())) return;
+    char *a = NULL, *b = NULL;
+    jvalue ra, rb;
+    if (load_json(one, &ra, &a) && load_json(multi, &rb, &b)) {
+        CHECK_EQ_INT(jget(&rb, "textures")->count, 1);
+        /* the same text, one level deeper: "frames": [ ... ] of the page */
+        const char *fa = strstr(a, "\"frames\": ["), *fb = strstr(b, "\"frames\": [");
+        if (CHECK(fa && fb)) {
+            size_t i = 0, k = 0;
+            bool same = true;
+            for (; fa[i] && fb[k] && fa[i] != ']'; i++, k++) {
+                if (fa[i] == '\n' && fb[k] == '\n') {
+                    while (fa[i + 1] == '\t') i++;
+                    while (fb[k + 1] == '\t') k++;
+                }
+                if (fa[i] != fb[k]) {
+                    same = false;
+                    break;
+                }
+            }
+            CHECK_MSG(same && fa[i] == ']' && fb[k] == ']', "the frames differ at byte %zu: \"%.40s\" / \"%.40s\"", i,
+                      fa + i, fb + k);
+        }
+        jfree(&ra);
+        jfree(&rb);
+    }
+    free(a);
+    free(b);
+}
+
+/* Bad input: the exact message, nothing written, an existing file untouched. */
+static void test_multipack_refuses_bad_input_with_exact_messages(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char path[400];
+    temp_path(path, sizeof path, "refused.json");
+    FILE *f = fopen(path, "wb");
+    if (!CHECK(f)) return;
+    fputs("old\n", f);
+    fclose(f);
+    const char *const ghost[] = {"walk_0", "ghost"};
+    for (int i = 0; i < 19; i++) {
+        sample_multipack m;
+        sample_multipack_init(&m, path);
+        bv_json_multipack_desc *d = &m.desc;
+        const char *expect = NULL;
+        switch (i) {
+        case 0: d->path = "", expect = "json: path is empty"; break;
+        case 1: d->page_count = 0, expect = "json: a multi-pack needs at least one page"; break;
+        case 2: d->pages = NULL, expect = "json: pages is NULL"; break;
+        case 3: d->scale = -1.0, expect = "json: scale -1 is not a finite number >= 0"; break;
+        case 4: m.pages[1].image = "", expect = "json: page 1: image is empty"; break;
+        case 5: m.pages[0].width = 0, expect = "json: page 0: page size 0 x 64 is not positive"; break;
+        case 6: m.idle.frame.x = 60, expect = "json: page 1: frame \"idle\" occupies 10 x 6 pixels at (60, 20), "
+                                              "outside the 64 x 32 page"; break;
+        case 7: m.pages[0].frames = NULL, expect = "json: page 0: frames is NULL"; break;
+        case 8: m.idle.name = NULL, expect = "json: page 1: the name of frame 0 is NULL"; break;
+        case 9: m.pages[1].image = "sheet-0.png", expect = "json: image \"sheet-0.png\" is used twice (pages 0 and 1)"; break;
+        case 10: m.idle.name = "walk_0", d->animation_count = 0,
+                 expect = "json: frame name \"walk_0\" is used twice (page 0 frame 0 and page 1 frame 0)"; break;
+        case 11: m.sheet.frames[0].name = "walk_1", d->animation_count = 0,
+                 expect = "json: frame name \"walk_1\" is used twice (page 0 frame 0 and page 0 frame 1)"; break;
+        case 12: m.idle.name = "__BASE", d->animation_count = 0,
+                 expect = "json: page 1: frame 0 is named \"__BASE\", the name Phaser gives the whole page"; break;
+        case 13: m.animations[2] = (bv_json_animation){"all", ghost, 2},
+                 expect = "json: animation \"all\" names frame \"ghost\", which is not in this sheet"; break;
+        case 14: d->animations = NULL, expect = "json: animations is NULL"; break;
+        case 15: m.animations[2].name = "walk", expect = "json: animation name \"walk\" is used twice (animations 0 and 2)"; break;
+        case 16: m.sheet.frames[1].pivot_y = INFINITY, expect = "json: page 0: frame \"walk_1\": pivot (0.5, inf) is not finite"; break;
+        case 17: m.pages[1].image = "\xff.png", expect = "json: page 1: image is not valid UTF-8"; break;
+        case 18: m.idle.trimmed = false,
+                 expect = "json: page 1: frame \"idle\" is not trimmed but spriteSourceSize {x 11, y 21, 10 x 6} is not "
+                          "the whole 32 x 48"; break;
+        }
+        CHECK_MSG(bv_json_write_multipack(d) == BV_ERROR_INVALID_ARGUMENT, "case %d accepted", i);
+        CHECK_MSG(strcmp(bv_error_message(), expect) == 0, "case %d: \"%s\", expected \"%s\"", i, bv_error_message(),
+                  expect);
+    }
+    CHECK_EQ_INT(bv_json_write_multipack(NULL), BV_ERROR_INVALID_ARGUMENT);
+    CHECK_MSG(strcmp(bv_error_message(), "json: desc is NULL") == 0, "%s", bv_error_message());
+    size_t size = 0;
+    char *text = read_text(path, &size);
+    CHECK(text && strcmp(text, "old\n") == 0);
+    free(text);
+    CHECK_EQ_INT(count_files(".tmp"), 0);
+    /* a page without frames is fine */
+    sample_multipack m;
+    sample_multipack_init(&m, path);
+    m.pages[1].frame_count = 0;
+    m.desc.animation_count = 1;
+    CHECK_MSG(bv_json_write_multipack(&m.desc) == BV_OK, "%s", bv_error_message());
+    remove(path);
+}
+
+static void test_multipack_write_to_a_missing_folder_leaves_no_file(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char path[400];
+    temp_path(path, sizeof path, "no/such/folder/multi.json");
+    sample_multipack m;
+    sample_multipack_init(&m, path);
+    CHECK_EQ_INT(bv_json_write_multipack(&m.desc), BV_ERROR_IO);
+    CHECK_CONTAINS(bv_error_message(), "json");
+    CHECK_CONTAINS(bv_error_message(), path);
+    CHECK(!file_exists(path));
+    CHECK_EQ_INT(count_files(".tmp"), 0);
+}
+
 int main(void)
 {
     make_temp_dir("bakeview_json");
@@ -1346,6 +1550,10 @@ int main(void)
     RUN(test_json_replaces_an_existing_file_whole);
     RUN(test_json_output_is_deterministic_and_keeps_the_order);
     RUN(test_page_and_json_rebuild_every_untrimmed_frame);
+    RUN(test_multipack_holds_every_page_and_frame);
+    RUN(test_multipack_frames_are_the_array_forms_frames);
+    RUN(test_multipack_refuses_bad_input_with_exact_messages);
+    RUN(test_multipack_write_to_a_missing_folder_leaves_no_file);
     remove_temp_dir();
     return check_summary();
 }

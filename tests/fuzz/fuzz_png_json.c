@@ -1,12 +1,15 @@
-/* Fuzz target: bv_png_write, bv_json_write, bv_color_lut_create and _apply, bv_linear_to_srgb8,
- * bv_unit_to_8bit.
+/* Fuzz target: bv_png_write, bv_json_write, bv_json_write_multipack, bv_color_lut_create and
+ * _apply, bv_linear_to_srgb8, bv_unit_to_8bit.
  *
  * Files go to a directory of this process's own under $TMPDIR or /tmp (mkdtemp), emptied after
  * every input and removed at exit (tests/fuzz/run.sh points TMPDIR into its work folder, so a
  * crash leaves nothing behind either). Paths are sometimes NULL, empty, in a missing folder, a folder, or an
  * existing file; PNG sizes, channels and encodings are sometimes invalid and pixels wild; JSON
  * frames, animations and meta carry arbitrary names (invalid UTF-8, quotes, control characters),
- * rectangles and numbers (NaN, infinities).
+ * rectangles and numbers (NaN, infinities). After the one-page JSON, the same frames and
+ * animations go, spread over up to three pages (images sometimes repeated, missing or odd, page
+ * sizes sometimes changed), to the multi-pack writer; an input that ends before that byte makes
+ * no multi-pack call, as before the writer existed.
  *
  * Checked: a status comes back; on failure a message is left, no file is left behind and an
  * existing file is untouched. A written PNG decodes (stb_image) to exactly the documented 8-bit
@@ -323,6 +326,8 @@ static const char *maybe_name(fz_reader *in, char *buffer)
     return buffer;
 }
 
+static void fuzz_multipack(fz_reader *in, const bv_json_desc *d, const char *keep);
+
 static void fuzz_json(fz_reader *in)
 {
     target t;
@@ -416,6 +421,96 @@ static void fuzz_json(fz_reader *in)
         FZ_CHECK(error == NULL, "the JSON is not well-formed: %s\n%.*s", error, (int)size, (const char *)text);
         free(text);
     }
+    fuzz_multipack(in, null_desc ? NULL : &d, t.writable ? t.name : NULL);
+}
+
+/* --- multi-pack JSON --- */
+
+#define MAX_PAGES 3
+static const char MULTI_NAME[] = "multi.json";
+
+/* The files in the directory other than `keep`, MULTI_NAME (when `multi_kept`) and "sub". */
+static int files_besides(const char *keep, bool multi_kept, char r_name[256])
+{
+    int count = 0;
+    DIR *dir = opendir(directory);
+    FZ_CHECK(dir != NULL, "cannot list %s", directory);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "sub") || (keep && !strcmp(n, keep)) ||
+            (multi_kept && !strcmp(n, MULTI_NAME)))
+            continue;
+        if (count++ == 0) snprintf(r_name, 256, "%s", n);
+    }
+    closedir(dir);
+    return count;
+}
+
+/* The frames and animations of `d` as a multi-pack, written to MULTI_NAME beside the one-page
+ * file (`keep`, when it was writable). */
+static void fuzz_multipack(fz_reader *in, const bv_json_desc *d, const char *keep)
+{
+    const uint8_t mode = fz_u8(in);
+    if (mode == 0 || !d || (keep && !strcmp(keep, MULTI_NAME))) return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", directory, MULTI_NAME);
+    bv_json_multipack_desc m = {0};
+    m.path = mode == 255 ? NULL : mode == 254 ? "" : path;
+    m.page_count = mode % (MAX_PAGES + 1); /* 0 (refused) to 3 */
+    m.scale = d->scale;
+    m.premultiplied = d->premultiplied;
+    m.animations = d->animations;
+    m.animation_count = d->animation_count;
+
+    /* each frame on a page, the pages' frames one after the other in `grouped` */
+    const size_t frame_count = d->frame_count <= MAX_FRAMES ? d->frame_count : MAX_FRAMES;
+    const size_t spread = m.page_count ? m.page_count : 1;
+    size_t page_of[MAX_FRAMES], counts[MAX_PAGES] = {0}, starts[MAX_PAGES], filled[MAX_PAGES] = {0};
+    for (size_t i = 0; i < frame_count; i++) counts[page_of[i] = fz_u8(in) % spread]++;
+    bv_json_frame grouped[MAX_FRAMES];
+    for (size_t p = 0, start = 0; p < MAX_PAGES; start += counts[p], p++) starts[p] = start;
+    if (d->frames)
+        for (size_t i = 0; i < frame_count; i++) grouped[starts[page_of[i]] + filled[page_of[i]]++] = d->frames[i];
+
+    bv_json_page pages[MAX_PAGES];
+    char images[MAX_PAGES][NAME_SIZE];
+    for (size_t p = 0; p < MAX_PAGES; p++) {
+        const uint8_t kind = fz_u8(in);
+        snprintf(images[p], NAME_SIZE, "sheet-%zu.png", p);
+        pages[p].image = kind == 255 ? NULL : kind >= 248 ? maybe_name(in, images[p]) : kind >= 240 ? "sheet-0.png"
+                                                                                              : images[p];
+        const bool resized = kind >= 224 && kind < 240;
+        pages[p].width = resized ? fz_int(in, 1, 64) : d->width;
+        pages[p].height = resized ? fz_int(in, 1, 64) : d->height;
+        pages[p].frames = d->frames ? grouped + starts[p] : NULL;
+        pages[p].frame_count = counts[p];
+    }
+    m.pages = fz_u8(in) == 255 ? NULL : pages;
+
+    const bv_status status = bv_json_write_multipack(&m);
+    fz_trace("bv_json_write_multipack", (int)status);
+    FZ_CHECK(status == BV_OK || status == BV_ERROR_INVALID_ARGUMENT || status == BV_ERROR_IO ||
+                 status == BV_ERROR_OUT_OF_MEMORY,
+             "bv_json_write_multipack returned %d", (int)status);
+    if (status != BV_OK) FZ_CHECK(bv_error_message()[0] != '\0', "multi-pack failed without a message");
+    char stray[256];
+    const int strays = files_besides(keep, status == BV_OK, stray);
+    FZ_CHECK(strays == 0, "bv_json_write_multipack left %d stray file(s), e.g. \"%s\" (status %d)", strays, stray,
+             (int)status);
+    if (status != BV_OK) {
+        FZ_CHECK(access(path, F_OK) != 0, "a failed bv_json_write_multipack left %s", path);
+        return;
+    }
+    FZ_CHECK(m.path == path && m.page_count > 0, "bv_json_write_multipack accepted an invalid call");
+    size_t size = 0;
+    unsigned char *text = read_file(path, &size);
+    FZ_CHECK(text != NULL, "cannot read the multi-pack back");
+    const char *error = json_check(text, size);
+    FZ_CHECK(error == NULL, "the multi-pack is not well-formed: %s\n%.*s", error, (int)size, (const char *)text);
+    static const char start[] = "{\n\t\"textures\": [";
+    FZ_CHECK(size > sizeof start && !memcmp(text, start, sizeof start - 1), "the multi-pack does not start with textures");
+    free(text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

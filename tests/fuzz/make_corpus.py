@@ -245,7 +245,9 @@ def png_seed(width, height, channels, encoding, values):
     return bytes(w.data)
 
 
-def json_seed(form, frames, animations, related=0, existing=False):
+def json_seed(form, frames, animations, related=0, existing=False, multipack=None):
+    """The one-page call; with multipack=(page_count, page of each frame), then the multi-pack of
+    the same frames (fuzz_multipack: images sheet-N.png, pages the one page's size)."""
     w = Writer()
     w.float(1.0, 0.25), w.float(1.0, 0.5)
     w.bool(False)
@@ -287,6 +289,14 @@ def json_seed(form, frames, animations, related=0, existing=False):
     if animations:
         w.u8(0)
     w.u8(0)  # desc not NULL
+    if multipack:
+        page_count, page_of = multipack
+        w.u8(page_count)  # to multi.json
+        for page in page_of:
+            w.u8(page)
+        for _ in range(3):
+            w.u8(0)  # sheet-N.png, the one page's size
+        w.u8(0)  # pages not NULL
     return bytes(w.data)
 
 
@@ -298,6 +308,7 @@ def png_json_seeds():
         "seed-png-grey-linear": png_seed(3, 3, 1, 1, [k / 8 for k in range(9)]),
         "seed-json-hash": json_seed(0, frames, [(6, [0, 1, 2]), (7, [3])], related=2),
         "seed-json-array-existing": json_seed(1, frames[:2], [(5, [1, 0])], existing=True),
+        "seed-json-multipack": json_seed(1, frames, [(6, [0, 1, 2]), (7, [3])], multipack=(3, [0, 2, 1, 2])),
     }
 
 

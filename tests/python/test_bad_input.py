@@ -133,6 +133,14 @@ def write_json(tmp, **changes):
                                      "image": "sheet.png", "size": (4, 4), **changes})
 
 
+def write_multipack_json(tmp, **changes):
+    (tmp / "sheet.json").write_bytes(OLD_FILE)
+    return call(_core.write_multipack_json, **{
+        "path": str(tmp / "sheet.json"), "frames": [frame(page=0), frame(name="walk_1", page=1)],
+        "pages": [{"image": "sheet-0.png", "size": (4, 4)}, {"image": "sheet-1.png", "size": (4, 4)}],
+        **changes})
+
+
 # -- the check every row makes -------------------------------------------------------------------
 
 def buffers_of(partial):
@@ -780,6 +788,66 @@ def test_write_json_refuses(make, exception, pattern, tmp_path):
     refused(make, exception, pattern, tmp_path)
 
 
+# -- write_multipack_json -------------------------------------------------------------------------
+
+PAGE = {"image": "sheet-0.png", "size": (4, 4)}
+MULTIPACK = {
+    "path as int": (lambda t: write_multipack_json(t, path=3), TypeError,
+                    r"expected str, bytes or os.PathLike"),
+    "missing folder": (lambda t: write_multipack_json(t, path=str(t / "no" / "sheet.json")), OSError,
+                       r"json: .*no/sheet\.json"),
+    "pages missing": (lambda t: call(_core.write_multipack_json, path=str(t / "s.json"), frames=[]),
+                      TypeError, r"write_multipack_json\(\) missing required keyword argument 'pages'"),
+    "no pages": (lambda t: write_multipack_json(t, pages=[], frames=[]), ValueError,
+                 r"^json: a multi-pack needs at least one page$"),
+    "pages as one dict": (lambda t: write_multipack_json(t, pages=PAGE), ValueError,
+                          r"pages must be a sequence of dicts with 'image' and 'size'"),
+    "page as str": (lambda t: write_multipack_json(t, pages=["sheet-0.png"]), ValueError,
+                    r"pages\[0\] must be a dict with 'image' and 'size'"),
+    "page without size": (lambda t: write_multipack_json(t, pages=[PAGE, {"image": "b.png"}]), ValueError,
+                          r"pages\[1\] needs 'size'"),
+    "page image as bytes": (lambda t: write_multipack_json(t, pages=[PAGE, {"image": b"b.png", "size": (4, 4)}]),
+                            TypeError, r"pages\[1\]\['image'\] must be a str \(the page's PNG file name\), got bytes"),
+    "page size of one number": (lambda t: write_multipack_json(t, pages=[PAGE, {"image": "b", "size": (4,)}]),
+                                ValueError, r"pages\[1\]\['size'\] must be"),
+    "page size zero": (lambda t: write_multipack_json(t, pages=[PAGE, {"image": "b", "size": (4, 0)}]),
+                       ValueError, r"^json: page 1: page size 4 x 0 is not positive$"),
+    "one image for two pages": (lambda t: write_multipack_json(t, pages=[PAGE, PAGE]), ValueError,
+                                r"^json: image \"sheet-0.png\" is used twice \(pages 0 and 1\)$"),
+    "frame without a page": (lambda t: write_multipack_json(t, frames=[frame()]), ValueError,
+                             r"frames\[0\] needs a 'page' from 0 to 1 \(an index into pages\)"),
+    "frame on a page beyond": (lambda t: write_multipack_json(t, frames=[frame(page=2)]), ValueError,
+                               r"frames\[0\] needs a 'page' from 0 to 1"),
+    "frame on page -1": (lambda t: write_multipack_json(t, frames=[frame(page=-1)]), ValueError,
+                         r"frames\[0\] needs a 'page' from 0 to 1"),
+    "frame page as float": (lambda t: write_multipack_json(t, frames=[frame(page=0.0)]), ValueError,
+                            r"frames\[0\] needs a 'page'"),
+    "one name on two pages": (lambda t: write_multipack_json(t, frames=[frame(page=0), frame(page=1)]),
+                              ValueError, r"^json: frame name \"walk_0\" is used twice "
+                                          r"\(page 0 frame 0 and page 1 frame 0\)$"),
+    "frame named __BASE": (lambda t: write_multipack_json(t, frames=[frame(page=1, name="__BASE")]),
+                           ValueError, r"^json: page 1: frame 0 is named \"__BASE\", the name Phaser gives "
+                                       r"the whole page$"),
+    "frame outside its page": (lambda t: write_multipack_json(t, frames=[frame(page=1, frame=(3, 0, 2, 2))]),
+                               ValueError, r"^json: page 1: frame \"walk_0\" occupies 2 x 2 pixels at \(3, 0\), "
+                                           r"outside the 4 x 4 page$"),
+    "frames as None": (lambda t: write_multipack_json(t, frames=None), ValueError,
+                       r"frames must be a sequence of dicts"),
+    "animation naming no frame": (lambda t: write_multipack_json(t, animations={"walk": ["walk_9"]}),
+                                  ValueError, r"animation \"walk\" names frame \"walk_9\", which is not in "
+                                              r"this sheet"),
+    "animations as list": (lambda t: write_multipack_json(t, animations=["walk"]), ValueError,
+                           r"animations must map names \(str\) to lists of frame names \(str\)"),
+    "scale negative": (lambda t: write_multipack_json(t, scale=-1.0), ValueError,
+                       r"json: scale -1 is not a finite number >= 0"),
+}
+
+
+@pytest.mark.parametrize("make, exception, pattern", cases(MULTIPACK))
+def test_write_multipack_json_refuses(make, exception, pattern, tmp_path):
+    refused(make, exception, pattern, tmp_path)
+
+
 # -- the good calls the rows start from work --------------------------------------------------------
 
 GOOD = {
@@ -788,6 +856,9 @@ GOOD = {
     "trim_bounds": lambda t: trim_bounds(), "rect_hash": lambda t: rect_hash(), "pack": lambda t: pack(),
     "write_json": lambda t: write_json(t), "write_json with a view": lambda t: write_json(
         t, frames=[frame(view=view())], animations={"walk": ["walk_0"]}, related_multi_packs=["b.json"]),
+    "write_multipack_json": lambda t: write_multipack_json(t), "write_multipack_json with animations":
+        lambda t: write_multipack_json(t, animations={"walk": ["walk_1", "walk_0"]}, scale=0.5,
+                                       premultiplied=True),
 }
 
 

@@ -236,3 +236,26 @@ def test_render_releases_the_gil():
     thread.join()
     assert len(result["out"]["COLOR"]) == 1024 * 1024 * 4
     assert ticks > 1000  # with the GIL held for the whole render this loop could not run
+
+
+def test_write_multipack_json_puts_each_frame_on_its_page_in_the_order_given(tmp_path):
+    import json
+
+    def frame(name, page, x):
+        return {"name": name, "page": page, "frame": (x, 1, 2, 3), "trimmed": True, "source": (1, 0, 2, 3),
+                "source_size": (0, 0, 4, 4), "pivot_x": 0.25, "pivot_y": 0.75}
+    frames = [frame("c", 1, 0), frame("a", 0, 5), frame("b", 1, 3), frame("d", 2, 0)]
+    pages = [{"image": f"s-{i}.png", "size": (8, 4 + i)} for i in range(3)]
+    path = tmp_path / "s.json"
+    _core.write_multipack_json(str(path), frames, pages=pages, animations={"run": ["d", "a", "c"]})
+    data = json.loads(path.read_text())
+    assert [t["image"] for t in data["textures"]] == ["s-0.png", "s-1.png", "s-2.png"]
+    assert [t["size"] for t in data["textures"]] == [{"w": 8, "h": 4 + i} for i in range(3)]
+    assert [[f["filename"] for f in t["frames"]] for t in data["textures"]] == [["a"], ["c", "b"], ["d"]]
+    b = data["textures"][1]["frames"][1]
+    assert b["frame"] == {"x": 3, "y": 1, "w": 2, "h": 3} and b["trimmed"] is True
+    assert b["spriteSourceSize"] == {"x": 1, "y": 0, "w": 2, "h": 3} and b["sourceSize"] == {"w": 4, "h": 4}
+    assert b["pivot"] == b["anchor"] == {"x": 0.25, "y": 0.75}
+    assert data["animations"] == {"run": ["d", "a", "c"]}
+    assert data["meta"]["app"] == "bakeview" and data["meta"]["premultiplyAlpha"] is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
