@@ -41,7 +41,22 @@ CASES = {
     "rotated": dict(views="TURNTABLE:12:0,35", allow_rotation=True),
     # pages small enough for several: PixiJS loads the others through related_multi_packs
     "multi_page": dict(views="COMPASS16", max_size=(64, 64)),
+    # premultiplied files (meta.premultiplyAlpha), uploaded by PixiJS as they are: it must draw
+    # what it draws from the straight file
+    "premultiplied": dict(views="COMPASS8", premultiplied=True),
 }
+
+
+def assert_premultiplied(file, straight):
+    """A premultiplied file against the straight encoding of the same page: alpha equal, colour
+    round(code * a) (within 1 of code * alpha_code / 255, alpha_code being itself rounded)."""
+    (width, height, got), (_, _, codes) = file, straight
+    assert (width, height) == straight[:2]
+    for i in range(0, len(codes), 4):
+        a = codes[i + 3]
+        assert got[i + 3] == a
+        for k in range(3):
+            assert abs(got[i + k] - codes[i + k] * a / 255.0) <= 1.0, (i // 4, k, got[i + k], codes[i + k], a)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -66,12 +81,17 @@ def test_pixijs_draws_every_frame_with_the_pixels_bakeview_rendered(browser_tool
     encoded = [encoded_page(image) for image in pages]
     for number, page in enumerate(encoded):
         name = "sheet.png" if len(pages) == 1 else f"sheet-{number}.png"
-        assert read_png(tmp_path / name) == page, f"{name} is not the page bakeview rendered"
+        if case == "premultiplied":  # the encoded colour times alpha, alpha as it is
+            assert_premultiplied(read_png(tmp_path / name), page)
+        else:
+            assert read_png(tmp_path / name) == page, f"{name} is not the page bakeview rendered"
 
     first_json = tmp_path / ("sheet.json" if len(pages) == 1 else "sheet-0.json")
     report, seconds = web_client.run_driver(node, "check_pixi.mjs", first_json, chromium,
                                             tmp_path / "pixi.json")
     assert report["renderer"] == "webgl", report.get("gl_renderer")
+    assert report["alphaMode"] == ("premultiplied-alpha" if case == "premultiplied"
+                                   else "premultiply-alpha-on-upload")
 
     drawn = report["frames"]
     assert set(drawn) == {f["name"] for f in result.frames}

@@ -3,7 +3,9 @@
 // render texture of the frame's sourceSize (so PixiJS itself undoes trimming and rotation), reads
 // the pixels back and posts them, with what PixiJS made of each frame, to /result as JSON:
 //
-//   {"pixi": VERSION, "renderer": "webgl", "gl_renderer": "...", "frames": {NAME: {"width", "height",
+//   {"pixi": VERSION, "renderer": "webgl", "gl_renderer": "...", "alphaMode": how the pages were
+//    uploaded ("premultiplied-alpha" for a sheet whose meta.premultiplyAlpha is true, else
+//    "premultiply-alpha-on-upload"), "frames": {NAME: {"width", "height",
 //    "rgba": BASE64 (top row first, 8-bit RGBA as PixiJS's extract.pixels gives them: WebGL's
 //    render target, so PREMULTIPLIED alpha), "anchor": [x, y], "rotate", "trim": [x, y, w, h] or
 //    null, "page": JSON URL}}, "animations": {NAME: [FRAME, ...]}}
@@ -49,7 +51,13 @@
       frames: {}, animations: {},
     };
 
-    const sheet = await PIXI.Assets.load(url);
+    // A sheet whose meta says premultiplyAlpha holds premultiplied colour: a game tells PixiJS so
+    // (it does not read the flag itself), and PixiJS then uploads the pixels as they are.
+    const meta = (await (await fetch(url)).json()).meta || {};
+    report.alphaMode = meta.premultiplyAlpha ? "premultiplied-alpha" : "premultiply-alpha-on-upload";
+    const sheet = await PIXI.Assets.load(meta.premultiplyAlpha
+      ? { src: url, data: { textureOptions: { alphaMode: "premultiplied-alpha" } } }
+      : url);
     const sheets = [sheet, ...(sheet.linkedSheets || [])];
     for (const s of sheets) {
       const names = new Map();
