@@ -73,6 +73,8 @@ def _check_uvs(obj, uv_map, auto_uv):
         return uv_map
     if layers.active is not None:
         return layers.active.name
+    if len(layers):  # maps but none active (Blender 3.4 files): the one that renders
+        return next((uv.name for uv in layers if uv.active_render), layers[0].name)
     if not auto_uv:
         raise ValueError(
             f"object '{obj.name}' has no UV map; unwrap it, or pass auto_uv=True to add one"

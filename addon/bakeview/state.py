@@ -36,6 +36,24 @@ def _restore_rna(struct, values):
             pass  # a setting this version does not let us write back
 
 
+def _restore_uv_choices(layers, active, render):
+    """Puts back the active and the rendering UV map by name. A mesh with UV maps always gets an
+    active one, as Blender keeps it: the first map added to a mesh without any (auto_uv), and a
+    mesh that had maps but none active (files Blender 3.4 saved after an earlier bakeview's
+    auto_uv bake) get the map that renders. Blender 3.4 crashes on the next UV map added to a
+    mesh with maps and active index -1."""
+    if not len(layers):
+        return
+    target = layers.get(active) if active else None
+    if target is None:
+        target = next((uv for uv in layers if uv.active_render), layers[0])
+    if layers.active is None or layers.active.name != target.name:
+        layers.active = target
+    chosen = layers.get(render) if render else None
+    if chosen is not None and not chosen.active_render:
+        chosen.active_render = True
+
+
 class _Kept:
     """What an operation made on purpose and keeps when it succeeds."""
 
@@ -69,8 +87,12 @@ class _Snapshot:
         self.slots = {o.name: [s.material for s in o.material_slots] for o in self.objects}
         self.slot_links = {o.name: [s.link for s in o.material_slots] for o in self.objects}
         self.meshes = {o.data.name: o.data for o in self.objects if o.type == "MESH"}
+        # by name: the maps a user chose as active and as rendering (an added map shifts no index,
+        # but a name says what to put back and cannot point outside the list)
         self.uv = {
-            name: ([uv.name for uv in me.uv_layers], me.uv_layers.active_index)
+            name: ([uv.name for uv in me.uv_layers],
+                   me.uv_layers.active.name if me.uv_layers.active is not None else None,
+                   next((uv.name for uv in me.uv_layers if uv.active_render), None))
             for name, me in self.meshes.items()
         }
         self.materials = {}
@@ -123,12 +145,11 @@ class _Snapshot:
         for material in [m for m in bpy.data.materials if m.name not in self.material_names]:
             bpy.data.materials.remove(material)
         for name, me in self.meshes.items():
-            names, active_index = self.uv[name]
+            names, active, render = self.uv[name]
             for uv in [uv for uv in me.uv_layers if uv.name not in names]:
                 if failed or (name, uv.name) not in kept.uv_maps:
                     me.uv_layers.remove(uv)
-            if me.uv_layers.active_index != active_index:
-                me.uv_layers.active_index = active_index
+            _restore_uv_choices(me.uv_layers, active, render)
         for image in [i for i in bpy.data.images if i.name not in self.images]:
             if failed or image.name not in kept.images:
                 bpy.data.images.remove(image)
