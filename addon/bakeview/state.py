@@ -68,16 +68,19 @@ class _Held(dict):
     """The values of a struct a struct holds (a node's image_user, texture_mapping, ...)."""
 
 
-def _struct_values(struct):
+def _struct_values(struct, depth=2):
     """Every property of an RNA struct that can be written back, read generically: plain values,
-    pointers to IDs and to nodes (by name), and the plain values of the structs it holds
+    pointers to IDs and to nodes (by name), and `depth` levels of the structs it holds
     (image_user, texture_mapping, color_ramp, ...), as {name: value}."""
     values = {}
     for prop in struct.bl_rna.properties:
         name = prop.identifier
         if name == "rna_type" or prop.type == "COLLECTION":
             continue
-        value = getattr(struct, name)
+        try:
+            value = getattr(struct, name)
+        except AttributeError:  # a property this version lists but cannot read here
+            continue
         if prop.type != "POINTER":
             if not prop.is_readonly:
                 values[name] = _plain(value)
@@ -86,8 +89,8 @@ def _struct_values(struct):
         elif value is None or isinstance(value, bpy.types.ID):
             if not prop.is_readonly:
                 values[name] = value
-        elif not isinstance(value, (bpy.types.NodeSocket, bpy.types.NodeTree)):
-            values[name] = _Held(_struct_values(value))
+        elif depth > 0 and not isinstance(value, (bpy.types.NodeSocket, bpy.types.NodeTree)):
+            values[name] = _Held(_struct_values(value, depth - 1))
     return values
 
 
