@@ -1,11 +1,13 @@
 """bakeview.bake: Cycles bakes of mesh objects into float Image datablocks whose pixels are
 readable at once. One object at a time, each into its own image, so materials shared between
 objects work; every setting touched is restored (state.preserved)."""
+import os
+import sys
 import warnings
 
 import bpy
 
-from . import images, material_alpha, records
+from . import images, material_alpha, material_surface, records
 from .objects import meshes
 from .compat import ensure_node_tree, uses_nodes
 from .state import preserved
@@ -26,6 +28,9 @@ LIGHTING_SAMPLES = 64  # default for kinds that integrate light
 # colour kinds whose bake already holds the material's alpha (Cycles' film alpha, measured in
 # Blender 3.4 and 5.0); the others (EMIT, GLOSSY) write alpha 1 and take a second bake for it
 ALPHA_BAKED = {"DIFFUSE", "COMBINED"}
+# a DIFFUSE bake is black when every colour value is below this: it writes as 0 in an 8-bit
+# sRGB file (half a code step, linear)
+BLACK = 0.5 / 255.0 / 12.92
 MAX_SIZE = 16384
 TARGET_NODE = "bakeview bake target"
 AUTO_UV_MAP = "bakeview_uv"
@@ -73,6 +78,8 @@ def _check_uvs(obj, uv_map, auto_uv):
         return uv_map
     if layers.active is not None:
         return layers.active.name
+    if len(layers):  # maps but none active (Blender 3.4 files): the one that renders
+        return next((uv.name for uv in layers if uv.active_render), layers[0].name)
     if not auto_uv:
         raise ValueError(
             f"object '{obj.name}' has no UV map; unwrap it, or pass auto_uv=True to add one"
@@ -155,6 +162,10 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
     name: image name pattern with {object} and {kind}.
     progress: optional callable(done, total, object_name).
 
+    A DIFFUSE bake holds the diffuse colour only: a material without one (metal, glass, glossy,
+    emission) bakes black, and a UserWarning names it and the kind that holds it (COMBINED, or
+    EMIT for emission alone); the bake itself is kept (see material_surface).
+
     Returns {object name: Image}. The image is remembered on the object (saved in the .blend),
     so bakeview.render_view renders it later without baking again. Render engine, samples, bake
     settings, selection, active object, nodes and UV maps are restored, also on failure; on
@@ -208,10 +219,12 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
                 obj.data.uv_layers.active = obj.data.uv_layers[uv_name]
                 image = _new_image(image_names[obj.name], width, height, colour)
                 keep.image(image)
+                surfaces = _surfaces(obj) if kind == "DIFFUSE" else {}
                 _ensure_materials(obj)
                 targets = _set_target(obj, image)
                 _select_only(obj, view_layer)
                 _bake_once(obj, bake_type, pass_filter, margin)
+                _warn_if_black(obj, image, surfaces)
                 if colour and _has_holes(obj):
                     if kind not in ALPHA_BAKED:
                         _bake_alpha(obj, image, targets, margin, scene, samples)
@@ -244,6 +257,54 @@ def _bake_once(obj, bake_type, pass_filter, margin):
         raise RuntimeError(f"baking '{obj.name}' did not finish ({', '.join(result)})")
 
 
+def _caller_level():
+    """The warnings stacklevel, for the function calling this one, of the first caller outside
+    the bakeview package (bakeview.bake wraps this module's bake)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _surfaces(obj):
+    """{material name: material_surface.Surface} of the object's materials, as the user made
+    them (before temporary materials stand in for some)."""
+    materials = {slot.material.name: slot.material for slot in obj.material_slots if slot.material}
+    return {name: material_surface.surface(material) for name, material in materials.items()}
+
+
+def _is_black(image):
+    """Whether every colour value of the image is black (BLACK): three array maxima, about
+    50 ms a megapixel."""
+    data = images.pixels(image)
+    return max(max(data[0::4]), max(data[1::4]), max(data[2::4])) < BLACK
+
+
+def _warn_if_black(obj, image, surfaces):
+    """Names, as a warning, each material a DIFFUSE bake holds black though it shows something,
+    and the kind that holds it: a material without any diffuse colour that emits or shows lit
+    (metal, glass, glossy), and, when the whole bake is black, one that may have a diffuse
+    colour too (a black base colour, a metallic map). A material that is only black diffuse
+    is what DIFFUSE holds: no warning."""
+    black = None
+    for name, surface in sorted(surfaces.items()):
+        kind = surface.fitting_kind()
+        if kind is None:
+            continue
+        if surface.diffuse:
+            if black is None:
+                black = _is_black(image)
+            if not black:
+                continue
+        purpose = ("for the colour it emits" if kind == "EMIT"
+                   else "to see it lit by the scene's lights and world")
+        warnings.warn(
+            f"material '{name}' bakes black in the DIFFUSE bake of '{obj.name}': its surface is "
+            f"{surface.description()}, without diffuse colour; bake kind='{kind}' {purpose}",
+            stacklevel=_caller_level())
+
+
 def _has_holes(obj):
     """Whether any material of the object lets light through; names, as a warning, what of its
     transparency a bake cannot hold."""
@@ -257,7 +318,7 @@ def _has_holes(obj):
             warnings.warn(
                 f"material '{material.name}': its transparency depends on the camera ray through "
                 f"{', '.join(repr(n) for n in names)}; the bake sees it along the surface normal, "
-                "and render_view draws it so", stacklevel=3)
+                "and render_view draws it so", stacklevel=_caller_level())
     return found
 
 

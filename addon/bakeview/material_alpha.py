@@ -53,6 +53,16 @@ def _shader_nodes(tree, socket, seen):
                 yield from _shader_nodes(tree, input_socket, seen)
 
 
+def surface_nodes(material):
+    """Every node whose closure reaches the surface Cycles renders (mixes, adds, reroutes and
+    groups followed); none for a material without a node tree or Material Output."""
+    tree = material.node_tree if material is not None else None
+    output = _active_output(tree) if tree is not None else None
+    if output is None or "Surface" not in output.inputs:
+        return []
+    return list(_shader_nodes(tree, output.inputs["Surface"], set()))
+
+
 def _lets_light_through(node):
     if node.type in _TRANSPARENT:
         return True

@@ -1,7 +1,9 @@
 """Everything bakeview changes to do its work, put back afterwards, also when the work fails half
 way: render engine, samples, device, bake settings, file path, selection, active object, hidden
-flags, material slots, active and selected shader nodes, added nodes, added UV maps and images,
-and on failure bakeview's records on the objects.
+flags, material slots, the node trees of the objects' materials (added nodes removed, the active
+node and every property of every node and socket written back where it changed), added UV maps
+and the active and rendering ones, added images, and on failure bakeview's records on the
+objects.
 
     with preserved(scene, objects) as keep:
         ...                      # change whatever is needed
@@ -34,6 +36,130 @@ def restore_rna(struct, values):
                 setattr(struct, name, value)
         except (AttributeError, TypeError, ValueError):
             pass  # a setting this version does not let us write back
+
+
+def _materials_of(objects):
+    found = {}
+    for obj in objects:
+        for slot in obj.material_slots:
+            if slot.material is not None:
+                found[slot.material.name] = slot.material
+        for material in getattr(obj.data, "materials", ()):
+            if material is not None:
+                found[material.name] = material
+    return list(found.values())
+
+
+def _plain(value):
+    """A property value as a comparable Python value (arrays as tuples)."""
+    if isinstance(value, (str, int, float, bool, set)) or value is None:
+        return value
+    try:
+        return tuple(value)
+    except TypeError:
+        return value
+
+
+class _NodeRef(str):
+    """A pointer to a node (a node's parent), kept by the node's name."""
+
+
+class _Held(dict):
+    """The values of a struct a struct holds (a node's image_user, texture_mapping, ...)."""
+
+
+def _struct_values(struct, depth=2):
+    """Every property of an RNA struct that can be written back, read generically: plain values,
+    pointers to IDs and to nodes (by name), and `depth` levels of the structs it holds
+    (image_user, texture_mapping, color_ramp, ...), as {name: value}."""
+    values = {}
+    for prop in struct.bl_rna.properties:
+        name = prop.identifier
+        if name == "rna_type" or prop.type == "COLLECTION":
+            continue
+        try:
+            value = getattr(struct, name)
+        except AttributeError:  # a property this version lists but cannot read here
+            continue
+        if prop.type != "POINTER":
+            if not prop.is_readonly:
+                values[name] = _plain(value)
+        elif isinstance(value, bpy.types.Node):
+            values[name] = _NodeRef(value.name)
+        elif value is None or isinstance(value, bpy.types.ID):
+            if not prop.is_readonly:
+                values[name] = value
+        elif depth > 0 and not isinstance(value, (bpy.types.NodeSocket, bpy.types.NodeTree)):
+            values[name] = _Held(_struct_values(value, depth - 1))
+    return values
+
+
+def _restore_struct(struct, values, nodes):
+    """Writes back what differs from `values` (_struct_values): node pointers first (a new parent
+    moves a node), then plain values and IDs, then the held structs."""
+    def order(item):
+        return 0 if isinstance(item[1], _NodeRef) else 2 if isinstance(item[1], _Held) else 1
+
+    for name, value in sorted(values.items(), key=order):
+        try:
+            current = getattr(struct, name)
+            if isinstance(value, _Held):
+                _restore_struct(current, value, nodes)
+            elif isinstance(value, _NodeRef):
+                if current is None or current.name != value:
+                    setattr(struct, name, nodes.get(value))
+            elif _plain(current) != value:
+                setattr(struct, name, value)
+        except (AttributeError, TypeError, ValueError, ReferenceError):
+            pass  # a property this version does not let us write back
+
+
+def _tree_state(tree):
+    """A node tree's nodes, each with every writable property (_struct_values) and those of its
+    sockets, and the active node."""
+    nodes = {}
+    for node in tree.nodes:
+        nodes[node.name] = (_struct_values(node),
+                            [_struct_values(socket) for socket in node.inputs],
+                            [_struct_values(socket) for socket in node.outputs])
+    active = tree.nodes.active
+    return nodes, active.name if active is not None else None
+
+
+def _restore_tree(tree, state):
+    """Removes the nodes added since _tree_state, makes the active node active again, then writes
+    back every property that differs: Blender clears other nodes' show_texture when a node becomes
+    active, and that is put back too."""
+    nodes, active = state
+    for node in [n for n in tree.nodes if n.name not in nodes]:
+        tree.nodes.remove(node)
+    current = tree.nodes.active
+    if (current.name if current is not None else None) != active:
+        tree.nodes.active = tree.nodes.get(active) if active else None
+    for node in tree.nodes:
+        values, inputs, outputs = nodes[node.name]
+        _restore_struct(node, values, tree.nodes)
+        for sockets, kept in ((node.inputs, inputs), (node.outputs, outputs)):
+            for socket, socket_values in zip(sockets, kept):
+                _restore_struct(socket, socket_values, tree.nodes)
+
+
+def _restore_uv_choices(layers, active, render):
+    """Puts back the active and the rendering UV map by name. A mesh with UV maps always gets an
+    active one, as Blender keeps it: the first map added to a mesh without any (auto_uv), and a
+    mesh that had maps but none active (files Blender 3.4 saved after an earlier bakeview's
+    auto_uv bake) get the map that renders. Blender 3.4 crashes on the next UV map added to a
+    mesh with maps and active index -1."""
+    if not len(layers):
+        return
+    target = layers.get(active) if active else None
+    if target is None:
+        target = next((uv for uv in layers if uv.active_render), layers[0])
+    if layers.active is None or layers.active.name != target.name:
+        layers.active = target
+    chosen = layers.get(render) if render else None
+    if chosen is not None and not chosen.active_render:
+        chosen.active_render = True
 
 
 class _Kept:
@@ -69,21 +195,20 @@ class _Snapshot:
         self.slots = {o.name: [s.material for s in o.material_slots] for o in self.objects}
         self.slot_links = {o.name: [s.link for s in o.material_slots] for o in self.objects}
         self.meshes = {o.data.name: o.data for o in self.objects if o.type == "MESH"}
+        # by name: the maps a user chose as active and as rendering (an added map shifts no index,
+        # but a name says what to put back and cannot point outside the list)
         self.uv = {
-            name: ([uv.name for uv in me.uv_layers], me.uv_layers.active_index)
+            name: ([uv.name for uv in me.uv_layers],
+                   me.uv_layers.active.name if me.uv_layers.active is not None else None,
+                   next((uv.name for uv in me.uv_layers if uv.active_render), None))
             for name, me in self.meshes.items()
         }
+        # the node trees a bake changes: those of the objects' materials (targets added, the
+        # active node moved, which in Blender also clears other nodes' show_texture)
         self.materials = {}
-        for material in bpy.data.materials:
-            tree = material.node_tree
-            if tree is None:
-                continue
-            active = tree.nodes.active
-            self.materials[material.name] = (
-                {n.name for n in tree.nodes},
-                active.name if active else None,
-                {n.name: n.select for n in tree.nodes},
-            )
+        for material in _materials_of(self.objects):
+            if material.node_tree is not None:
+                self.materials[material.name] = _tree_state(material.node_tree)
         self.use_nodes = {m.name: m.use_nodes for m in bpy.data.materials if bpy.app.version < (5, 0, 0)}
         self.images = {image.name for image in bpy.data.images}
         self.material_names = {m.name for m in bpy.data.materials}
@@ -92,16 +217,8 @@ class _Snapshot:
         # nodes first: they reference images that may be removed below
         for material in bpy.data.materials:
             before = self.materials.get(material.name)
-            tree = material.node_tree
-            if before is None or tree is None:
-                continue
-            names, active, selection = before
-            for node in [n for n in tree.nodes if n.name not in names]:
-                tree.nodes.remove(node)
-            for node in tree.nodes:
-                if node.name in selection and node.select != selection[node.name]:
-                    node.select = selection[node.name]
-            tree.nodes.active = tree.nodes.get(active) if active else None
+            if before is not None and material.node_tree is not None:
+                _restore_tree(material.node_tree, before)
         for name, use_nodes in self.use_nodes.items():
             material = bpy.data.materials.get(name)
             if material is not None and material.use_nodes != use_nodes:
@@ -123,12 +240,11 @@ class _Snapshot:
         for material in [m for m in bpy.data.materials if m.name not in self.material_names]:
             bpy.data.materials.remove(material)
         for name, me in self.meshes.items():
-            names, active_index = self.uv[name]
+            names, active, render = self.uv[name]
             for uv in [uv for uv in me.uv_layers if uv.name not in names]:
                 if failed or (name, uv.name) not in kept.uv_maps:
                     me.uv_layers.remove(uv)
-            if me.uv_layers.active_index != active_index:
-                me.uv_layers.active_index = active_index
+            _restore_uv_choices(me.uv_layers, active, render)
         for image in [i for i in bpy.data.images if i.name not in self.images]:
             if failed or image.name not in kept.images:
                 bpy.data.images.remove(image)

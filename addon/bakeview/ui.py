@@ -1,5 +1,7 @@
 """The add-on's UI: settings on the scene, Bake and Render View operators, and a panel in the 3D
 Viewport sidebar (tab "bakeview"). Operators call the same public API a script calls."""
+import warnings
+
 import bpy
 from bpy.props import (BoolProperty, EnumProperty, FloatProperty, IntProperty, IntVectorProperty,
                        PointerProperty, StringProperty)
@@ -77,9 +79,17 @@ class BAKEVIEW_OT_bake(bpy.types.Operator):
                 context.workspace.status_text_set(f"bakeview: baking {name} ({done + 1}/{total})")
 
         try:
-            made = bake(objects, kind=settings.kind, size=settings.size, margin=settings.margin,
-                        samples=settings.samples or None, auto_uv=settings.auto_uv,
-                        overwrite=settings.overwrite, progress=progress)
+            with warnings.catch_warnings(record=True) as caught:  # shown in the UI, not a console
+                warnings.simplefilter("always", UserWarning)
+                made = bake(objects, kind=settings.kind, size=settings.size, margin=settings.margin,
+                            samples=settings.samples or None, auto_uv=settings.auto_uv,
+                            overwrite=settings.overwrite, progress=progress)
+            for warning in caught:
+                if issubclass(warning.category, UserWarning):
+                    self.report({"WARNING"}, f"bakeview: {warning.message}")
+                else:
+                    warnings.showwarning(warning.message, warning.category, warning.filename,
+                                         warning.lineno)
         except (ValueError, TypeError, RuntimeError) as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}

@@ -319,36 +319,83 @@ def _image_state(image):
     }
 
 
-def _socket_value(socket):
-    """A socket's identifier and its value where it has one (rounded floats)."""
-    value = getattr(socket, "default_value", None)
-    if hasattr(value, "__len__") and not isinstance(value, str):
-        value = tuple(round(v, 6) if isinstance(v, float) else v for v in value)
-    elif isinstance(value, float):
-        value = round(value, 6)
-    elif value is not None and not isinstance(value, (int, str, bool)):
-        value = repr(value)
-    return socket.identifier, value
+def _rna_state(struct, depth, skip=()):
+    """Every RNA property of a struct, read generically (no list of names): plain values as they
+    are, IDs by type and name, nodes and sockets by name, other structs and collections followed
+    `depth` levels (image_user, texture_mapping, color_ramp.elements, curve points)."""
+    out = {}
+    for prop in struct.bl_rna.properties:
+        name = prop.identifier
+        if name == "rna_type" or name in skip:
+            continue
+        try:
+            value = getattr(struct, name)
+        except AttributeError:
+            continue
+        if prop.type == "COLLECTION":
+            out[name] = (tuple(_rna_value(item, depth - 1) for item in value) if depth > 0
+                         else len(value))
+        else:
+            out[name] = _rna_value(value, depth)
+    return out
+
+
+def _rna_value(value, depth):
+    if isinstance(value, bpy.types.ID):
+        return ("ID", type(value).__name__, value.name)
+    if isinstance(value, bpy.types.Node):
+        return ("node", value.name)
+    if isinstance(value, bpy.types.NodeSocket):
+        return ("socket", value.node.name, value.is_output, value.identifier)
+    if isinstance(value, bpy.types.bpy_struct):
+        return _rna_state(value, depth - 1) if depth > 0 else ("struct", type(value).__name__)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, set):  # enum flags
+        return frozenset(value)
+    try:  # arrays: vectors, colours, matrices (rows)
+        return tuple(_rna_value(v, depth) for v in value)
+    except TypeError:
+        return repr(value)
 
 
 def _node_tree_state(tree):
+    """A node tree exactly: every RNA property of every node (flags such as show_texture,
+    show_options, show_preview, hide, mute, select; location, width, label, colour, parent,
+    images, mappings, ramps, ...), every property of every input and output socket (default
+    values, hide, enabled, ...), the links, the active node and the tree's own properties."""
     if tree is None:
         return None
     nodes = {}
     for node in tree.nodes:
-        nodes[node.name] = {
-            "type": node.bl_idname,
-            "select": node.select,
-            "image": node.image.name if getattr(node, "image", None) is not None else None,
-            "location": tuple(round(c, 3) for c in node.location),
-            "inputs": tuple(_socket_value(s) for s in node.inputs),
-        }
-    links = sorted(
-        (l.from_node.name, l.from_socket.identifier, l.to_node.name, l.to_socket.identifier)
-        for l in tree.links
-    )
+        state = _rna_state(node, 3, skip=("inputs", "outputs"))
+        state["inputs"] = tuple(_rna_state(s, 1) for s in node.inputs)
+        state["outputs"] = tuple(_rna_state(s, 1) for s in node.outputs)
+        nodes[node.name] = state
+    order = sorted(tree.links, key=lambda l: (l.from_node.name, l.from_socket.identifier,
+                                              l.to_node.name, l.to_socket.identifier))
+    links = [_rna_state(link, 1) for link in order]
     active = tree.nodes.active
-    return {"nodes": nodes, "links": links, "active": active.name if active else None}
+    return {"tree": _rna_state(tree, 1, skip=("nodes", "links")), "nodes": nodes, "links": links,
+            "active": active.name if active else None}
+
+
+def differences(before, after, path=""):
+    """Where two snapshots (or parts of them) differ, as 'path: before -> after' lines."""
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        out = []
+        for key in sorted(set(before) | set(after), key=str):
+            out += differences(before.get(key, "<none>"), after.get(key, "<none>"), f"{path}/{key}")
+        return out
+    if isinstance(before, (tuple, list)) and isinstance(after, (tuple, list)) \
+            and len(before) == len(after):
+        out = []
+        for i, (a, b) in enumerate(zip(before, after)):
+            out += differences(a, b, f"{path}[{i}]")
+        return out
+    return [f"{path}: {before!r} -> {after!r}"]
 
 
 def snapshot():
@@ -377,6 +424,7 @@ def snapshot():
             }
             for m in bpy.data.materials
         },
+        "node_groups": {g.name: _node_tree_state(g) for g in bpy.data.node_groups},
         "slots": {
             o.name: [(s.link, s.material.name if s.material else None) for s in o.material_slots]
             for o in bpy.data.objects

@@ -1,11 +1,14 @@
 """What bakeview changes to do its work is put back: after a bake, after render_view, and after a
 bake that fails half way, from the default state and from an unusual one."""
+import os
+import warnings
+
 import bpy
 import pytest
 
 import bakeview
 import bakeview.bake_images
-from conftest import forget, snapshot
+from conftest import differences, forget, snapshot
 
 ENGINES = ("BLENDER_EEVEE", "BLENDER_WORKBENCH")
 
@@ -100,6 +103,93 @@ def test_successful_bake_with_auto_uv_keeps_only_the_new_uv_map(make):
     after = snapshot()
     assert after["uv_maps"]["C"][0] == ["bakeview_uv"]
     assert forget(after, images=baked_names(), props=True, uv_maps=[("C", "bakeview_uv")]) == before
+
+
+# -- node trees, exactly ----------------------------------------------------------------------------
+
+
+def unusual_nodes(material):
+    """Node flags a user leaves behind: the texture shown in the viewport (show_texture) while
+    the BSDF is the active node, options hidden, a preview shown, a node collapsed and muted, a
+    socket hidden, a label, a custom colour, a width."""
+    tree = material.node_tree
+    texture = tree.nodes["Base Color texture"]
+    bsdf = next(n for n in tree.nodes if n.bl_idname == "ShaderNodeBsdfPrincipled")
+    tree.nodes.active = texture  # Blender marks it the viewport's texture (show_texture)
+    tree.nodes.active = bsdf  # a BSDF becoming active leaves that mark where it was
+    assert texture.show_texture and tree.nodes.active == bsdf
+    texture.show_options = False
+    texture.show_preview = True
+    texture.label = "wood"
+    texture.use_custom_color = True
+    texture.color = (0.2, 0.4, 0.6)
+    texture.width = 321.0
+    texture.outputs["Alpha"].hide = True
+    bsdf.select = False
+    frame = tree.nodes.new("NodeFrame")
+    texture.parent = frame
+    extra = tree.nodes.new("ShaderNodeRGB")
+    extra.hide = True
+    extra.mute = True
+    extra.outputs[0].default_value = (0.1, 0.2, 0.3, 1.0)
+
+
+@pytest.mark.parametrize("how", ["succeeds", "fails half way"])
+def test_bake_puts_back_every_flag_of_a_users_nodes(make, bake_spy, how):
+    planes = three_planes(make)
+    for plane in planes:
+        unusual_nodes(plane.material_slots[0].material)
+    before = snapshot()
+    bake_spy.fail_on = 2 if how == "fails half way" else None
+
+    if bake_spy.fail_on:
+        with pytest.raises(RuntimeError, match="forced failure"):
+            bakeview.bake(planes, size=8)
+        after = snapshot()
+    else:
+        bakeview.bake(planes, size=8)
+        after = forget(snapshot(), images=baked_names(), props=True)
+
+    assert differences(before, after) == []
+
+
+def library_file():
+    """The material library Blender 3.4 ships with its add-ons (materials_library_vx), found
+    through Blender's own script paths; None where this Blender has none (bpy 5.0)."""
+    folders = [bpy.utils.system_resource("SCRIPTS"), *bpy.utils.script_paths()]
+    for folder in folders:
+        for addons in ("addons", "addons_core", "addons_contrib"):
+            path = os.path.join(folder or "", addons, "materials_library_vx", "sample_materials.blend")
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def library_materials():
+    path = library_file()
+    if path is None:
+        return [pytest.param(None, marks=pytest.mark.skip(
+            reason="this Blender ships no materials_library_vx/sample_materials.blend"))]
+    with bpy.data.libraries.load(path) as (source, _):
+        return sorted(source.materials)
+
+
+@pytest.mark.parametrize("name", library_materials())
+def test_bake_leaves_each_library_materials_node_tree_exactly_as_it_was(make, name):
+    """Every material of Blender's bundled library (procedural textures, node groups, frames,
+    glass, emission...), baked (DIFFUSE) on a plane: afterwards every node tree compares equal,
+    every property of every node and socket."""
+    with bpy.data.libraries.load(library_file()) as (_, loaded):
+        loaded.materials = [name]
+    plane = make.plane("Plane", materials=[loaded.materials[0]])
+    before = snapshot()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what the bake of glass or emission cannot hold
+        bakeview.bake(plane, size=8, margin=1)
+
+    after = forget(snapshot(), images=["Plane_DIFFUSE"], props=True)
+    assert differences(before, after) == []
 
 
 def test_render_view_changes_nothing_but_its_output_images(make):
