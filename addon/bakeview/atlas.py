@@ -125,15 +125,14 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
     for value, what in ((power_of_two, "power_of_two"), (square, "square"), (overwrite, "overwrite")):
         checks.boolean(value, what)
     checks.path(path)
-    checks.choice(colour, "colour", display.MODES, optional=True)
+    colour = checks.choice(colour, "colour", display.MODES, optional=True)
     kind = _check_kind(kind)
     padding = _check_count(padding, "padding")
     extrude = padding // 2 if extrude is None else _check_count(extrude, "extrude")
     max_size = _check_size(max_size, "max_size")
     size = None if size is None else _check_size(size, "size")
     steps = _check_scale(scale)
-    if heuristic not in HEURISTICS:
-        raise ValueError(f"heuristic must be one of {', '.join(HEURISTICS)}, got {heuristic!r}")
+    heuristic = checks.choice(heuristic, "heuristic", HEURISTICS)
     if not isinstance(uv_map, str) or not uv_map:
         raise ValueError(f"uv_map must be a non-empty name, got {uv_map!r}")
     if not isinstance(name, str) or not name:
@@ -218,11 +217,7 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
 
 
 def _check_kind(kind):
-    if kind is None:
-        return None
-    if not isinstance(kind, str) or kind.upper() not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
-    return kind.upper()
+    return checks.choice(kind, "kind", tuple(KINDS), optional=True)
 
 
 def _check_count(value, what):

@@ -7,7 +7,7 @@ import warnings
 
 import bpy
 
-from . import images, material_alpha, material_surface, records
+from . import checks, images, material_alpha, material_surface, records
 from .objects import meshes
 from .compat import ensure_node_tree, uses_nodes
 from .state import preserved
@@ -147,9 +147,34 @@ def _set_target(obj, image):
     return added
 
 
-def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv_map=None,
-         auto_uv=False, overwrite=False, name="{object}_{kind}", scene=None, progress=None):
+def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, progress=None,
+         **options):
     """Bake mesh objects with Cycles, each into its own float Image datablock.
+
+    Runs bake_steps to the end; progress(done, total, object name) is called before each
+    object, and progress(total, total, None) once all are baked. See bake_steps for the rest.
+    """
+    steps = bake_steps(objects, kind, size, margin, samples, **options)
+    try:
+        while True:
+            done, total, name = next(steps)
+            if progress:
+                progress(done, total, name)
+    except StopIteration as finished:
+        made = finished.value
+    finally:
+        steps.close()  # a progress callback that raised: everything goes back now
+    if progress:
+        progress(len(made), len(made), None)
+    return made
+
+
+def bake_steps(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv_map=None,
+               auto_uv=False, overwrite=False, name="{object}_{kind}", scene=None):
+    """A generator baking one object at a time: it yields (done, total, object name) before each
+    object and returns {object name: Image} (StopIteration.value). Closing it early (an operator
+    cancelled with Esc) takes the failure path: every setting is put back and no image, UV map
+    or record made so far is left.
 
     objects: objects or names; default the selected meshes, or in background mode every visible
         mesh of the view layer.
@@ -160,7 +185,6 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
         gets a new one by Smart UV Project (existing maps are untouched).
     overwrite: replace existing images of the same names (default: refuse).
     name: image name pattern with {object} and {kind}.
-    progress: optional callable(done, total, object_name).
 
     A DIFFUSE bake holds the diffuse colour only: a material without one (metal, glass, glossy,
     emission) bakes black, and a UserWarning names it and the kind that holds it (COMBINED, or
@@ -171,9 +195,7 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
     settings, selection, active object, nodes and UV maps are restored, also on failure; on
     failure no image or UV map made by this call is left behind.
     """
-    if not isinstance(kind, str) or kind.upper() not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    kind = kind.upper()
+    kind = checks.choice(kind, "kind", tuple(KINDS))  # any case
     bake_type, pass_filter, deterministic, colour = KINDS[kind]
     width, height = _check_size(size)
     if isinstance(margin, bool) or not isinstance(margin, int) or margin < 0:
@@ -212,8 +234,7 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
         wm.progress_begin(0, len(chosen))
         try:
             for done, obj in enumerate(chosen):
-                if progress:
-                    progress(done, len(chosen), obj.name)
+                yield done, len(chosen), obj.name
                 wm.progress_update(done)
                 uv_name = uv_names[obj.name] or _add_auto_uv(obj, view_layer, keep)
                 obj.data.uv_layers.active = obj.data.uv_layers[uv_name]
@@ -242,8 +263,6 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv
             records.remember(obj, kind, image, uv_name, image_names[obj.name])
         for obj in chosen:
             _replace(results[obj.name][0], image_names[obj.name], keep)
-    if progress:
-        progress(len(chosen), len(chosen), None)
     return {name: image for name, (image, _) in results.items()}
 
 

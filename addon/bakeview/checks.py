@@ -42,13 +42,33 @@ def number(value, what, low=None, high=None, optional=False):
 
 
 def choice(value, what, choices, optional=False):
-    """One of `choices` (strings); None too with optional=True."""
+    """One of `choices` (upper-case names), in any case: returns the name as listed (so "hash",
+    "Hash" and "HASH" all give "HASH"); None too with optional=True. Every enumeration of the
+    public API goes through here, so all of them take any case."""
     if value is None and optional:
         return value
-    if not isinstance(value, str) or value not in choices:
-        raise (ValueError if isinstance(value, str) else TypeError)(
-            f"{what} must be one of {', '.join(choices)}, got {value!r}")
-    return value
+    if isinstance(value, str):
+        for name in choices:
+            if value.upper() == name.upper():
+                return name
+    raise (ValueError if isinstance(value, str) else TypeError)(
+        f"{what} must be one of {', '.join(choices)}, got {value!r}")
+
+
+def choices(value, what, names):
+    """A name or a collection of names among `names`, in any case, as a tuple of the names as
+    listed, in the order given."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple, set, frozenset)) or not all(
+            isinstance(p, str) for p in items):
+        raise TypeError(f"{what} must be a name or a list of them ({', '.join(names)}), "
+                        f"got {value!r}")
+    out = []
+    for item in items:
+        if not any(item.upper() == n.upper() for n in names):
+            raise ValueError(f"{what} must be among {', '.join(names)}, got {item!r}")
+        out.append(choice(item, what, names))
+    return tuple(out)
 
 
 def size(value, what, high=None):

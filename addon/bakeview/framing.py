@@ -4,6 +4,8 @@ core takes them, built like Blender's (camera looks down -Z, OpenGL clip space).
 import math
 from dataclasses import dataclass
 
+PROJECTIONS = ("ORTHOGRAPHIC", "PERSPECTIVE")
+
 
 @dataclass(frozen=True)
 class Framing:

@@ -15,9 +15,13 @@ from . import _core, checks, display, files, framing, images, records, viewsets
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
-from .view import _CHANNELS, _FILTERS, PASSES
+from .bake_images import KINDS
+from .view import _CHANNELS, FILTERS, PASSES
 
 NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
+LAYOUTS = ("MAXRECTS", "GRID")
+HEURISTICS = ("BEST", "BSSF", "BAF", "BL", "CP")
+JSON_FORMS = ("HASH", "ARRAY")
 
 
 @dataclass
@@ -39,7 +43,7 @@ class _Rendered:
     matrices: tuple  # (view, projection), row-major
     rect: tuple     # the trimmed rectangle (x, y, w, h) of the frame, y down
     buffers: dict   # pass -> float32 buffer of the rectangle alone (w x h, row 0 at the bottom)
-    pivot: tuple    # the object origin in [0, 1] of the frame, y down
+    pivot: tuple    # the pivot point (sheet_steps' pivot) in [0, 1] of the frame, y down
 
 
 @dataclass(frozen=True)
@@ -59,16 +63,29 @@ def _seen_from(view, view_matrix, center):
     return viewsets.View(view.name, direction, *viewsets.angles(direction))
 
 
+VIEW_SPECS = ("COMPASS8[:ELEVATION]", "COMPASS16[:ELEVATION]", "DIMETRIC8", "DIMETRIC16",
+              "ISOMETRIC8", "ISOMETRIC16", "TURNTABLE:N[:ELEVATIONS]", "OCTAHEDRAL:N",
+              "HEMI_OCTAHEDRAL:N")
+_PRESETS = {"DIMETRIC": viewsets.DIMETRIC_ELEVATION, "ISOMETRIC": viewsets.ISOMETRIC_ELEVATION}
+
+
 def parse_views(views):
-    """A list of views from a spec: 'COMPASS8', 'COMPASS16', 'TURNTABLE:N[:ELEV,...]',
-    'OCTAHEDRAL:N', 'HEMI_OCTAHEDRAL:N', or a list of viewsets.View, (azimuth, elevation) pairs
-    and camera objects (which render through their own lens, at each frame's position)."""
+    """A list of views from a spec (any case): 'COMPASS8[:ELEVATION]', 'COMPASS16[:ELEVATION]'
+    (default elevation 30), 'DIMETRIC8' / 'DIMETRIC16' (compass views for 2:1 pixel art:
+    elevation 30, ground edges at 26.565 degrees on screen), 'ISOMETRIC8' / 'ISOMETRIC16'
+    (true isometric: elevation 35.264), 'TURNTABLE:N[:ELEV,...]', 'OCTAHEDRAL:N',
+    'HEMI_OCTAHEDRAL:N'; or a list of viewsets.View, (azimuth, elevation) pairs and camera
+    objects (which render through their own lens, at each frame's position)."""
     if isinstance(views, str):
-        kind, _, rest = views.upper().partition(":")
+        kind, _, rest = views.strip().upper().partition(":")
         parts = rest.split(":") if rest else []
         try:
-            if kind in ("COMPASS8", "COMPASS16") and not parts:
-                return viewsets.compass(int(kind[7:]))
+            if kind in ("COMPASS8", "COMPASS16") and len(parts) <= 1:
+                elevation = float(parts[0]) if parts else 30.0
+                return viewsets.compass(int(kind[7:]), elevation)
+            preset = kind.rstrip("0123456789")
+            if preset in _PRESETS and kind[len(preset):] in ("8", "16") and not parts:
+                return viewsets.compass(int(kind[len(preset):]), _PRESETS[preset])
             if kind == "TURNTABLE" and parts:
                 elevations = [float(e) for e in parts[1].split(",")] if len(parts) > 1 else [0.0]
                 return viewsets.turntable(int(parts[0]), elevations)
@@ -76,10 +93,8 @@ def parse_views(views):
                 return viewsets.octahedral(int(parts[0]), hemisphere=kind.startswith("HEMI"))
         except ValueError as error:
             raise ValueError(f"views {views!r}: {error}") from None
-        raise ValueError(
-            f"views must be COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N, "
-            f"HEMI_OCTAHEDRAL:N or a list of views, got {views!r}"
-        )
+        raise ValueError(f"views must be {', '.join(VIEW_SPECS)} or a list of views, "
+                         f"got {views!r}")
     try:
         views = list(views)
     except TypeError:
@@ -105,25 +120,42 @@ def parse_views(views):
     return out
 
 
+PIVOTS = ("ORIGIN", "FEET")
+
+
+def _check_pivot(pivot):
+    """ORIGIN, FEET (any case) or a world point (x, y, z)."""
+    if isinstance(pivot, str):
+        return checks.choice(pivot, "pivot", PIVOTS)
+    try:
+        point = tuple(pivot)
+    except TypeError:
+        point = ()
+    if len(point) != 3 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                  for v in point):
+        raise TypeError(f"pivot must be ORIGIN, FEET or a point (x, y, z), got {pivot!r}")
+    for v in point:
+        checks.number(v, "pivot: a coordinate")
+    return tuple(float(v) for v in point)
+
+
 def _check_arguments(a):
     """TypeError or ValueError naming the first wrong argument of sheet_steps (`a`: its arguments
-    as they came), before any work. Objects, views, frames and kind are checked where read."""
+    as they came), before any work; returns the enumerations (any case as given) by their names
+    as listed. Objects, views, frames are checked where read."""
     checks.scene(a["scene"])
     width, height = checks.size(a["frame_size"], "frame_size")  # its range: framing.check below
     checks.size(a["max_size"], "max_size", _core.MAX_IMAGE_SIZE)
     checks.path(a["path"])
-    checks.choice(a["projection"], "projection", ("ORTHOGRAPHIC", "PERSPECTIVE"))
+    fixed = {"projection": checks.choice(a["projection"], "projection", framing.PROJECTIONS)}
     checks.number(a["margin"], "margin")
     checks.number(a["pixels_per_unit"], "pixels_per_unit", optional=True)
-    framing.check(framing.Framing((0.0, 0.0, 0.0), 1.0, width, height, a["projection"],
+    framing.check(framing.Framing((0.0, 0.0, 0.0), 1.0, width, height, fixed["projection"],
                                   a["margin"], a["pixels_per_unit"]))  # their ranges, now
-    passes = [a["passes"]] if isinstance(a["passes"], str) else a["passes"]
-    if not isinstance(passes, (list, tuple, set, frozenset)) or not all(
-            isinstance(p, str) for p in passes):
-        raise TypeError(f"passes must be a pass name or a list of them ({', '.join(PASSES)}), "
-                        f"got {a['passes']!r}")
+    fixed["kind"] = checks.choice(a["kind"], "kind", tuple(KINDS), optional=True)
+    fixed["passes"] = checks.choices(a["passes"], "passes", PASSES)
     checks.whole(a["samples"], "samples", 1)
-    checks.choice(a["filter"], "filter", sorted(_FILTERS), optional=True)
+    fixed["filter"] = checks.choice(a["filter"], "filter", FILTERS, optional=True)
     checks.number(a["filter_width"], "filter_width", 0.0, optional=True)
     checks.number(a["alpha_threshold"], "alpha_threshold", 0.0, 1.0)
     for what in ("trim", "dedupe", "power_of_two", "square", "allow_rotation", "premultiplied",
@@ -131,15 +163,18 @@ def _check_arguments(a):
         checks.boolean(a[what], what)
     for what in ("shape_padding", "border_padding", "extrude", "threads", "grid_columns"):
         checks.whole(a[what], what)
-    checks.choice(a["layout"], "layout", ("MAXRECTS", "GRID"))
-    checks.choice(a["colour"], "colour", display.MODES)
-    checks.choice(a["heuristic"], "heuristic", ("BEST", "BSSF", "BAF", "BL", "CP"))
+    fixed["layout"] = checks.choice(a["layout"], "layout", LAYOUTS)
+    fixed["colour"] = checks.choice(a["colour"], "colour", display.MODES)
+    fixed["heuristic"] = checks.choice(a["heuristic"], "heuristic", HEURISTICS)
+    fixed["json_form"] = checks.choice(a["json_form"], "json_form", JSON_FORMS)
+    fixed["pivot"] = _check_pivot(a["pivot"])
     checks.name(a["name"], "name")
     actions = a["actions"]
     if actions is not None and not isinstance(actions, (str, bpy.types.Action, list, tuple)):
         raise TypeError(f"actions must be an action, its name or a list of them, got {actions!r}")
     if a["action_target"] is not None:
         find(a["action_target"], "action_target")
+    return fixed
 
 
 def _frame_numbers(frames, scene):
@@ -218,13 +253,24 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 layout="MAXRECTS", heuristic="BEST", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
-                grid_columns=0, actions=None, action_target=None, colour="SCENE"):
+                grid_columns=0, actions=None, action_target=None, colour="SCENE",
+                pivot="ORIGIN"):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
 
-    views: COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N, HEMI_OCTAHEDRAL:N, or a
-        list of viewsets.View or (azimuth, elevation) pairs (see bakeview.viewsets).
+    views: COMPASS8[:ELEVATION], COMPASS16[:ELEVATION] (default elevation 30), DIMETRIC8,
+        DIMETRIC16 (2:1 pixel-art dimetric: elevation 30 degrees, a ground grid's edges at
+        26.565 degrees on screen in the diagonal views), ISOMETRIC8, ISOMETRIC16 (true
+        isometric: elevation 35.264, edges at 30 degrees), TURNTABLE:N[:ELEVATIONS],
+        OCTAHEDRAL:N, HEMI_OCTAHEDRAL:N (any case), or a list of viewsets.View or (azimuth,
+        elevation) pairs (see bakeview.viewsets).
+    Enumerations (views, projection, kind, passes, filter, layout, heuristic, json_form, colour,
+        pivot) take any case.
+    pivot: the point each frame's pivot (the JSON's pivot, the frame table's pivot_x, pivot_y)
+        marks: ORIGIN (default) the first object's origin at each frame, FEET the bottom centre
+        of the objects' bounds over all the frames (where a character stands), or a world
+        point (x, y, z).
     frames: None (the current frame), a frame number, or (start, end[, step]): each frame renders
         the meshes evaluated at that frame (modifiers, armatures, shape keys) with the same bakes.
     actions: actions (or their names) to play one after the other on action_target (default:
@@ -255,21 +301,16 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     premultiplied: colour PNGs hold the encoded colour times alpha (meta.premultiplyAlpha), as
         TexturePacker and engines mean it; the page Images stay straight.
     """
-    _check_arguments(locals())  # before anything: every argument as it came
+    fixed = _check_arguments(locals())  # before anything: every argument as it came
+    projection, kind, passes, filter, layout, colour, heuristic, json_form, pivot = (
+        fixed[k] for k in ("projection", "kind", "passes", "filter", "layout", "colour",
+                           "heuristic", "json_form", "pivot"))
     scene = scene or bpy.context.scene
     width, height = frame_size
     view_list = parse_views(views)
     numbers = _frame_numbers(frames, scene)
-    if isinstance(passes, str):
-        passes = (passes,)
-    passes = tuple(p.upper() for p in passes)
-    for p in passes:
-        if p not in _CHANNELS:
-            raise ValueError(f"passes must be among {', '.join(PASSES)}, got {p!r}")
     if "COLOR" not in passes:
         passes = ("COLOR",) + passes  # trimming and packing follow the colour's alpha
-    if json_form not in ("HASH", "ARRAY"):
-        raise ValueError(f"json_form must be HASH or ARRAY, got {json_form!r}")
     encoding = None
     if path is not None:  # before any work: a wrong path wastes no render
         _output_paths(os.fspath(path), 1, passes, json_form)
@@ -300,11 +341,13 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         for _, action, clip_numbers in clips:
             _play(target, action)
             for number in clip_numbers:
-                scene.frame_set(number)
+                _go_to(scene, number, played=action is not None)
                 a, b = _bounds(chosen, bpy.context.evaluated_depsgraph_get())
                 lo = [min(x, y) for x, y in zip(lo, a)]
                 hi = [max(x, y) for x, y in zip(hi, b)]
         center = tuple((x + y) * 0.5 for x, y in zip(lo, hi))
+        if pivot == "FEET":  # the bottom centre of the bounds over every frame
+            pivot = (center[0], center[1], lo[2])
         radius = 0.5 * sum((y - x) ** 2 for x, y in zip(lo, hi)) ** 0.5
         fit = framing.Framing(center, radius, width, height, projection=projection, margin=margin,
                               pixels_per_unit=pixels_per_unit)
@@ -317,13 +360,14 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         for clip, action, clip_numbers in clips:
             _play(target, action)
             for number in clip_numbers:
-                scene.frame_set(number)
+                _go_to(scene, number, played=action is not None)
                 depsgraph = bpy.context.evaluated_depsgraph_get()
                 meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
                                     textures[records.baked_image(obj, kind).name], i,
                                     images.alpha_use(records.baked_image(obj, kind)))
                           for i, obj in enumerate(chosen)]
-                origin = tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
+                origin = (tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
+                          if pivot == "ORIGIN" else pivot)
                 jobs = []  # (view, view matrix, projection) of each view at this frame
                 for i, view in enumerate(view_list):
                     if isinstance(view, CameraView):  # its own lens, where it is at this frame
@@ -359,7 +403,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
             target.animation_data.action = original_action
         if target is not None and animation_data is None and target.animation_data is not None:
             target.animation_data_clear()  # it had none before the actions played
-        scene.frame_set(original_frame)
+        _go_to(scene, original_frame, played=actions is not None)
 
     return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
                      layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
@@ -422,6 +466,14 @@ def _clips(actions, target, objects, numbers, frames):
     else:
         target = find(target, "action_target")
     return clips, target
+
+
+def _go_to(scene, number, played):
+    """Sets the scene's frame; not when it is the frame already and no action was played
+    (an unneeded frame change makes the UI redraw every viewport, which takes longer than a
+    sheet's work where drawing is slow)."""
+    if played or scene.frame_current != number or scene.frame_subframe != 0.0:
+        scene.frame_set(number)
 
 
 def _play(target, action):

@@ -2,14 +2,16 @@
 Image datablocks whose pixels are readable at once."""
 import bpy
 
-from . import _core, images, memory, records
+from . import _core, checks, images, memory, records
 from .bake_images import KINDS
 from .objects import find, meshes
 from .extract import camera_matrices, core_mesh, output_size, visible_meshes
 
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
 _CHANNELS = {"COLOR": 4, "ALPHA": 1, "DEPTH": 1, "NORMAL": 3, "UV": 2, "OBJECT_ID": 1}
-_FILTERS = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"}
+FILTERS = ("BLACKMAN_HARRIS", "GAUSSIAN", "BOX")
+_FILTERS = frozenset(FILTERS)
+OWN = "bakeview_object_ids"  # custom property of every image render_view makes: its mark
 
 
 def _resolve_camera(camera, scene):
@@ -32,8 +34,7 @@ def _check_not_deleted(obj, kind):
 
 
 def _resolve_objects(objects, scene, kind, need_texture):
-    if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
-        raise ValueError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
+    kind = checks.choice(kind, "kind", tuple(KINDS), optional=True)
     if objects is None:
         visible = visible_meshes(scene)
         if need_texture:
@@ -95,8 +96,14 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     passes: any of COLOR, ALPHA, DEPTH, NORMAL, UV, OBJECT_ID.
     background: linear RGBA behind the objects (default transparent).
     kind: which bake to draw (default: each object's latest).
-    name: base name of the images (default "<camera> view"); an existing image of that name is
-        replaced only with overwrite=True.
+    name: base name of the images (default "<camera> view"; other passes add " depth" ...).
+        With the default name, a new call replaces the images an earlier render_view made under
+        those names (their users move to the new ones), so repeated calls leave one image per
+        pass, not "Camera view.001", ".002" ...; an image of that name that render_view did not
+        make is refused unless overwrite=True. With a name of your own, an existing image of
+        that name is replaced only with overwrite=True. Keep an earlier render by renaming it
+        or by passing a name.
+    Enumerations (passes, filter, kind) take any case.
 
     Returns the Image for a single pass, else {pass: Image}. Meshes are evaluated at the current
     frame (modifiers, shape keys, armatures). Object ids are positions in the objects list,
@@ -104,12 +111,9 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     """
     scene = scene or bpy.context.scene
     camera = _resolve_camera(camera, scene)
-    if isinstance(passes, str):
-        passes = (passes,)
-    passes = tuple(p.upper() if isinstance(p, str) else p for p in passes)
-    for p in passes:
-        if p not in _CHANNELS:
-            raise ValueError(f"passes must be among {', '.join(PASSES)}, got {p!r}")
+    passes = checks.choices(passes, "passes", PASSES)
+    filter = checks.choice(filter, "filter", FILTERS, optional=True)
+    kind = checks.choice(kind, "kind", tuple(KINDS), optional=True)
     if not passes:
         raise ValueError("passes is empty")
     default_width, default_height = output_size(scene)
@@ -123,9 +127,15 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
         raise TypeError(f"name must be a string, got {type(name).__name__}")
     base = name or f"{camera.name} view"
     names = {p: base if p == "COLOR" or len(passes) == 1 else f"{base} {p.lower()}" for p in passes}
-    if name is not None:
-        for image_name in names.values():
-            images.check_new_name(image_name, overwrite)
+    for image_name in names.values():
+        existing = bpy.data.images.get(image_name)
+        if existing is None or overwrite or (name is None and OWN in existing):
+            continue
+        if name is None:
+            raise ValueError(
+                f"an image named '{image_name}' already exists and render_view did not make it; "
+                f"pass name= for another name, or overwrite=True to replace it")
+        images.check_new_name(image_name, overwrite)
 
     need_texture = "COLOR" in passes
     chosen = _resolve_objects(objects, scene, kind, need_texture)
@@ -160,8 +170,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
             if _CHANNELS[p] != 4:
                 data = _core.to_rgba(data, _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0))
             out[p] = images.store(names[p], width, height, data, non_color=p != "COLOR")
-            out[p]["bakeview_object_ids"] = ids
-    if name is not None:  # the last step, which cannot fail half way
-        for p, image in out.items():
-            images.take_name(image, names[p])
+            out[p][OWN] = ids
+    for p, image in out.items():  # the last step, which cannot fail half way
+        images.take_name(image, names[p])
     return out[passes[0]] if len(passes) == 1 else out

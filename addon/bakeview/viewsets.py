@@ -71,12 +71,28 @@ _COMPASS_16 = ("S", "SSE", "SE", "ESE", "E", "ENE", "NE", "NNE",
                "N", "NNW", "NW", "WNW", "W", "WSW", "SW", "SSW")
 
 
+# Elevations of the classic projections of tiled games. An orthographic camera at azimuth 45
+# degrees and elevation e draws the ground's x and y axes at atan(sin e) to the horizontal on
+# screen (the camera's right vector is (cos a, sin a, 0) and its up vector (-sin e sin a,
+# sin e cos a, cos e): a ground axis moves 1/sqrt(2) across and sin(e)/sqrt(2) up). So:
+# 2:1 pixel-art "isometric" (dimetric): edges 2 pixels across for 1 up, atan(1/2) = 26.565
+# degrees, needs sin e = 1/2, e = 30 degrees; true isometric: edges at 30 degrees, the three
+# axes foreshortened alike, needs sin e = tan 30 = 1/sqrt(3), e = atan(1/sqrt(2)) = 35.264.
+DIMETRIC_ELEVATION = math.degrees(math.asin(0.5))  # 30
+ISOMETRIC_ELEVATION = math.degrees(math.atan(1.0 / math.sqrt(2.0)))  # 35.264
+
+
 def compass(count=8, elevation=30.0):
-    """8 or 16 compass directions; the name says where the camera stands: S is the front (-Y),
-    E the right (+X), N the back, W the left."""
+    """8 or 16 compass directions at `elevation` degrees (default 30: 2:1 dimetric, see
+    DIMETRIC_ELEVATION); the name says where the camera stands: S is the front (-Y), E the
+    right (+X), N the back, W the left. The diagonal views (SE, NE, NW, SW) see a ground grid's
+    edges at atan(sin(elevation)) on screen."""
     names = {8: _COMPASS_8, 16: _COMPASS_16}.get(count)
     if names is None:
         raise ValueError(f"compass views come in 8 or 16 directions, got {count!r}")
+    if isinstance(elevation, bool) or not isinstance(elevation, (int, float)) or not (
+            -90.0 <= elevation <= 90.0):
+        raise ValueError(f"elevation must be within -90..90 degrees, got {elevation!r}")
     return [View(name, direction(360.0 * i / count, elevation), 360.0 * i / count, float(elevation))
             for i, name in enumerate(names)]
 
