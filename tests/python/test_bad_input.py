@@ -225,6 +225,8 @@ RENDER = {
     "filter unknown": (lambda t: render(filter="MITCHELL"), ValueError,
                        r"filter must be one of 'BLACKMAN_HARRIS', 'GAUSSIAN', 'BOX', got 'MITCHELL'"),
     "filter as None": (lambda t: render(filter=None), ValueError, r"filter must be a string"),
+    "normal_space unknown": (lambda t: render(normal_space="SCREEN"), ValueError,
+                             r"normal_space must be one of 'WORLD', 'CAMERA', got 'SCREEN'"),
     "filter_width NaN": (lambda t: render(filter_width=NAN), ValueError,
                          r"filter_width nan is not a width in pixels"),
     "filter_width inf": (lambda t: render(filter_width=INF), ValueError,

@@ -80,6 +80,32 @@ def test_unknown_alpha_names_raise_value_error():
         _core.Mesh(array.array("f", [0.0] * 9), array.array("I", [0, 1, 2]), alpha="CUTOUT")
 
 
+def tilted_view(degrees, scale=(1.0, 1.0, 1.0)):
+    """World -> camera of a camera 5 units from the origin, turned `degrees` about X from looking
+    down -Z (it sits toward -Y, looking up at the XY plane), its object scaled by `scale`."""
+    a = math.radians(degrees)
+    c, s = math.cos(a), math.sin(a)
+    rows = [[1, 0, 0], [0, c, s], [0, -s, c]]  # R^T, R = rotation about X by a
+    eye = (0.0, -5.0 * s, 5.0 * c)
+    return [[x / k for x in row] + [-sum(r * e for r, e in zip(row, eye)) / k]
+            for row, k in zip(rows, scale)] + [[0, 0, 0, 1]]
+
+
+@pytest.mark.parametrize("scale", [(1.0, 1.0, 1.0), (2.0, 0.5, 3.0)])
+def test_normals_in_camera_space_turn_with_the_camera_not_its_scale(scale):
+    """A quad facing +Z seen by a camera tilted 30 degrees about X: (0, 0, 1) in the world,
+    (0, sin 30, cos 30) in the camera's space (x right, y up, z toward the viewer), whatever the
+    camera object's scale."""
+    mesh = quad(size=50.0)
+    view = tilted_view(30.0, scale)
+    world = _core.render([mesh], view, ortho(), 8, 8, passes=("NORMAL",))["NORMAL"]
+    camera = _core.render([mesh], view, ortho(), 8, 8, passes=("NORMAL",),
+                          normal_space="CAMERA")["NORMAL"]
+    for i in range(64):
+        assert list(world[3 * i:3 * i + 3]) == pytest.approx([0.0, 0.0, 1.0], abs=1e-6)
+        assert list(camera[3 * i:3 * i + 3]) == pytest.approx([0.0, 0.5, math.sqrt(0.75)], abs=1e-6)
+
+
 def test_any_buffer_protocol_object_is_accepted():
     texture = _core.Texture(bytearray(array.array("f", [1, 0, 0, 1] * 4).tobytes()), 2, 2)
     data = array.array("f", [-1, -1, 0, 1, -1, 0, 0, 1, 0])
