@@ -425,13 +425,13 @@ fail:
 PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", "lut",
-                               "premultiply", NULL};
+                               "premultiply", "bits", NULL};
     PyObject *path_object, *pixels, *width_object, *height_object;
-    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = Py_None;
-    int width, height, channels = 4, premultiply = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOp:write_png", keywords, PyUnicode_FSConverter,
+    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = Py_None, *bits_object = NULL;
+    int width, height, channels = 4, premultiply = 0, bits = 8;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOpO:write_png", keywords, PyUnicode_FSConverter,
                                      &path_object, &pixels, &width_object, &height_object,
-                                     &channels_object, &encoding, &lut_object, &premultiply))
+                                     &channels_object, &encoding, &lut_object, &premultiply, &bits_object))
         return NULL;
     int enc = 0;
     const bv_color_lut *lut = NULL;
@@ -440,7 +440,7 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
         get_int(channels_object, "channels", &channels) != 0 ||
         (encoding && parse_choice(encoding, "encoding", encoding_names, 3, &enc) != 0) ||
         (lut_object != Py_None && !(lut = color_lut_of(module, lut_object))) ||
-        get_floats(pixels, "pixels", &view) != 0) {
+        get_int(bits_object, "bits", &bits) != 0 || get_floats(pixels, "pixels", &view) != 0) {
         Py_DECREF(path_object);
         return NULL;
     }
@@ -452,7 +452,8 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
                         .channels = channels,
                         .encoding = (bv_color_encoding)enc,
                         .lut = lut,
-                        .premultiply = premultiply != 0};
+                        .premultiply = premultiply != 0,
+                        .bits = bits};
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
     status = bv_png_write(&desc);
