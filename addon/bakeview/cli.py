@@ -105,6 +105,10 @@ def parser():
                        help="colour PNG encoded as Blender writes the scene's render output "
                        "(view transform, look, exposure, gamma: SCENE, default) or with the "
                        "plain sRGB curve (SRGB)")
+    sheet.add_argument("--normal-y", choices=("UP", "DOWN"), default="UP",
+                       help="green of the NORMAL sheet (camera-space normals, n * 0.5 + 0.5): UP "
+                            "as OpenGL, Unity, Godot 4, three.js, PixiJS and Phaser lights read "
+                            "it, DOWN as DirectX, Unreal and Godot 3's sprites (default UP)")
     sheet.add_argument("--json", choices=("HASH", "ARRAY"), default="HASH", help="JSON form")
     sheet.add_argument("--overwrite", action="store_true", help="replace existing files")
     sheet.add_argument("--shard", type=_shard, default=(0, 1),
@@ -182,7 +186,8 @@ def run_sheet(args):
             border_padding=args.border, extrude=args.extrude, layout=args.layout,
             heuristic=args.heuristic, max_size=args.max_size, power_of_two=args.power_of_two,
             square=args.square, allow_rotation=args.rotate, dedupe=not args.no_dedupe,
-            premultiplied=args.premultiplied, colour=args.colour, json_form=args.json, name=stem,
+            premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
+            json_form=args.json, name=stem,
             overwrite=args.overwrite, progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"[{number}/{len(jobs)}] {stem}: {len(result.frames)} frames on "
