@@ -720,7 +720,8 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
     if multipack:
         writes.append(functools.partial(
             _core.write_multipack_json, staged.path(multipack), result.frames,
-            pages=[{"image": os.path.basename(entry["COLOR"]), "size": pages[page][:2]}
+            pages=[{"image": os.path.basename(entry["COLOR"]), "size": pages[page][:2],
+                    "normal_map": os.path.basename(entry["NORMAL"]) if "NORMAL" in entry else None}
                    for page, entry in enumerate(paths)],
             animations=animations, scale=1.0, premultiplied=premultiplied))
         written.append(multipack)

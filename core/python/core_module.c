@@ -65,7 +65,8 @@ static PyMethodDef core_methods[] = {
      "write_multipack_json(path, frames, *, pages, animations=None, scale=1.0, premultiplied=False)"
      "\n\nWrites every page of a sheet in one TexturePacker multi-pack JSON (\"textures\": one entry "
      "per page, frames in JSON Array form), the file Phaser's load.multiatlas reads, atomically. "
-     "pages: [{'image': PNG file name, 'size': (width, height)}, ...]; frames: dicts as write_json "
+     "pages: [{'image': PNG file name, 'size': (width, height), 'normal_map': its normal sheet's "
+     "file name or None (Phaser loads it as the page's normalMap)}, ...]; frames: dicts as write_json "
      "takes, each with 'page' (an index into pages); animations may name frames of any page."},
     {"encode_normal_sheet", (PyCFunction)(void (*)(void))core_encode_normal_sheet, METH_VARARGS | METH_KEYWORDS,
      "encode_normal_sheet(normals, color, width, height, *, normal_y='UP') -> float32 RGBA memoryview\n\n"

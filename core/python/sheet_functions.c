@@ -520,8 +520,8 @@ done:
     return result;
 }
 
-/* One page of a multi-pack from {"image": str, "size": (width, height)}; the image is borrowed
- * from the dict. */
+/* One page of a multi-pack from {"image": str, "size": (width, height), "normal_map": str or
+ * None (optional)}; the names are borrowed from the dict. */
 static int get_page(PyObject *dict, Py_ssize_t index, bv_json_page *page)
 {
     char what[64];
@@ -540,6 +540,16 @@ static int get_page(PyObject *dict, Py_ssize_t index, bv_json_page *page)
         return -1;
     }
     if (!(page->image = PyUnicode_AsUTF8AndSize(image, NULL))) return -1;
+    PyObject *normal_map = PyDict_GetItemString(dict, "normal_map");
+    page->normal_map = NULL;
+    if (normal_map && normal_map != Py_None) {
+        if (!PyUnicode_Check(normal_map)) {
+            PyOS_snprintf(what, sizeof what, "pages[%zd]['normal_map']", index);
+            raise_wrong_type(what, "a str (the page's normal sheet file name) or None", normal_map);
+            return -1;
+        }
+        if (!(page->normal_map = PyUnicode_AsUTF8AndSize(normal_map, NULL))) return -1;
+    }
     int wh[2];
     PyOS_snprintf(what, sizeof what, "pages[%zd]['size']", index);
     if (get_ints(size, what, "(width, height)", 2, wh) != 0) return -1;

@@ -297,6 +297,8 @@ static bv_status check_multipack_desc(const bv_json_multipack_desc *d)
     for (size_t p = 0; p < d->page_count; p++) {
         const bv_json_page *page = &d->pages[p];
         status = on_page(check_image(page->image, page->width, page->height), p);
+        if (status == BV_OK && page->normal_map && (!page->normal_map[0] || !valid_utf8(page->normal_map)))
+            status = bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: page %zu: normal_map is empty or not UTF-8", p);
         if (status == BV_OK)
             status = on_page(check_frames(page->frames, page->frame_count, page->width, page->height), p);
         if (status != BV_OK) return status;
@@ -637,6 +639,10 @@ static void put_texture(bv__bytes *out, const bv_json_page *page, double scale)
 {
     put(out, "\t\t{\n\t\t\t\"image\": ");
     put_string(out, page->image);
+    if (page->normal_map) {
+        put(out, ",\n\t\t\t\"normalMap\": ");
+        put_string(out, page->normal_map);
+    }
     put(out, ",\n\t\t\t\"format\": \"RGBA8888\",\n\t\t\t\"size\": ");
     put_size(out, page->width, page->height);
     put(out, ",\n\t\t\t\"scale\": "); /* a number here, as TexturePacker's Phaser 3 export writes it */

@@ -1346,8 +1346,10 @@ static void sample_multipack_init(sample_multipack *m, const char *path)
     m->animations[0] = m->sheet.animations[0];
     m->animations[1] = m->sheet.animations[1];
     m->animations[2] = (bv_json_animation){"all", all_frames, 3};
-    m->pages[0] = (bv_json_page){"sheet-0.png", 128, 64, m->sheet.frames, 2};
-    m->pages[1] = (bv_json_page){"sheet-1.png", 64, 32, &m->idle, 1};
+    m->pages[0] = (bv_json_page){.image = "sheet-0.png", .width = 128, .height = 64,
+                                 .frames = m->sheet.frames, .frame_count = 2};
+    m->pages[1] = (bv_json_page){.image = "sheet-1.png", .width = 64, .height = 32, .frames = &m->idle,
+                                 .frame_count = 1};
     m->desc.path = path;
     m->desc.pages = m->pages;
     m->desc.page_count = 2;
@@ -1356,7 +1358,8 @@ static void sample_multipack_init(sample_multipack *m, const char *path)
 }
 
 /* Every page an entry of "textures" with its image, size, scale and frames (JSON Array form,
- * field by field as the one-page writers), then every animation (frames of any page) and meta. */
+ * field by field as the one-page writers) and, when it has one, its normal sheet as "normalMap"
+ * (as Phaser's load.multiatlas reads it), then every animation (frames of any page) and meta. */
 static void test_multipack_holds_every_page_and_frame(void)
 {
     if (!CHECK(temp_dir[0])) return;
@@ -1365,7 +1368,7 @@ static void test_multipack_holds_every_page_and_frame(void)
     for (int variant = 0; variant < 2; variant++) {
         sample_multipack m;
         sample_multipack_init(&m, path);
-        if (variant) m.desc.scale = 0.5, m.desc.premultiplied = true;
+        if (variant) m.desc.scale = 0.5, m.desc.premultiplied = true, m.pages[0].normal_map = "sheet-normal-0.png";
         if (!CHECK_MSG(bv_json_write_multipack(&m.desc) == BV_OK, "%s", bv_error_message())) return;
         jvalue root;
         if (!load_json(path, &root, NULL)) return;
@@ -1374,11 +1377,17 @@ static void test_multipack_holds_every_page_and_frame(void)
         const jvalue *textures = jget(&root, "textures");
         if (CHECK(textures && textures->type == J_ARRAY && textures->count == 2)) {
             static const char *const keys[] = {"image", "format", "size", "scale", "frames"};
+            static const char *const normal_keys[] = {"image", "normalMap", "format", "size", "scale", "frames"};
             static const char *const wh[] = {"w", "h"};
             for (size_t p = 0; p < 2; p++) {
                 const bv_json_page *page = &m.pages[p];
                 const jvalue *t = jat(textures, p);
-                CHECK_MSG(jkeys_are(t, keys, 5), "texture %zu: keys differ", p);
+                if (page->normal_map) {
+                    CHECK_MSG(jkeys_are(t, normal_keys, 6), "texture %zu: keys differ", p);
+                    CHECK(jis_string(jget(t, "normalMap"), page->normal_map));
+                } else {
+                    CHECK_MSG(jkeys_are(t, keys, 5), "texture %zu: keys differ", p);
+                }
                 CHECK(jis_string(jget(t, "image"), page->image));
                 CHECK(jis_string(jget(t, "format"), "RGBA8888"));
                 CHECK(jkeys_are(jget(t, "size"), wh, 2));
@@ -1461,7 +1470,7 @@ static void test_multipack_refuses_bad_input_with_exact_messages(void)
     fputs("old\n", f);
     fclose(f);
     const char *const ghost[] = {"walk_0", "ghost"};
-    for (int i = 0; i < 19; i++) {
+    for (int i = 0; i < 21; i++) {
         sample_multipack m;
         sample_multipack_init(&m, path);
         bv_json_multipack_desc *d = &m.desc;
@@ -1493,6 +1502,8 @@ static void test_multipack_refuses_bad_input_with_exact_messages(void)
         case 18: m.idle.trimmed = false,
                  expect = "json: page 1: frame \"idle\" is not trimmed but spriteSourceSize {x 11, y 21, 10 x 6} is not "
                           "the whole 32 x 48"; break;
+        case 19: m.pages[1].normal_map = "", expect = "json: page 1: normal_map is empty or not UTF-8"; break;
+        case 20: m.pages[0].normal_map = "n\xc3.png", expect = "json: page 0: normal_map is empty or not UTF-8"; break;
         }
         CHECK_MSG(bv_json_write_multipack(d) == BV_ERROR_INVALID_ARGUMENT, "case %d accepted", i);
         CHECK_MSG(strcmp(bv_error_message(), expect) == 0, "case %d: \"%s\", expected \"%s\"", i, bv_error_message(),

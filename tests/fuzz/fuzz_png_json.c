@@ -513,6 +513,9 @@ static void fuzz_multipack(fz_reader *in, const bv_json_desc *d, const char *kee
         pages[p].height = resized ? fz_int(in, 1, 64) : d->height;
         pages[p].frames = d->frames ? grouped + starts[p] : NULL;
         pages[p].frame_count = counts[p];
+        /* a normal sheet for some pages: named, empty or invalid UTF-8 */
+        pages[p].normal_map = kind >= 200 && kind < 224 ? (kind % 3 == 0 ? "" : kind % 3 == 1 ? "n\xff.png" : "normal.png")
+                                                         : NULL;
     }
     m.pages = fz_u8(in) == 255 ? NULL : pages;
 

@@ -116,6 +116,9 @@ typedef struct bv_json_desc {
 /* One page of a multi-pack: its PNG and the frames on it. */
 typedef struct bv_json_page {
     const char *image;           /* the page's PNG file name, relative to the JSON's folder; unique */
+    const char *normal_map;      /* optional (NULL: none): the page's normal sheet, written as the
+                                    texture's "normalMap", which Phaser's load.multiatlas loads
+                                    with the page for its lights */
     int width, height;           /* the PNG's size */
     const bv_json_frame *frames; /* the frames on this page, in the order to write */
     size_t frame_count;
