@@ -102,6 +102,7 @@ def test_sheet_on_the_sample_file_draws_its_bakes_with_the_defaults(sample_blend
     draws it, as sprite_sheet does, and bakes nothing."""
     command, env = cli_command(sample_blend)
     out = tmp_path / "sheets"
+    out.mkdir()
     args = ["sheet", *([] if "--python-expr" in command else [str(sample_blend)]), "--out", str(out)]
     done = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=600)
 
