@@ -37,7 +37,8 @@ SHEET_FLAGS = {
     "shape_padding": "--padding", "border_padding": "--border", "extrude": "--extrude",
     "max_size": "--max-size", "power_of_two": "--power-of-two", "square": "--square",
     "allow_rotation": "--rotate", "premultiplied": "--premultiplied", "colour": "--colour",
-    "json_form": "--json", "overwrite": "--overwrite", "objects": "--objects"}
+    "json_form": "--json", "normal_y": "--normal-y", "overwrite": "--overwrite",
+    "objects": "--objects"}
 ATLAS_FLAGS = {
     "size": "--size", "padding": "--padding", "extrude": "--extrude", "max_size": "--max-size",
     "power_of_two": "--power-of-two", "square": "--square", "uv_map": "--uv-map",
@@ -185,6 +186,10 @@ def parser():
                        help="colour PNG encoded as Blender writes the scene's render output "
                        "(view transform, look, exposure, gamma: SCENE, default) or with the "
                        "plain sRGB curve (SRGB)")
+    sheet.add_argument("--normal-y", choices=("UP", "DOWN"), default="UP",
+                       help="green of the NORMAL sheet (camera-space normals, n * 0.5 + 0.5): UP "
+                            "as OpenGL, Unity, Godot 4, three.js, PixiJS and Phaser lights read "
+                            "it, DOWN as DirectX, Unreal and Godot 3's sprites (default UP)")
     sheet.add_argument("--json", choices=("HASH", "ARRAY"), default="HASH", help="JSON form")
     _shard_option(sheet, "sheets (files x objects with --per-object)")
 
@@ -516,7 +521,8 @@ def run_sheet(args):
                 layout=args.layout, heuristic=args.heuristic, max_size=args.max_size,
                 power_of_two=args.power_of_two, square=args.square, allow_rotation=args.rotate,
                 dedupe=not args.no_dedupe, premultiplied=args.premultiplied, colour=args.colour,
-                json_form=args.json, name=job.stem, overwrite=args.overwrite, progress=progress)
+                normal_y=args.normal_y, json_form=args.json, name=job.stem,
+                overwrite=args.overwrite, progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"{label}: {len(result.frames)} frames on {len(result.occupancy)} page(s) "
               f"({occupancy})", flush=True)

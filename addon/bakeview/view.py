@@ -10,6 +10,7 @@ from .extract import camera_matrices, core_mesh, output_size, visible_meshes
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
 _CHANNELS = {"COLOR": 4, "ALPHA": 1, "DEPTH": 1, "NORMAL": 3, "UV": 2, "OBJECT_ID": 1}
 _FILTERS = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"}
+NORMAL_SPACES = ("WORLD", "CAMERA")
 
 
 def _resolve_camera(camera, scene):
@@ -83,7 +84,7 @@ def _scene_filter(scene):
 def render_view(camera=None, objects=None, width=None, height=None, samples=4, filter=None,
                 filter_width=None, passes=("COLOR",), background=(0.0, 0.0, 0.0, 0.0), name=None,
                 *, kind=None, overwrite=False, premultiplied=False, mipmaps=False, threads=0,
-                scene=None):
+                scene=None, normal_space="WORLD"):
     """Render baked objects from a camera with the core; returns Image datablocks.
 
     camera: a camera object or name (default: the scene camera). objects: the objects to draw
@@ -93,6 +94,9 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     samples: a samples x samples grid per pixel. filter, filter_width: BLACKMAN_HARRIS, GAUSSIAN
         or BOX and its width in pixels (default: the scene's Cycles pixel filter).
     passes: any of COLOR, ALPHA, DEPTH, NORMAL, UV, OBJECT_ID.
+    normal_space: the NORMAL pass's space: WORLD (default) or CAMERA (Blender's camera space:
+        x right, y up, z toward the viewer; the camera's rotation, not its scale). Either way
+        float unit normals facing the camera, 0 where nothing is seen.
     background: linear RGBA behind the objects (default transparent).
     kind: which bake to draw (default: each object's latest).
     name: base name of the images (default "<camera> view"); an existing image of that name is
@@ -112,6 +116,8 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
             raise ValueError(f"passes must be among {', '.join(PASSES)}, got {p!r}")
     if not passes:
         raise ValueError("passes is empty")
+    if normal_space not in NORMAL_SPACES:
+        raise ValueError(f"normal_space must be one of {', '.join(NORMAL_SPACES)}, got {normal_space!r}")
     default_width, default_height = output_size(scene)
     width = _check_size(default_width if width is None else width, "width")
     height = _check_size(default_height if height is None else height, "height")
@@ -150,7 +156,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     buffers = _core.render(
         meshes, view, projection, width, height, passes=passes, samples=samples, filter=filter,
         filter_width=filter_width, background=tuple(background), premultiplied=premultiplied,
-        mipmaps=mipmaps, threads=threads,
+        mipmaps=mipmaps, threads=threads, normal_space=normal_space,
     )
     ids = {obj.name: i for i, obj in enumerate(chosen)}
     out = {}

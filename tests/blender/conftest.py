@@ -14,6 +14,7 @@ Run through tests/blender/run_pytest.py, which puts BUILD/python on sys.path.
 import array
 import copy
 import hashlib
+import math
 import os
 import sys
 
@@ -191,6 +192,28 @@ class Make:
         return self.mesh_object(name, vertices, faces, uvs if uv else None, materials=materials,
                                 location=location)
 
+    def sphere(self, name="Sphere", segments=64, rings=32, radius=1.0, location=(0.0, 0.0, 0.0)):
+        """A smooth-shaded UV sphere (its corner normals nearly the sphere's own) with a UV map and
+        a textured material, as bakes need."""
+        vertices, faces, uvs = [], [], []
+        for r in range(rings + 1):
+            theta = math.pi * r / rings
+            for s in range(segments + 1):
+                phi = 2.0 * math.pi * s / segments
+                vertices.append((radius * math.sin(theta) * math.cos(phi),
+                                 radius * math.sin(theta) * math.sin(phi), radius * math.cos(theta)))
+        for r in range(rings):
+            for s in range(segments):
+                first, below = r * (segments + 1) + s, (r + 1) * (segments + 1) + s
+                faces.append((first, below, below + 1, first + 1))
+                u0, u1, v0, v1 = s / segments, (s + 1) / segments, 1 - r / rings, 1 - (r + 1) / rings
+                uvs += [(u0, v0), (u0, v1), (u1, v1), (u1, v0)]
+        material = self.material(f"{name} material", base=self.texture(f"{name} texture", 16, 8))
+        sphere = self.mesh_object(name, vertices, faces, uvs, materials=[material], location=location)
+        sphere.data.polygons.foreach_set("use_smooth", [True] * len(sphere.data.polygons))
+        sphere.data.update()
+        return sphere
+
     def textured_plane(self, name="Plane", size=16, location=(0.0, 0.0, 0.0), seed=1, **material):
         """A plane whose Principled base colour comes from a size x size float texture."""
         texture = self.texture(f"{name} texture", size, size, seed=seed)
@@ -253,6 +276,15 @@ def baked_cube(make):
     cube.rotation_euler = (0.3, 0.2, 0.4)
     bakeview.bake(cube, kind="DIFFUSE", size=48, margin=4)
     return cube
+
+
+@pytest.fixture
+def baked_sphere(make):
+    """A unit UV sphere at the origin (64 x 32, smooth), baked (DIFFUSE, 32 px): the subject of
+    the normal and depth sheet tests."""
+    sphere = make.sphere()
+    bakeview.bake(sphere, kind="DIFFUSE", size=32, margin=2)
+    return sphere
 
 
 # -- snapshot of what bakeview must restore ------------------------------------------------------

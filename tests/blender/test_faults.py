@@ -278,7 +278,7 @@ SHEET_STAGES = {
     "find identical frames": ("sheet._core.rect_hash", 5, True),
     "pack": ("sheet._core.pack", 1, True),
     "copy a frame into its page": ("sheet._core.blit", 6, True),
-    "convert a page": ("sheet._core.to_rgba", 1, True),
+    "encode a normal page": ("sheet._core.encode_normal_sheet", 2, True),
     "write the first PNG": ("sheet._core.write_png", 1, True),
     "write a later PNG": ("sheet._core.write_png", 3, True),
     "write the first JSON": ("sheet._core.write_json", 1, True),

@@ -1528,6 +1528,88 @@ static void test_multipack_write_to_a_missing_folder_leaves_no_file(void)
     CHECK_EQ_INT(count_files(".tmp"), 0);
 }
 
+/* meta.bakeview describes the companion data sheets (normal: image, space, encoding, green
+ * direction; depth: image, bits, encoding, range, which end is 0, units), exactly and only when
+ * given, in both forms; a bad name or range is refused with nothing written. */
+static void test_json_meta_describes_the_data_sheets(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char path[400];
+    temp_path(path, sizeof path, "data.json");
+    const double near_depth = 2.0371583, far_depth = 7.125;
+    for (int which = 1; which <= 3; which++) { /* 1: normal, 2: depth, 3: both */
+        sample_sheet s;
+        sample_sheet_init(&s, path, which == 2 ? BV_JSON_ARRAY : BV_JSON_HASH);
+        if (which & 1) {
+            s.desc.data_sheets.normal_image = "sheet-normal.png";
+            s.desc.data_sheets.normal_y_down = which == 3;
+        }
+        if (which & 2) {
+            s.desc.data_sheets.depth_image = "sheet-depth.png";
+            s.desc.data_sheets.depth_near = near_depth;
+            s.desc.data_sheets.depth_far = far_depth;
+        }
+        if (!CHECK_MSG(bv_json_write(&s.desc) == BV_OK, "%d: %s", which, bv_error_message())) continue;
+        jvalue root;
+        if (!load_json(path, &root, NULL)) continue;
+        const jvalue *data = jget(jget(&root, "meta"), "bakeview");
+        static const char *const both[] = {"normal", "depth"};
+        if (which == 3) CHECK(jkeys_are(data, both, 2));
+        else CHECK(jkeys_are(data, which == 1 ? both : both + 1, 1));
+        if (which & 1) {
+            const jvalue *n = jget(data, "normal");
+            static const char *const keys[] = {"image", "space", "encoding", "y"};
+            CHECK(jkeys_are(n, keys, 4));
+            CHECK(jis_string(jget(n, "image"), "sheet-normal.png"));
+            CHECK(jis_string(jget(n, "space"), "camera"));
+            CHECK(jis_string(jget(n, "encoding"), "n * 0.5 + 0.5"));
+            CHECK(jis_string(jget(n, "y"), which == 3 ? "down" : "up"));
+        }
+        if (which & 2) {
+            const jvalue *dp = jget(data, "depth");
+            static const char *const keys[] = {"image", "bits", "encoding", "near", "far", "zero", "units"};
+            CHECK(jkeys_are(dp, keys, 7));
+            CHECK(jis_string(jget(dp, "image"), "sheet-depth.png"));
+            CHECK(jis_int(jget(dp, "bits"), 16));
+            CHECK(jis_string(jget(dp, "encoding"), "linear"));
+            CHECK(jis_number(jget(dp, "near"), near_depth) && jis_number(jget(dp, "far"), far_depth));
+            CHECK(jis_string(jget(dp, "zero"), "near"));
+            CHECK(jis_string(jget(dp, "units"), "blender"));
+        }
+        jfree(&root);
+    }
+    /* none given: no meta.bakeview (the other tests check meta's exact keys) */
+    sample_sheet s;
+    sample_sheet_init(&s, path, BV_JSON_HASH);
+    if (CHECK(bv_json_write(&s.desc) == BV_OK)) {
+        jvalue root;
+        if (load_json(path, &root, NULL)) {
+            CHECK(jget(jget(&root, "meta"), "bakeview") == NULL);
+            jfree(&root);
+        }
+    }
+    /* refusals, nothing written */
+    temp_path(path, sizeof path, "data_refused.json");
+    const struct { const char *normal, *depth; double near_depth, far_depth; const char *message; } bad[] = {
+        {"", NULL, 0, 0, "normal sheet's image is empty or not UTF-8"},
+        {"\xff.png", NULL, 0, 0, "normal sheet's image is empty or not UTF-8"},
+        {NULL, "", 1, 2, "depth sheet's image is empty or not UTF-8"},
+        {NULL, "d.png", 2, 2, "range 2 .. 2 is not a finite, increasing range"},
+        {NULL, "d.png", 3, 1, "range 3 .. 1 is not a finite, increasing range"},
+        {NULL, "d.png", NAN, 1, "is not a finite, increasing range"},
+        {NULL, "d.png", 0, INFINITY, "is not a finite, increasing range"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sample_sheet r;
+        sample_sheet_init(&r, path, BV_JSON_HASH);
+        r.desc.data_sheets = (bv_json_data_sheets){bad[i].normal, false, bad[i].depth, bad[i].near_depth,
+                                                   bad[i].far_depth};
+        CHECK_EQ_INT(bv_json_write(&r.desc), BV_ERROR_INVALID_ARGUMENT);
+        CHECK_CONTAINS(bv_error_message(), bad[i].message);
+        CHECK(!file_exists(path));
+    }
+}
+
 int main(void)
 {
     make_temp_dir("bakeview_json");
@@ -1554,6 +1636,7 @@ int main(void)
     RUN(test_multipack_frames_are_the_array_forms_frames);
     RUN(test_multipack_refuses_bad_input_with_exact_messages);
     RUN(test_multipack_write_to_a_missing_folder_leaves_no_file);
+    RUN(test_json_meta_describes_the_data_sheets);
     remove_temp_dir();
     return check_summary();
 }
