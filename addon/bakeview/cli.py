@@ -312,7 +312,8 @@ def _stems(blends, bpy):
     """{blend (None: the open file): output stem}: the file's name; files of the same name in
     different folders get their parent folder's name in front (PARENT-NAME)."""
     if blends == [None]:
-        return {None: safe_name(os.path.splitext(os.path.basename(bpy.data.filepath))[0] or "scene")}
+        name = os.path.splitext(os.path.basename(bpy.data.filepath))[0]
+        return {None: safe_name(name or "scene")}
     plain = {b: safe_name(os.path.splitext(os.path.basename(b))[0]) for b in blends}
     counts = {}
     for stem in plain.values():
@@ -492,6 +493,8 @@ def run_sheet(args):
 
     _check_out(args.out)
     passes = _sheet_passes(args)
+    with _api(SHEET_FLAGS):  # a wrong --views wastes no bake
+        sheet.parse_views(args.views)
     jobs = _shard_of(_sheet_jobs(args, bpy), args, "sheets")
     paths = [os.path.join(args.out, f"{job.stem}.png") for job in jobs]
     with _api(SHEET_FLAGS):  # every file of the shard, before any work

@@ -66,7 +66,8 @@ def refuse_existing(paths, overwrite):
         return
     existing = [os.fspath(p) for p in paths if os.path.lexists(os.fspath(p))]
     if existing:
-        more = f" (and {len(existing) - 1} more of the files it writes)" if len(existing) > 1 else ""
+        more = (f" (and {len(existing) - 1} more of the files it writes)"
+                if len(existing) > 1 else "")
         them = "them" if len(existing) > 1 else "it"
         raise FileExistsError(f"{existing[0]} exists{more}; pass overwrite=True to replace {them}")
 

@@ -103,7 +103,8 @@ def test_sheet_on_the_sample_file_draws_its_bakes_with_the_defaults(sample_blend
     command, env = cli_command(sample_blend)
     out = tmp_path / "sheets"
     out.mkdir()
-    args = ["sheet", *([] if "--python-expr" in command else [str(sample_blend)]), "--out", str(out)]
+    blend_args = [] if "--python-expr" in command else [str(sample_blend)]
+    args = ["sheet", *blend_args, "--out", str(out)]
     done = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=600)
 
     assert done.returncode == 0, done.stderr[-2000:]
@@ -182,6 +183,7 @@ def no_uv_scene(make, path):
     (["--auto-uv", "--padding", "-1"], "--padding must be >= 0, got -1", "shape_padding"),
     (["--auto-uv", "--frames", "5:1"], "--frames (start, end, step) must have end >= start",
      "Error"),
+    (["--views", "CUBE"], "--views must be COMPASS8, COMPASS16", "UV map"),  # before any bake
 ])
 def test_errors_name_the_flags_that_caused_them_once(make, tmp_path, capsys, args, says, not_says):
     blend = tmp_path / "scene.blend"

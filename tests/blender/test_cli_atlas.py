@@ -190,7 +190,8 @@ def test_the_sample_atlas_is_unlit_and_draws_the_files_bakes(sample_blend, tmp_p
     assert "baking" not in capsys.readouterr().out
     data = json.loads((out / "atlas.json").read_text())
     assert (data["kind"], data["encoding"]) == ("COMBINED", "SCENE")
-    assert list(data["objects"]) == ["Robot"] and data["objects"]["Robot"]["bake"] == "Robot_COMBINED"
+    assert list(data["objects"]) == ["Robot"]
+    assert data["objects"]["Robot"]["bake"] == "Robot_COMBINED"
     gltf, binary = read_glb(out / "atlas.glb")
     assert gltf["extensionsUsed"] == ["KHR_materials_unlit"]
     assert glb_image(gltf, binary) == (out / "atlas.png").read_bytes()

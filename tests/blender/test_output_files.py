@@ -107,7 +107,8 @@ def test_missing_output_folders_are_made_parents_too(baked_cube, tmp_path):
     assert sheet.files == [str(tmp_path / "a" / "b" / n) for n in ("hero.png", "hero.json")]
     assert sorted(os.listdir(tmp_path / "a" / "b")) == ["hero.json", "hero.png"]
     assert sorted(os.listdir(tmp_path / "c" / "d")) == ["atlas.json", "atlas.png"]
-    assert json.loads((tmp_path / "a" / "b" / "hero.json").read_text())["meta"]["image"] == "hero.png"
+    meta = json.loads((tmp_path / "a" / "b" / "hero.json").read_text())["meta"]
+    assert meta["image"] == "hero.png"
 
 
 def test_a_call_that_fails_leaves_no_folder_it_made(baked_cube, tmp_path, monkeypatch):
@@ -183,6 +184,7 @@ def test_the_atlas_json_places_each_bake_and_maps_its_uvs(make, tmp_path):
             assert u2 == pytest.approx(u * su + ou, abs=1e-6)
             assert v2 == pytest.approx(v * sv + ov, abs=1e-6)
         # the rect, y down from the top row, is where the UVs land: v' = 1 - row / height
-        assert min(new[0::2]) == pytest.approx(x / width) and max(new[0::2]) == pytest.approx((x + w) / width)
+        assert min(new[0::2]) == pytest.approx(x / width)
+        assert max(new[0::2]) == pytest.approx((x + w) / width)
         assert max(new[1::2]) == pytest.approx(1 - y / height)
         assert min(new[1::2]) == pytest.approx(1 - (y + h) / height)
