@@ -8,6 +8,7 @@ import concurrent.futures
 import functools
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 import bpy
@@ -194,6 +195,25 @@ def _output_paths(path, pages, passes, form):
     return out
 
 
+def output_files(path, passes):
+    """Every file a sheet at `path` with these passes may write, whatever its page count: the
+    files of one page (NAME.png, NAME-normal.png ..., NAME.json, which is also the multi-pack
+    JSON of several pages) and the page files of several (NAME-0.png, NAME-normal-0.png,
+    NAME-0.json ...) the folder holds now. Checked before any work, when the page count is not
+    known yet."""
+    root = os.path.splitext(os.fspath(path))[0]
+    folder, stem = os.path.split(os.path.abspath(root))
+    tags = ["" if p == "COLOR" else f"-{p.lower()}" for p in passes]
+    out = [f"{root}{tag}.png" for tag in tags] + [f"{root}.json"]
+    pages = re.compile(rf"{re.escape(stem)}(?:{'|'.join(map(re.escape, tags))})-\d+\.png"
+                       rf"|{re.escape(stem)}-\d+\.json")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:  # a folder still to be made holds nothing
+        names = []
+    return out + [os.path.join(os.path.dirname(root), n) for n in names if pages.fullmatch(n)]
+
+
 def _multipack_path(path, pages):
     """NAME.json for a sheet of several pages: every page in TexturePacker's multi-pack form, the
     file Phaser's load.multiatlas reads (NAME-0.json ... stay, one per page, for PixiJS and the
@@ -252,8 +272,11 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         every page in TexturePacker's multi-pack form, which Phaser loads in one call:
         this.load.multiatlas(KEY, "NAME.json", FOLDER). Phaser does not draw frames packed
         rotated (allow_rotation) the right way round; PixiJS does. Files are written all or
-        nothing (under other names, renamed once all are written); existing files other than
-        `path` are replaced only with overwrite=True.
+        nothing (under other names, renamed once all are written). An existing file (any page,
+        pass or JSON the sheet may write) is replaced only with overwrite=True, else the call
+        refuses before any work. `path` naming a folder (existing, or ending in a separator)
+        writes NAME.png inside it; a missing folder is made when the files are written (see
+        bakeview.files).
     colour: how the colour pages are encoded: SCENE (default) as Blender writes the scene's
         render output (its view transform, look, exposure, gamma, curves and display, from the
         scene's output override when it has one), within one 8-bit code of Image.save_render of
@@ -291,8 +314,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         raise ValueError(f"json_form must be HASH or ARRAY, got {json_form!r}")
     encoding = None
     if path is not None:  # before any work: a wrong path wastes no render
+        path = files.in_folder(path, name)
         _output_paths(os.fspath(path), 1, passes, json_form)
         files.check_folder(path)
+        files.refuse_existing(output_files(path, passes), overwrite)
         encoding = display.encoding(scene, colour)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
@@ -680,14 +705,9 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
     scene, encoding, premultiplied = output
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     multipack = _multipack_path(os.fspath(path), len(pages))
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-    if not os.path.isdir(folder):
-        raise OSError(f"folder {folder} does not exist")
-    named = os.path.abspath(os.fspath(path))
-    existing = [f for entry in paths for f in entry.values()] + ([multipack] if multipack else [])
-    existing = [f for f in existing if os.path.exists(f) and os.path.abspath(f) != named]
-    if existing and not overwrite:
-        raise FileExistsError(f"{existing[0]} exists; pass overwrite=True to replace it")
+    files.check_folder(path)
+    files.refuse_existing([f for entry in paths for f in entry.values()]
+                          + ([multipack] if multipack else []), overwrite)
     written, writes = [], []
     json_names = [os.path.basename(entry["json"]) for entry in paths]
     animations = {}  # every animation with more than one frame, frames in order

@@ -609,3 +609,54 @@ def tiny_scene(make):
               for i, name in enumerate(("A", "B", "C"))]
     camera = make.camera(location=(3.0, 0.0, 10.0), orthographic_scale=10.0, resolution=(32, 16))
     return planes, camera
+
+
+# -- commands run as a user runs them -------------------------------------------------------------
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def in_blender():
+    """True inside Blender's own binary, False with the bpy module."""
+    return os.path.basename(bpy.app.binary_path or "").startswith("blender")
+
+
+def python_command(script):
+    """The command that runs the Python file `script` as this environment runs Python with bpy:
+    Blender in background mode from factory settings, or the bpy module's Python; the script's
+    own arguments follow, after the "--" it ends with. No bytecode is written."""
+    if in_blender():
+        expr = (f"import sys; sys.dont_write_bytecode = True; exec(compile(open({script!r}).read(), "
+                f"{script!r}, 'exec'), {{'__file__': {script!r}, '__name__': '__main__'}})")
+        return [bpy.app.binary_path, "-b", "--factory-startup", "--python-exit-code", "1",
+                "--python-expr", expr, "--"]
+    return [sys.executable, "-B", script, "--"]
+
+
+def cli_command(blend=None):
+    """(command, environment) of bakeview's command line as the README gives it: Blender with
+    `blend` open (--python-expr "... c.main()" --), or `python -m bakeview` with the bpy module,
+    which reads `blend` as a BLEND argument. The command line's own arguments follow."""
+    python = os.path.join(build_dir(), "python")
+    if in_blender():
+        expr = (f"import sys; sys.dont_write_bytecode = True; sys.path.insert(0, {python!r}); "
+                "import bakeview.cli as c; c.main()")
+        return ([bpy.app.binary_path, "-b", "--factory-startup", *([str(blend)] if blend else []),
+                 "--python-expr", expr, "--"], dict(os.environ))
+    return [sys.executable, "-B", "-m", "bakeview"], {**os.environ, "PYTHONPATH": python}
+
+
+@pytest.fixture(scope="session")
+def sample_blend(tmp_path_factory):
+    """The robot.blend `./run sample` writes (samples/main_job.py; its COMBINED bake at 1 sample
+    to save time), made once per session."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("sample")
+    command = python_command(os.path.join(ROOT, "samples", "main_job.py"))
+    done = subprocess.run(command + ["--build", build_dir(), "--out", str(out),
+                                     "--bake-samples", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (out / "robot.blend").is_file()
+    return out / "robot.blend"
