@@ -4,16 +4,19 @@
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
-# build: compiler, CMake, cglm, stb, zlib (PNG deflate), CPython headers; tests: pytest for
-# Debian's Python (which Debian's Blender runs on), venv + pip for the bpy module, Blender itself,
-# and Chromium (headless) for the PixiJS and Phaser client tests (tests/web, with Node.js and npm; npm ci
-# there installs the two, pinned in package-lock.json), clang with libFuzzer (in
-# libclang-rt-dev, only recommended by clang) for the fuzz targets, valgrind for the C tests
-packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev zlib1g-dev python3-dev)
+# build: compiler, CMake, cglm, stb, zlib (PNG deflate), libpng (16-bit PNG), CPython headers;
+# tests: pytest for Debian's Python (which Debian's Blender runs on), venv + pip for the bpy
+# module, Blender itself, and Chromium (headless) for the PixiJS, Phaser and three.js client
+# tests (tests/web, with Node.js and npm; npm ci there installs them, pinned in
+# package-lock.json), clang with libFuzzer (in
+# libclang-rt-dev, only recommended by clang) for the fuzz targets, valgrind for the C tests;
+# with Blender, numpy for Debian's Python: Blender's glTF exporter (`atlas --glb`) imports it
+packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev zlib1g-dev libpng-dev
+  python3-dev)
 case "${1:-}" in
-  --blender) packages+=(blender) ;;
-  --tests) packages+=(python3-pytest python3-venv python3-pip blender chromium clang libclang-rt-dev
-    valgrind) ;;
+  --blender) packages+=(blender python3-numpy) ;;
+  --tests) packages+=(python3-pytest python3-venv python3-pip blender python3-numpy chromium clang
+    libclang-rt-dev valgrind) ;;
 esac
 # Node.js for the web client test: Debian's, unless the machine already has one of its own
 if [ "${1:-}" = "--tests" ] && ! command -v node >/dev/null; then

@@ -18,6 +18,7 @@ lookup with the new UV map reads the same four texels with the same weights as o
 with the old map; each coordinate is computed in double precision and rounded once to float32.
 """
 import array
+import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -46,8 +47,12 @@ class AtlasResult:
     transforms: {object name: (scale_u, scale_v, offset_u, offset_v)}: u' = u * scale_u +
         offset_u, v' = v * scale_v + offset_v, for a shader that remaps the old UVs itself.
     sources: {object name: name of the bake Image packed for it}.
+    meshes: {object name: name of its mesh}.
     kind: the bake kind packed. scale: the factor the bakes were scaled by (1, 1/2, 1/4 ...).
-    occupancy: the bakes' area over the atlas's area. files: the PNG written (with path).
+    padding, extrude: texels between bakes, and how many of them repeat a bake's edge.
+    uv_map: the new UV map's name. encoding: how the PNG's colour is encoded: SRGB, SCENE (see
+        `colour`) or LINEAR (data kinds).
+    occupancy: the bakes' area over the atlas's area. files: the PNG and JSON written (with path).
     """
     image: object = None
     size: tuple = (0, 0)
@@ -55,8 +60,13 @@ class AtlasResult:
     uv_maps: dict = field(default_factory=dict)
     transforms: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
+    meshes: dict = field(default_factory=dict)
     kind: str = None
     scale: float = 1.0
+    padding: int = 0
+    extrude: int = 0
+    uv_map: str = None
+    encoding: str = None
     occupancy: float = 0.0
     files: list = field(default_factory=list)
 
@@ -102,10 +112,13 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
         are. Objects sharing a mesh (linked duplicates) must share the bake, and get one UV map.
     name: the atlas Image's name; an existing image of that name is replaced (its users moved to
         the atlas) only with overwrite=True.
-    path: write the atlas as an 8-bit PNG there (".png" is added to a name without extension),
-        colour kinds (DIFFUSE, EMIT, COMBINED, GLOSSY) encoded as `colour` says, data kinds
-        (NORMAL, ROUGHNESS, UV, AO, SHADOW) written as they are. Written atomically; an existing
-        file is replaced only with overwrite=True.
+    path: write the atlas as an 8-bit PNG there (".png" is added to a name without extension;
+        a folder, existing or ending in a separator, means NAME.png inside it), colour kinds
+        (DIFFUSE, EMIT, COMBINED, GLOSSY) encoded as `colour` says, data kinds (NORMAL,
+        ROUGHNESS, UV, AO, SHADOW) written as they are, and beside it the JSON of the rects
+        (same name, .json; see json_data). Both written all or nothing; an existing file is
+        replaced only with overwrite=True, else the call refuses before any work; a missing
+        folder is made when they are written (see bakeview.files).
     colour: SCENE: as Blender writes the scene's render output (view transform, look, exposure,
         gamma, display: see bakeview.display), for bakes of lighting meant to be shown as they
         were rendered; SRGB: the plain sRGB curve, as Blender saves a texture and as engines read
@@ -138,7 +151,7 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty image name, got {name!r}")
     if path is not None:
-        path = _check_path(path, overwrite)
+        path = _check_path(files.in_folder(path, name), overwrite)
 
     from .view import _resolve_objects  # the same rules as render_view and sprite_sheet
 
@@ -175,7 +188,9 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
         rects[image.name] = (x, y, w, h)
 
     result = AtlasResult(size=(width, height), kind=kind, scale=1.0 / (1 << steps),
-                         occupancy=sum(w * h for w, h in sizes) / float(width * height))
+                         occupancy=sum(w * h for w, h in sizes) / float(width * height),
+                         padding=padding, extrude=extrude, uv_map=uv_map,
+                         encoding=colour if is_colour else "LINEAR")
     with preserved(scene, chosen) as keep:
         backups = []  # (mesh, uv map name, old UVs) of UV maps rewritten in place
         staged = files.Staged()
@@ -188,19 +203,14 @@ def pack_atlas(objects=None, kind=None, size=None, padding=4, max_size=(4096, 40
                     result.uv_maps[obj.name] = uv_map
                     result.transforms[obj.name] = _transform(rect, atlas_size)
                     result.sources[obj.name] = group.image.name
+                    result.meshes[obj.name] = group.mesh.name
             floats = memoryview(page).cast("f")
             image = images.store(name, width, height, floats, non_color=not is_colour)
             keep.image(image)
             image.pack()  # the pixels travel with the .blend, as the bakes' do
             if path is not None:
-                arguments = {"encoding": "LINEAR"}
-                if encoding is not None:
-                    arguments = display.png_arguments(encoding)
-                    if encoding.mode == "EXACT":
-                        floats = display.through_blender(scene, floats, width * height)
-                _write_png(staged.path(path), floats, width, height, arguments)
+                result.files = stage_files(staged, path, result, floats, scene, encoding)
                 staged.commit()
-                result.files.append(path)
         except BaseException:
             staged.discard()
             for mesh, layer_name, old in backups:
@@ -251,16 +261,26 @@ def _check_scale(scale):
     return steps
 
 
-def _check_path(path, overwrite):
+def png_path(path):
+    """The atlas PNG's path from `path` (".png" added to a name without extension)."""
     path = os.path.abspath(os.fspath(path))
     root, extension = os.path.splitext(path)
     if extension == "":
         path += ".png"
     elif extension.lower() != ".png":
         raise ValueError(f"path must end in .png (or have no extension), got {path!r}")
+    return path
+
+
+def output_files(path):
+    """The files pack_atlas writes for the PNG at `path`: the PNG and its JSON."""
+    return [path, os.path.splitext(path)[0] + ".json"]
+
+
+def _check_path(path, overwrite):
+    path = png_path(path)
     files.check_folder(path)
-    if os.path.exists(path) and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+    files.refuse_existing(output_files(path), overwrite)
     return path
 
 
@@ -467,3 +487,59 @@ def _write_uv_map(group, uv_map, rect, atlas_size, keep, backups):
 def _write_png(path, pixels, width, height, arguments):
     """The atlas file (one place, so that tests can make it fail)."""
     _core.write_png(path, pixels, width, height, 4, **arguments)
+
+
+def _write_json(path, data):
+    """The atlas JSON (one place, so that tests can make it fail)."""
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(data, out, indent=1, ensure_ascii=False)
+        out.write("\n")
+
+
+def json_data(result, image_file, extra=None):
+    """The atlas JSON, which says where each object's bake lies in the atlas PNG:
+
+    {"image": "atlas.png", "size": {"w": W, "h": H}, "kind": "DIFFUSE",
+     "encoding": "SRGB" | "SCENE" | "LINEAR", "uv_map": "bakeview_atlas", "scale": 1.0,
+     "padding": 4, "extrude": 2,
+     "objects": {NAME: {"rect": {"x": X, "y": Y, "w": W, "h": H},
+                        "uv": {"scale": [su, sv], "offset": [ou, ov]},
+                        "bake": bake image name, "mesh": mesh name, ...extra[NAME]}},
+     "meta": {"app": "bakeview", "version": ..., "format": "bakeview-atlas", "format_version": 1}}
+
+    rect: the bake's texels in the atlas, in pixels, x right and y down from the PNG's top row
+    (as TexturePacker's frames), padding and extrusion not included. uv: the map from the
+    bake's UVs to the atlas's, in Blender's UV space (v up from the bottom row):
+    u' = u * su + ou, v' = v * sv + ov (the new UV map holds exactly these). A glTF shader, whose
+    v runs down, uses v' = v * sv + (1 - sv - ov). extra: more fields per object (the command
+    line adds the .blend file each came from)."""
+    objects = {}
+    for name in result.rects:
+        x, y, w, h = result.rects[name]
+        su, sv, ou, ov = result.transforms[name]
+        objects[name] = {"rect": {"x": x, "y": y, "w": w, "h": h},
+                         "uv": {"scale": [su, sv], "offset": [ou, ov]},
+                         "bake": result.sources[name], "mesh": result.meshes[name],
+                         **((extra or {}).get(name, {}))}
+    return {"image": image_file, "size": {"w": result.size[0], "h": result.size[1]},
+            "kind": result.kind, "encoding": result.encoding, "uv_map": result.uv_map,
+            "scale": result.scale, "padding": result.padding, "extrude": result.extrude,
+            "objects": objects,
+            "meta": {"app": "bakeview", "version": _core.version, "format": "bakeview-atlas",
+                     "format_version": 1}}
+
+
+def stage_files(staged, path, result, floats, scene, encoding, extra=None):
+    """Writes the atlas PNG (the float RGBA `floats`, encoded as `encoding` says: a
+    display.Encoding, or None for data) and its JSON under staged names; returns their final
+    paths. extra: see json_data."""
+    width, height = result.size
+    arguments = {"encoding": "LINEAR"}
+    if encoding is not None:
+        arguments = display.png_arguments(encoding)
+        if encoding.mode == "EXACT":
+            floats = display.through_blender(scene, floats, width * height)
+    png, json_file = output_files(path)
+    _write_png(staged.path(png), floats, width, height, arguments)
+    _write_json(staged.path(json_file), json_data(result, os.path.basename(png), extra))
+    return [png, json_file]

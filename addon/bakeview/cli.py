@@ -1,17 +1,56 @@
-"""The batch command line: sprite sheets for many objects and .blend files, in background mode.
+"""The batch command line: sprite sheets and texture atlases for many objects and .blend files, in
+background mode.
 
 Inside Blender (the open file, or the .blend files named):
     blender -b scene.blend --python-expr "import bakeview.cli as c; c.main()" -- sheet --out DIR
 With the bpy module:
     python -m bakeview sheet scenes/*.blend --out DIR
+    python -m bakeview atlas props/*.blend --out DIR --glb
 
-`--help` documents every option. Progress goes to stdout, one line per step; errors to stderr
-with exit status 1 (2 for a wrong command line)."""
+`--help` documents every option. Progress goes to stdout, one line per step; warnings and errors
+to stderr ("bakeview: warning: ...", "bakeview: error: ..."), with exit status 1 on an error (2
+for a wrong command line). The .blend files named are read, never written."""
 import argparse
+import contextlib
 import os
+import re
+import shutil
 import sys
+import tempfile
+import warnings
 
 from . import BAKE_KINDS, PASSES
+
+# a .blend file starts with "BLENDER", or is one compressed with gzip (Blender < 3.0) or zstd
+BLEND_MAGIC = (b"BLENDER", b"\x1f\x8b", b"\x28\xb5\x2f\xfd")
+NEW_BAKE_KIND = "DIFFUSE"  # what an object without any bake is baked as, without --kind
+GLB_KINDS = {"DIFFUSE": "lit", "COMBINED": "unlit", "GLOSSY": "unlit", "EMIT": "unlit"}
+
+# the Python API's argument names, as the flags that set them (see _cli_message)
+BAKE_FLAGS = {"size": "--bake-size", "auto_uv": "--auto-uv", "overwrite": "--overwrite",
+              "kind": "--kind", "objects": "--objects"}
+SHEET_FLAGS = {
+    "frame_size": "--size", "views": "--views", "frames": "--frames", "kind": "--kind",
+    "passes": "--passes", "projection": "--projection", "margin": "--margin",
+    "pixels_per_unit": "--pixels-per-unit", "samples": "--samples",
+    "alpha_threshold": "--alpha-threshold", "layout": "--layout", "heuristic": "--heuristic",
+    "shape_padding": "--padding", "border_padding": "--border", "extrude": "--extrude",
+    "max_size": "--max-size", "power_of_two": "--power-of-two", "square": "--square",
+    "allow_rotation": "--rotate", "premultiplied": "--premultiplied", "colour": "--colour",
+    "json_form": "--json", "normal_y": "--normal-y", "overwrite": "--overwrite",
+    "objects": "--objects"}
+ATLAS_FLAGS = {
+    "size": "--size", "padding": "--padding", "extrude": "--extrude", "max_size": "--max-size",
+    "power_of_two": "--power-of-two", "square": "--square", "uv_map": "--uv-map",
+    "heuristic": "--heuristic", "scale": "--scale", "colour": "--colour", "kind": "--kind",
+    "overwrite": "--overwrite", "objects": "--objects", "name": "--name"}
+
+
+class Failure(Exception):
+    """An error for the user, its message in the command line's terms."""
+
+
+# -- argument types --------------------------------------------------------------------------------
 
 
 def _size(text):
@@ -41,7 +80,8 @@ def _shard(text):
     except ValueError:
         index = count = -1
     if count < 1 or not 0 <= index < count:
-        raise argparse.ArgumentTypeError(f"expected I/N with 0 <= I < N, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected I/N with 0 <= I < N (shards count from 0), got {text!r}")
     return index, count
 
 
@@ -49,19 +89,63 @@ def _names(text):
     return [n for n in text.split(",") if n]
 
 
+def _scale(text):
+    try:
+        if "/" in text:
+            top, _, bottom = text.partition("/")
+            return int(top) / int(bottom)
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"expected 1, 1/2, 1/4 ..., got {text!r}") from None
+
+
+# -- the parser ------------------------------------------------------------------------------------
+
+
+def _input_options(command, what):
+    """The options every command shares: the files, the objects, the bakes, the shard."""
+    command.add_argument("blends", nargs="*", metavar="BLEND",
+                         help=".blend files to read (default: the file Blender has open); they "
+                         "are never written")
+    command.add_argument("--out", required=True,
+                         help="folder for the files written (made, parents too, when the first "
+                         "file is written)")
+    command.add_argument("--objects", type=_names, default=None,
+                         help="comma-separated object names (default: every visible mesh)")
+    command.add_argument("--kind", choices=BAKE_KINDS, default=None,
+                         help=f"bake kind {what} (default: each object's latest bake, as the "
+                         f"file has it; objects without any bake are baked {NEW_BAKE_KIND})")
+    command.add_argument("--rebake", action="store_true",
+                         help="bake every object again, replacing its bake of that kind "
+                         "(default: only objects without a bake of the kind are baked)")
+    command.add_argument("--bake-size", type=int, default=1024,
+                         help="texture size of new bakes (default 1024)")
+    command.add_argument("--auto-uv", action="store_true",
+                         help="give an object without UV map one (Smart UV Project) to bake with")
+    command.add_argument("--overwrite", action="store_true",
+                         help="replace existing files (default: refuse, before any work, if any "
+                         "file to be written exists)")
+
+
+def _shard_option(command, jobs):
+    command.add_argument("--shard", type=_shard, default=(0, 1), metavar="I/N",
+                         help=f"do only jobs I, I+N, I+2N ... of the {jobs}, in sorted order. "
+                         "Shards count from 0: --shard 0/2 and --shard 1/2 together do every "
+                         "job. A shard without jobs warns and exits 0")
+
+
 def parser():
     top = argparse.ArgumentParser(prog="bakeview", description=__doc__.split("\n\n")[0])
     commands = top.add_subparsers(dest="command", required=True)
     sheet = commands.add_parser(
-        "sheet", help="bake, render views and write sprite sheets (PNG + TexturePacker JSON)",
-        description="Bake each object's surfaces once (if not baked yet), render its views with the "
-        "core, trim, pack and write PNG pages with TexturePacker JSON (Hash or Array), one sheet "
-        "per .blend file (or per object with --per-object).")
-    sheet.add_argument("blends", nargs="*", metavar="BLEND",
-                       help=".blend files to process (default: the file Blender has open)")
-    sheet.add_argument("--out", required=True, help="folder for the sheets (must exist)")
-    sheet.add_argument("--objects", type=_names, default=None,
-                       help="comma-separated object names (default: every visible mesh)")
+        "sheet", help="render views of baked objects into sprite sheets (PNG + TexturePacker JSON)",
+        description="Draw each object from the bakes its file has (baking only objects without "
+        "one, or all with --rebake), render its views with the core, trim, pack and write PNG "
+        "pages with TexturePacker JSON (Hash or Array): OUT/NAME.png + OUT/NAME.json, one sheet "
+        "per .blend file (NAME: the file's name; files of the same name in different folders "
+        "get their folder's name in front, PARENT-NAME) or per object with --per-object "
+        "(NAME-OBJECT).")
+    _input_options(sheet, "drawn")
     sheet.add_argument("--per-object", action="store_true", help="one sheet per object")
     sheet.add_argument("--views", default="COMPASS8",
                        help="COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N or "
@@ -69,9 +153,6 @@ def parser():
     sheet.add_argument("--size", type=_size, default=(256, 256), help="frame size WxH (default 256x256)")
     sheet.add_argument("--frames", type=_frames, default=None,
                        help="animation frames START:END[:STEP] or one FRAME (default: the current)")
-    sheet.add_argument("--kind", choices=BAKE_KINDS, default="DIFFUSE", help="bake kind (default DIFFUSE)")
-    sheet.add_argument("--bake-size", type=int, default=1024, help="bake texture size (default 1024)")
-    sheet.add_argument("--auto-uv", action="store_true", help="add a UV map to objects without one")
     sheet.add_argument("--passes", type=_names, default=["COLOR"],
                        help=f"comma-separated passes among {','.join(PASSES)} (default COLOR)")
     sheet.add_argument("--projection", choices=("ORTHOGRAPHIC", "PERSPECTIVE"), default="ORTHOGRAPHIC",
@@ -105,10 +186,57 @@ def parser():
                        help="colour PNG encoded as Blender writes the scene's render output "
                        "(view transform, look, exposure, gamma: SCENE, default) or with the "
                        "plain sRGB curve (SRGB)")
+    sheet.add_argument("--normal-y", choices=("UP", "DOWN"), default="UP",
+                       help="green of the NORMAL sheet (camera-space normals, n * 0.5 + 0.5): UP "
+                            "as OpenGL, Unity, Godot 4, three.js, PixiJS and Phaser lights read "
+                            "it, DOWN as DirectX, Unreal and Godot 3's sprites (default UP)")
     sheet.add_argument("--json", choices=("HASH", "ARRAY"), default="HASH", help="JSON form")
-    sheet.add_argument("--overwrite", action="store_true", help="replace existing files")
-    sheet.add_argument("--shard", type=_shard, default=(0, 1),
-                       help="I/N: do only every N-th job starting at I (jobs: files x objects)")
+    _shard_option(sheet, "sheets (files x objects with --per-object)")
+
+    atlas = commands.add_parser(
+        "atlas", help="pack the bakes of many objects or files into one texture atlas",
+        description="Pack the bakes of the objects of every .blend file named (baking only "
+        "objects without one, or all with --rebake) into one atlas, give each mesh a new UV map "
+        "pointing into it, and write OUT/NAME.png (the atlas), OUT/NAME.json (each object's "
+        "rectangle in pixels, y down, and its UV transform u' = u*su + ou, v' = v*sv + ov: see "
+        "the README's 'Atlas JSON'), OUT/NAME.blend (the objects of every file, appended into "
+        "a copy of the first, with the new UV maps; the files read are never written) and with "
+        "--glb OUT/NAME.glb (Blender's glTF exporter: the meshes as the scene shows them at its "
+        "current frame, modifiers and pose applied, without animation, sharing one material "
+        "that draws the atlas with the new UV map). Files are written all or nothing.")
+    _input_options(atlas, "packed")
+    atlas.add_argument("--name", default=None,
+                       help="the atlas's name: its files and Image (default atlas; with "
+                       "--per-file each file's name)")
+    atlas.add_argument("--per-file", action="store_true",
+                       help="one atlas per .blend file, named after it, instead of one for all")
+    atlas.add_argument("--size", type=_size, default=None,
+                       help="atlas size WxH, used as it is (default: the smallest that fits "
+                       "within --max-size)")
+    atlas.add_argument("--max-size", type=_size, default=(4096, 4096),
+                       help="the largest atlas WxH (default 4096x4096); bakes that do not fit "
+                       "are an error naming the --scale that fits")
+    atlas.add_argument("--padding", type=int, default=4, help="texels between bakes (default 4)")
+    atlas.add_argument("--extrude", type=int, default=None,
+                       help="how many of them repeat a bake's edge (default padding / 2)")
+    atlas.add_argument("--power-of-two", action=argparse.BooleanOptionalAction, default=True,
+                       help="atlas sides powers of two (default yes)")
+    atlas.add_argument("--square", action="store_true", help="a square atlas")
+    atlas.add_argument("--scale", type=_scale, default=1.0,
+                       help="every bake scaled by 1, 1/2, 1/4 ... (default 1)")
+    atlas.add_argument("--heuristic", choices=("BEST", "BSSF", "BAF", "BL", "CP"), default="BEST",
+                       help="MaxRects rule (default BEST: the tightest of them all)")
+    atlas.add_argument("--uv-map", default="bakeview_atlas",
+                       help="name of the new UV map (default bakeview_atlas)")
+    atlas.add_argument("--colour", choices=("SCENE", "SRGB"), default=None,
+                       help="PNG colour encoding: SCENE as Blender writes the scene's render "
+                       "output, SRGB the sRGB curve (default: SCENE for lighting bakes, COMBINED "
+                       "and GLOSSY; SRGB for material colour, DIFFUSE and EMIT)")
+    atlas.add_argument("--glb", action="store_true",
+                       help="also write OUT/NAME.glb through Blender's glTF exporter: one "
+                       "material for every mesh, lit (DIFFUSE: the atlas is the base colour) "
+                       "or unlit (COMBINED, GLOSSY, EMIT: the light is in the atlas)")
+    _shard_option(atlas, "atlases (one, or one per file with --per-file)")
     return top
 
 
@@ -118,77 +246,585 @@ def _argv(argv):
     return sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else sys.argv[1:]
 
 
-def _jobs(args, bpy):
-    """(blend file or None, [object names] or None, output stem) for every sheet, in a stable order."""
-    files = sorted(args.blends) or [None]
+# -- messages --------------------------------------------------------------------------------------
+
+
+_current_flags = [{}]  # the flags of the API call running, for its warnings
+
+
+def _cli_message(message, flags):
+    """An API message in the command line's terms: the argument names it mentions, as the flags
+    that set them ("pass auto_uv=True" -> "pass --auto-uv", "frame_size must be" -> "--size
+    must be", "pass kind=" -> "pass --kind", "kind='EMIT'" -> "--kind EMIT")."""
+    for name, flag in flags.items():
+        message = re.sub(rf"(?<![\w-]){name}=True\b", flag, message)
+        message = re.sub(rf"(?<![\w-]){name}='([^']*)'", rf"{flag} \1", message)
+        message = re.sub(rf"(?<![\w-]){name}=(?![\w'\"(\[])", flag, message)
+        message = re.sub(rf"^{name}(?=[ :])", flag, message)
+        if "_" in name:  # an identifier, never an ordinary word
+            message = re.sub(rf"(?<![\w'-]){name}\b", flag, message)
+    return message
+
+
+def _clean(error):
+    """The text of an exception, without the "Error: " Blender's operators put in front."""
+    text = str(error).strip()
+    while text.lower().startswith("error:"):
+        text = text[len("error:"):].strip()
+    return text or type(error).__name__
+
+
+@contextlib.contextmanager
+def _api(flags):
+    """Runs an API call whose errors and warnings name `flags` for its arguments."""
+    _current_flags.append(flags)
+    try:
+        yield
+    except (ValueError, TypeError, OSError, RuntimeError, MemoryError) as error:
+        raise Failure(_cli_message(_clean(error), flags)) from error
+    finally:
+        _current_flags.pop()
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    text = _cli_message(str(message), _current_flags[-1])
+    print(f"bakeview: warning: {text}", file=sys.stderr, flush=True)
+
+
+def _warn(text):
+    print(f"bakeview: warning: {text}", file=sys.stderr, flush=True)
+
+
+# -- jobs and their names --------------------------------------------------------------------------
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def safe_name(name):
+    """A name as a file name: path separators, characters Windows refuses and control characters
+    become "_"; "." and ".." become "_"."""
+    name = _UNSAFE.sub("_", name).strip()
+    return "_" if name in ("", ".", "..") else name
+
+
+def _stems(blends, bpy):
+    """{blend (None: the open file): output stem}: the file's name; files of the same name in
+    different folders get their parent folder's name in front (PARENT-NAME)."""
+    if blends == [None]:
+        name = os.path.splitext(os.path.basename(bpy.data.filepath))[0]
+        return {None: safe_name(name or "scene")}
+    plain = {b: safe_name(os.path.splitext(os.path.basename(b))[0]) for b in blends}
+    counts = {}
+    for stem in plain.values():
+        counts[stem.casefold()] = counts.get(stem.casefold(), 0) + 1
+    out = {}
+    for blend, stem in plain.items():
+        if counts[stem.casefold()] > 1:
+            parent = os.path.basename(os.path.dirname(os.path.abspath(blend)))
+            stem = f"{safe_name(parent)}-{stem}"
+        out[blend] = stem
+    return out
+
+
+def _check_blends(blends):
+    """The files named: each a file, none twice; the open file (None) without any."""
+    seen = {}
+    for blend in blends:
+        if not os.path.isfile(blend):
+            what = "is a folder, not a .blend file" if os.path.isdir(blend) else "does not exist"
+            raise Failure(f"{blend} {what}")
+        try:
+            with open(blend, "rb") as f:
+                magic = f.read(7)
+        except OSError as error:
+            raise Failure(f"cannot read {blend}: {error.strerror or error}") from None
+        if not magic.startswith(BLEND_MAGIC):
+            raise Failure(f"{blend} is not a .blend file")
+        key = os.path.realpath(blend)
+        if key in seen:
+            raise Failure(f"{seen[key]} and {blend} are the same file: name it once")
+        seen[key] = blend
+    return sorted(blends) or [None]
+
+
+def _check_out(out):
+    from . import files
+
+    with _api({}):
+        files.check_folder(os.path.join(out, "file"))
+
+
+def _check_clashes(jobs, roots_of, names_of, out, pages):
+    """Refuses, naming both, two jobs that would write a file of the same name (compared
+    without case, as some file systems compare them). roots_of(job): the names its files start
+    with (NAME, NAME-normal ...); names_of(job): the files it writes, to which a job with pages
+    adds -0, -1 ... before the extension."""
+    owners = {}
+    for job in jobs:
+        for root in roots_of(job):
+            other = owners.setdefault(root.casefold(), job)
+            if other is not job:
+                _clash(other, job, f"{root}.png", out)
+    for job in jobs:
+        for name in names_of(job):
+            root = os.path.splitext(name)[0]
+            for base in (root, re.sub(r"-\d+$", "", root)) if pages else (root,):
+                other = owners.get(base.casefold())
+                if other is not None and other is not job:
+                    _clash(other, job, name, out)
+
+
+def _clash(first, second, name, out):
+    raise Failure(f"{first.describe()} and {second.describe()} would both write "
+                  f"{os.path.join(out, name)}: rename one, or make them in separate runs with "
+                  "different --out folders")
+
+
+class _SheetJob:
+    def __init__(self, blend, names, stem, obj=None):
+        self.blend, self.names, self.stem, self.obj = blend, names, stem, obj
+
+    def describe(self):
+        where = self.blend or "the open file"
+        return f"object '{self.obj}' of {where}" if self.obj else where
+
+
+def _sheet_jobs(args, bpy):
+    """Every sheet of the run (all shards), in a stable order, their names told apart."""
+    blends = _check_blends(args.blends)
+    stems = _stems(blends, bpy)
     jobs = []
-    for blend in files:
-        stem = os.path.splitext(os.path.basename(blend or bpy.data.filepath or "scene"))[0]
+    for blend in blends:
         if args.per_object:
             if blend:
-                bpy.ops.wm.open_mainfile(filepath=blend)
+                _open(bpy, blend)
             names = args.objects or sorted(o.name for o in bpy.context.view_layer.objects
                                            if o.type == "MESH" and o.visible_get())
-            jobs += [(blend, [name], f"{stem}-{name}") for name in names]
+            jobs += [_SheetJob(blend, [n], f"{stems[blend]}-{safe_name(n)}", n) for n in names]
         else:
-            jobs.append((blend, args.objects, stem))
+            jobs.append(_SheetJob(blend, args.objects, stems[blend]))
+    passes = _sheet_passes(args)
+    tags = ["" if p == "COLOR" else f"-{p.lower()}" for p in passes]
+    _check_clashes(jobs, lambda job: [f"{job.stem}{t}" for t in tags],
+                   lambda job: [f"{job.stem}{t}.png" for t in tags] + [f"{job.stem}.json"],
+                   args.out, pages=True)
+    return jobs
+
+
+def _sheet_passes(args):
+    passes = [p.upper() for p in args.passes]
+    for name in passes:
+        if name not in PASSES:
+            raise Failure(f"--passes: {name!r} is not among {','.join(PASSES)}")
+    return tuple(passes) if "COLOR" in passes else ("COLOR",) + tuple(passes)
+
+
+def _shard_of(jobs, args, what):
     index, count = args.shard
-    return [job for i, job in enumerate(jobs) if i % count == index]
+    chosen = [job for i, job in enumerate(jobs) if i % count == index]
+    if not chosen:
+        _warn(f"shard {index}/{count} has no {what}: the run has {len(jobs)} in all, so only "
+              f"shards 0/{count} to {min(len(jobs), count) - 1}/{count} have work (shards count "
+              "from 0)" if jobs else f"shard {index}/{count} has no {what}: the run has none")
+    return chosen
+
+
+# -- files, objects and bakes ----------------------------------------------------------------------
+
+
+def _open(bpy, blend):
+    try:
+        bpy.ops.wm.open_mainfile(filepath=blend, load_ui=False)
+    except RuntimeError as error:
+        raise Failure(f"cannot open {blend}: {_clean(error)}") from None
+
+
+def _objects(args, bpy, names, where, some=False):
+    """The objects a job draws or packs: those named (some=True: those of them the file has), or
+    every visible mesh."""
+    if names and some:
+        return [bpy.data.objects[n] for n in names if n in bpy.data.objects]
+    if names:
+        missing = [n for n in names if n not in bpy.data.objects]
+        if missing:
+            raise Failure(f"{where} has no object named {missing[0]!r} (--objects)")
+        return [bpy.data.objects[n] for n in names]
+    objects = [o for o in bpy.context.view_layer.objects if o.type == "MESH" and o.visible_get()]
+    if not objects:
+        raise Failure(f"{where} has no visible mesh")
+    return objects
+
+
+def _bake_what_is_missing(objects, args, label):
+    """Bakes the objects that have no bake of --kind (without --kind: no bake at all), or every
+    object with --rebake: each of the kind asked, else its latest kind, else DIFFUSE, with the
+    UV map its bakes were made with (else the active one). Returns how many were baked."""
+    import bakeview
+    from bakeview import records
+
+    todo = {}  # (kind, UV map or None) -> objects
+    for obj in objects:
+        if records.baked_image(obj, args.kind) is not None and not args.rebake:
+            continue
+        kind = args.kind or obj.get(records.LAST) or NEW_BAKE_KIND
+        uv_map = records.uv_map(obj)
+        if uv_map is not None and obj.data.uv_layers.get(uv_map) is None:
+            uv_map = None
+        todo.setdefault((kind, uv_map), []).append(obj)
+    count = 0
+    for (kind, uv_map), group in todo.items():
+        print(f"{label}: baking {len(group)} object(s), {kind}", flush=True)
+        with _api(BAKE_FLAGS):
+            bakeview.bake(group, kind=kind, size=args.bake_size, uv_map=uv_map,
+                          auto_uv=args.auto_uv, overwrite=args.overwrite or args.rebake)
+        count += len(group)
+    return count
+
+
+# -- sheet -----------------------------------------------------------------------------------------
 
 
 def run_sheet(args):
     import bpy
 
     import bakeview
-    from bakeview import records
+    from bakeview import files, sheet
 
-    if not os.path.isdir(args.out):
-        raise OSError(f"output folder {args.out} does not exist")
-    for name in args.passes:
-        if name.upper() not in PASSES:
-            raise ValueError(f"--passes: {name!r} is not among {','.join(PASSES)}")
-    jobs = _jobs(args, bpy)
+    _check_out(args.out)
+    passes = _sheet_passes(args)
+    with _api(SHEET_FLAGS):  # a wrong --views wastes no bake
+        sheet.parse_views(args.views)
+    jobs = _shard_of(_sheet_jobs(args, bpy), args, "sheets")
+    paths = [os.path.join(args.out, f"{job.stem}.png") for job in jobs]
+    with _api(SHEET_FLAGS):  # every file of the shard, before any work
+        files.refuse_existing([f for path in paths for f in sheet.output_files(path, passes)],
+                              args.overwrite)
     print(f"bakeview: {len(jobs)} sheet(s) in this shard", flush=True)
     opened = None
-    for number, (blend, names, stem) in enumerate(jobs, 1):
-        if blend and blend != opened:
-            bpy.ops.wm.open_mainfile(filepath=blend)
-            opened = blend
-        if names:
-            missing = [n for n in names if n not in bpy.data.objects]
-            if missing:
-                raise ValueError(f"{blend or 'the open file'} has no object named {missing[0]!r}")
-            objects = [bpy.data.objects[n] for n in names]
-        else:
-            objects = [o for o in bpy.context.view_layer.objects if o.type == "MESH" and o.visible_get()]
-        if not objects:
-            raise ValueError(f"{blend or 'the open file'} has no visible mesh to draw")
-        unbaked = [o for o in objects if records.baked_image(o, args.kind) is None]
-        if unbaked:
-            print(f"[{number}/{len(jobs)}] {stem}: baking {len(unbaked)} object(s)", flush=True)
-            bakeview.bake(unbaked, kind=args.kind, size=args.bake_size, auto_uv=args.auto_uv,
-                          overwrite=args.overwrite)
-        path = os.path.join(args.out, f"{stem}.png")
+    for number, (job, path) in enumerate(zip(jobs, paths), 1):
+        if job.blend and job.blend != opened:
+            _open(bpy, job.blend)
+            opened = job.blend
+        label = f"[{number}/{len(jobs)}] {job.stem}"
+        objects = _objects(args, bpy, job.names, job.blend or "the open file")
+        _bake_what_is_missing(objects, args, label)
 
-        def progress(done, total, view, number=number, stem=stem):
+        def progress(done, total, view, label=label):
             if done % max(1, total // 10) == 0:
-                print(f"[{number}/{len(jobs)}] {stem}: view {done + 1}/{total} ({view})", flush=True)
+                print(f"{label}: view {done + 1}/{total} ({view})", flush=True)
 
-        result = bakeview.sprite_sheet(
-            objects, views=args.views, frame_size=args.size, path=path, frames=args.frames,
-            projection=args.projection, margin=args.margin, pixels_per_unit=args.pixels_per_unit,
-            kind=args.kind, passes=tuple(p.upper() for p in args.passes), samples=args.samples,
-            trim=not args.no_trim, alpha_threshold=args.alpha_threshold, shape_padding=args.padding,
-            border_padding=args.border, extrude=args.extrude, layout=args.layout,
-            heuristic=args.heuristic, max_size=args.max_size, power_of_two=args.power_of_two,
-            square=args.square, allow_rotation=args.rotate, dedupe=not args.no_dedupe,
-            premultiplied=args.premultiplied, colour=args.colour, json_form=args.json, name=stem,
-            overwrite=args.overwrite, progress=progress)
+        with _api(SHEET_FLAGS):
+            result = bakeview.sprite_sheet(
+                objects, views=args.views, frame_size=args.size, path=path, frames=args.frames,
+                projection=args.projection, margin=args.margin,
+                pixels_per_unit=args.pixels_per_unit, kind=args.kind, passes=passes,
+                samples=args.samples, trim=not args.no_trim, alpha_threshold=args.alpha_threshold,
+                shape_padding=args.padding, border_padding=args.border, extrude=args.extrude,
+                layout=args.layout, heuristic=args.heuristic, max_size=args.max_size,
+                power_of_two=args.power_of_two, square=args.square, allow_rotation=args.rotate,
+                dedupe=not args.no_dedupe, premultiplied=args.premultiplied, colour=args.colour,
+                normal_y=args.normal_y, json_form=args.json, name=job.stem,
+                overwrite=args.overwrite, progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
-        print(f"[{number}/{len(jobs)}] {stem}: {len(result.frames)} frames on "
-              f"{len(result.occupancy)} page(s) ({occupancy})", flush=True)
+        print(f"{label}: {len(result.frames)} frames on {len(result.occupancy)} page(s) "
+              f"({occupancy})", flush=True)
         for f in result.files:
             print(f"  wrote {f}", flush=True)
+
+
+# -- atlas -----------------------------------------------------------------------------------------
+
+
+class _AtlasJob:
+    def __init__(self, blends, name, combined):
+        self.blends, self.name, self.combined = blends, name, combined
+
+    def describe(self):
+        return (f"the atlas of {', '.join(b or 'the open file' for b in self.blends)}"
+                if self.combined else self.blends[0] or "the open file")
+
+    def files(self, glb):
+        return [f"{self.name}.{e}" for e in ("png", "json", "blend") + (("glb",) if glb else ())]
+
+
+def _atlas_jobs(args, bpy):
+    blends = _check_blends(args.blends)
+    if args.per_file:
+        if args.name is not None:
+            raise Failure("--name names one atlas; with --per-file each atlas is named after "
+                          "its file")
+        stems = _stems(blends, bpy)
+        jobs = [_AtlasJob([b], stems[b], False) for b in blends]
+    else:
+        name = args.name if args.name is not None else "atlas"
+        if safe_name(name) != name:
+            raise Failure(f"--name {name!r} cannot be a file name; choose one without "
+                          "path separators or characters like : * ? \" < > |")
+        jobs = [_AtlasJob(blends, name, True)]
+    _check_clashes(jobs, lambda job: [job.name], lambda job: job.files(args.glb), args.out,
+                   pages=False)
+    inputs = {os.path.realpath(b) for b in blends if b}
+    if bpy.data.filepath:
+        inputs.add(os.path.realpath(bpy.data.filepath))
+    for job in jobs:
+        blend = os.path.realpath(os.path.join(args.out, f"{job.name}.blend"))
+        if blend in inputs:
+            raise Failure(f"{os.path.join(args.out, job.name + '.blend')} is a file this run "
+                          "reads: it is never written; choose another --out or --name")
+    return jobs
+
+
+def run_atlas(args):
+    import bpy
+
+    from bakeview import files
+
+    _check_out(args.out)
+    if args.glb:
+        _check_glb(bpy)
+    if args.glb and args.kind is not None and args.kind not in GLB_KINDS:
+        raise Failure(f"--glb draws a colour atlas ({', '.join(GLB_KINDS)}), not --kind "
+                      f"{args.kind}")
+    jobs = _shard_of(_atlas_jobs(args, bpy), args, "atlases")
+    with _api(ATLAS_FLAGS):  # every file of the shard, before any work
+        files.refuse_existing([os.path.join(args.out, n) for job in jobs
+                               for n in job.files(args.glb)], args.overwrite)
+    print(f"bakeview: {len(jobs)} atlas(es) in this shard", flush=True)
+    for number, job in enumerate(jobs, 1):
+        _make_atlas(args, bpy, job, f"[{number}/{len(jobs)}] {job.name}")
+
+
+def _gather(args, bpy, job, label):
+    """Opens the job's files, bakes what is missing, and brings every object to pack into one
+    file (the first file's, the others' objects appended). Returns the objects and, per object,
+    {"file": the .blend it came from, "object": its name there}."""
+    first, rest = job.blends[0], job.blends[1:]
+    parts = []  # (blend, its copy with the bakes, object names) of the files after the first
+    folder = tempfile.mkdtemp(prefix="bakeview-atlas-") if rest else None
+    try:
+        for i, blend in enumerate(rest):
+            _open(bpy, blend)
+            objects = _objects(args, bpy, args.objects, blend, some=True)
+            _bake_what_is_missing(objects, args, label)
+            copy = os.path.join(folder, f"{i}.blend")
+            bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True)
+            parts.append((blend, copy, [o.name for o in objects]))
+        if first is not None:
+            _open(bpy, first)
+        objects = _objects(args, bpy, args.objects, first or "the open file", some=bool(rest))
+        _bake_what_is_missing(objects, args, label)
+        origins = {o.name: {"file": first or bpy.data.filepath or None, "object": o.name}
+                   for o in objects}
+        for blend, copy, names in parts:
+            for obj, name in zip(_append(bpy, copy, names, blend), names):
+                objects.append(obj)
+                origins[obj.name] = {"file": blend, "object": name}
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    if args.objects:  # each name in some file
+        found = {o["object"] for o in origins.values()}
+        missing = [n for n in args.objects if n not in found]
+        if missing:
+            raise Failure(f"no file has an object named {missing[0]!r} (--objects)")
+    return objects, origins
+
+
+def _append(bpy, path, names, blend):
+    """The objects `names` of the .blend at `path`, appended into a new collection named after
+    `blend` (with the objects they hang from: parents, armatures)."""
+    with bpy.data.libraries.load(path, link=False) as (_, into):
+        into.objects = list(names)
+    collection = bpy.data.collections.new(os.path.splitext(os.path.basename(blend))[0])
+    bpy.context.scene.collection.children.link(collection)
+    appended = list(into.objects)
+    linked = set()
+    for obj in appended:
+        needed = [obj, obj.parent] + [getattr(m, "object", None) for m in obj.modifiers]
+        while needed:
+            other = needed.pop()
+            if other is None or other.name in linked or other.users_collection:
+                continue
+            collection.objects.link(other)
+            linked.add(other.name)
+            needed.append(other.parent)
+    for library in list(bpy.data.libraries):  # appended: nothing is linked from the copy
+        if os.path.realpath(bpy.path.abspath(library.filepath)) == os.path.realpath(path):
+            bpy.data.libraries.remove(library)
+    return appended
+
+
+def _make_atlas(args, bpy, job, label):
+    import bakeview
+    from bakeview import atlas, display, files, images
+
+    objects, origins = _gather(args, bpy, job, label)
+    with _api(ATLAS_FLAGS):
+        result = bakeview.pack_atlas(
+            objects, kind=args.kind, size=args.size, padding=args.padding,
+            max_size=args.max_size, power_of_two=args.power_of_two, square=args.square,
+            uv_map=args.uv_map, name=job.name, overwrite=args.overwrite,
+            heuristic=args.heuristic, extrude=args.extrude, scale=args.scale,
+            colour=args.colour)
+    if args.glb and result.kind not in GLB_KINDS:
+        raise Failure(f"--glb draws a colour atlas ({', '.join(GLB_KINDS)}); the bakes packed "
+                      f"are {result.kind}: pass --kind")
+    print(f"{label}: {len(result.rects)} object(s) in a {result.size[0]} x {result.size[1]} "
+          f"atlas ({result.occupancy:.0%} used)", flush=True)
+    scene = bpy.context.scene
+    png = os.path.abspath(os.path.join(args.out, f"{job.name}.png"))
+    blend = os.path.abspath(os.path.join(args.out, f"{job.name}.blend"))
+    glb = os.path.abspath(os.path.join(args.out, f"{job.name}.glb"))
+    staged = files.Staged()
+    try:
+        with _api(ATLAS_FLAGS):
+            files.refuse_existing([png, blend] + ([glb] if args.glb else []), args.overwrite)
+            encoding = (display.encoding(scene, result.encoding)
+                        if result.encoding in display.MODES else None)
+            written = atlas.stage_files(staged, png, result, images.pixels(result.image), scene,
+                                        encoding, extra=origins)
+            result.image.use_fake_user = True  # no material uses it: kept in the .blend so
+            bpy.ops.wm.save_as_mainfile(filepath=staged.path(blend), copy=True)
+            written.append(blend)
+            if args.glb:
+                written_png = next(t for t, final in staged.moves if final == png)
+                _export_glb(bpy, staged.path(glb), written_png, result, objects)
+                written.append(glb)
+        staged.commit()
+    finally:
+        staged.discard()
+    for path in written:
+        print(f"  wrote {path}", flush=True)
+
+
+# -- glTF ------------------------------------------------------------------------------------------
+
+
+def _glb_material(bpy, name, image, kind, transparent):
+    """One material drawing `image` (with the mesh's one UV map): Principled base colour for
+    DIFFUSE, the unlit graph Blender's glTF importer makes for KHR_materials_unlit (an Emission
+    seen by camera rays only) for kinds that hold light."""
+    material = bpy.data.materials.new(name)
+    if bpy.app.version < (5, 0, 0):
+        material.use_nodes = True
+    tree = material.node_tree
+    tree.nodes.clear()
+    output = tree.nodes.new("ShaderNodeOutputMaterial")
+    texture = tree.nodes.new("ShaderNodeTexImage")
+    texture.image = image
+    if GLB_KINDS[kind] == "lit":
+        shader = tree.nodes.new("ShaderNodeBsdfPrincipled")
+        tree.links.new(texture.outputs["Color"], shader.inputs["Base Color"])
+        if transparent:
+            tree.links.new(texture.outputs["Alpha"], shader.inputs["Alpha"])
+        tree.links.new(shader.outputs[0], output.inputs["Surface"])
+    else:
+        emission = tree.nodes.new("ShaderNodeEmission")
+        light_path = tree.nodes.new("ShaderNodeLightPath")
+        clear = tree.nodes.new("ShaderNodeBsdfTransparent")
+        mix = tree.nodes.new("ShaderNodeMixShader")
+        tree.links.new(texture.outputs["Color"], emission.inputs["Color"])
+        tree.links.new(light_path.outputs["Is Camera Ray"], mix.inputs[0])
+        tree.links.new(clear.outputs[0], mix.inputs[1])
+        tree.links.new(emission.outputs[0], mix.inputs[2])
+        surface = mix.outputs[0]
+        if transparent:
+            alpha = tree.nodes.new("ShaderNodeMixShader")
+            tree.links.new(texture.outputs["Alpha"], alpha.inputs[0])
+            tree.links.new(clear.outputs[0], alpha.inputs[1])
+            tree.links.new(mix.outputs[0], alpha.inputs[2])
+            surface = alpha.outputs[0]
+        tree.links.new(surface, output.inputs["Surface"])
+    if transparent and hasattr(material, "blend_method"):
+        material.blend_method = "BLEND"
+    return material
+
+
+def _glb_options(bpy):
+    """The exporter's options for this Blender (they differ between versions): a binary .glb of
+    the selected objects, no animation, skins, shape keys, cameras, lights or vertex colours;
+    images as their files are."""
+    wanted = {"export_format": "GLB", "use_selection": True, "use_active_scene": True,
+              "export_apply": False, "export_animations": False, "export_skins": False,
+              "export_morph": False, "export_cameras": False, "export_lights": False,
+              "export_materials": "EXPORT", "export_image_format": "AUTO",
+              "export_texcoords": True, "export_normals": True, "export_extras": False,
+              "export_colors": False, "export_vertex_color": "NONE"}
+    known = bpy.ops.export_scene.gltf.get_rna_type().properties
+    return {k: v for k, v in wanted.items() if k in known}
+
+
+def _check_glb(bpy):
+    """Refuses --glb, before any work, where Blender's glTF exporter cannot run."""
+    if not hasattr(bpy.ops.export_scene, "gltf"):
+        raise Failure("--glb needs Blender's glTF exporter (the add-on io_scene_gltf2), which "
+                      "this Blender does not have enabled")
+    try:
+        import numpy  # noqa: F401  (the exporter imports it)
+    except ImportError:
+        raise Failure("--glb needs numpy in Blender's Python, which Blender's glTF exporter "
+                      "imports (Debian's Blender: apt-get install python3-numpy)") from None
+
+
+def _export_glb(bpy, path, png, result, objects):
+    """Exports the objects as the scene shows them now (modifiers and pose applied, one mesh
+    each, keeping only the atlas UV map), all with one material that draws the atlas PNG (the
+    file just written, `png`), through Blender's glTF exporter to `path`. Copies made for the
+    export take the objects' names and are removed after it; the objects, their meshes and
+    materials are as they were."""
+    from bakeview import images
+
+    scene, view_layer = bpy.context.scene, bpy.context.view_layer
+    transparent = any(bpy.data.images[result.sources[o.name]].get(images.COVERAGE)
+                      for o in objects)
+    image = bpy.data.images.load(png)
+    image.name = result.image.name + " file"
+    material = _glb_material(bpy, result.image.name, image, result.kind, transparent)
+    selected = [o for o in view_layer.objects if o.select_get()]
+    active = view_layer.objects.active
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    renamed, made = [], []  # (object, its name); (object, mesh) made for the export
+    try:
+        for obj in objects:  # the originals step aside under other names
+            renamed.append((obj, obj.name))
+            obj.name = f"bakeview export {len(renamed)}"
+        for obj, name in renamed:
+            mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph),
+                                                   preserve_all_data_layers=True,
+                                                   depsgraph=depsgraph)
+            made.append((None, mesh))
+            mesh.name = name
+            for layer in [l.name for l in mesh.uv_layers if l.name != result.uv_map]:
+                mesh.uv_layers.remove(mesh.uv_layers[layer])
+            mesh.uv_layers.active = mesh.uv_layers[result.uv_map]
+            mesh.materials.clear()
+            mesh.materials.append(material)
+            mesh.polygons.foreach_set("material_index", [0] * len(mesh.polygons))
+            copy = bpy.data.objects.new(name, mesh)
+            made[-1] = (copy, mesh)
+            copy.matrix_world = obj.matrix_world.copy()
+            scene.collection.objects.link(copy)
+        copies = [copy for copy, _ in made]
+        for obj in view_layer.objects:
+            obj.select_set(obj in copies)
+        view_layer.objects.active = copies[0]
+        bpy.ops.export_scene.gltf(filepath=path, **_glb_options(bpy))
+    finally:
+        for copy, mesh in made:
+            if copy is not None:
+                bpy.data.objects.remove(copy)
+            bpy.data.meshes.remove(mesh)
+        bpy.data.materials.remove(material)
+        bpy.data.images.remove(image)
+        for obj, name in renamed:
+            obj.name = name
+        for obj in view_layer.objects:
+            obj.select_set(obj in selected)
+        view_layer.objects.active = active
+
+
+# -- entry points ----------------------------------------------------------------------------------
 
 
 def main(argv=None):
@@ -202,10 +838,18 @@ def run(argv=None):
         args = parser().parse_args(_argv(argv))
     except SystemExit as stop:  # argparse printed the usage or --help
         return int(stop.code or 0)
-    try:
-        if args.command == "sheet":
-            run_sheet(args)
-    except (ValueError, TypeError, OSError, RuntimeError, MemoryError) as error:
-        print(f"bakeview: error: {error}", file=sys.stderr, flush=True)
-        return 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", UserWarning)  # bakeview's own warnings, each once
+        warnings.showwarning = _show_warning
+        try:
+            if args.command == "sheet":
+                run_sheet(args)
+            elif args.command == "atlas":
+                run_atlas(args)
+        except Failure as error:
+            print(f"bakeview: error: {error}", file=sys.stderr, flush=True)
+            return 1
+        except (ValueError, TypeError, OSError, RuntimeError, MemoryError) as error:
+            print(f"bakeview: error: {_clean(error)}", file=sys.stderr, flush=True)
+            return 1
     return 0

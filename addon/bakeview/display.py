@@ -97,10 +97,9 @@ def _sample(scene, settings):
         knee = _knee(own, folder)
         shape = {"offset": knee * 2.0 ** -KNEE_STOPS, "knee": knee,
                  "knee_index": LUT_SIZE - 1 - TOP_CELLS}
-        points = _core.color_lut_points(LUT_SIZE, **shape)
-        probes = _probes(PROBES)
-        inputs = array.array("f", points)
-        inputs.extend(probes)
+        inputs = array.array("f")
+        inputs.frombytes(_core.color_lut_points(LUT_SIZE, **shape).cast("B"))
+        inputs.extend(_probes(PROBES))
         count = len(inputs) // 4
         outputs = _through(own, folder, inputs, count)
     lattice = LUT_SIZE ** 3

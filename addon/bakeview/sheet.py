@@ -3,10 +3,12 @@ core, trimmed, packed and written as PNG pages with TexturePacker JSON that game
 
 The work per pixel and per rectangle (render, trim, hash, pack, blit, PNG, JSON) is the core's;
 this module decides what to render and where it goes."""
+import array
 import concurrent.futures
 import functools
 import math
 import os
+import re
 from dataclasses import dataclass, field
 
 import bpy
@@ -22,6 +24,9 @@ NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
 LAYOUTS = ("MAXRECTS", "GRID")
 HEURISTICS = ("BEST", "BSSF", "BAF", "BL", "CP")
 JSON_FORMS = ("HASH", "ARRAY")
+NORMAL_Y = ("UP", "DOWN")
+# passes whose pages are encoded for engines before they become Images and files: channels there
+_PAGE_CHANNELS = {"NORMAL": 4, "DEPTH": 2}  # normal map RGBA; depth grey + alpha (16-bit PNG)
 
 
 @dataclass
@@ -31,6 +36,8 @@ class SheetResult:
     frames: list = field(default_factory=list)  # one dict per frame (JSON's fields, y down)
     files: list = field(default_factory=list)
     occupancy: list = field(default_factory=list)  # per page
+    normal_y: str = "UP"      # the NORMAL pages' green direction
+    depth_range: tuple = None  # (near, far) of the DEPTH pages: depth near -> 0, far -> 1
 
 
 @dataclass
@@ -167,6 +174,7 @@ def _check_arguments(a):
     fixed["colour"] = checks.choice(a["colour"], "colour", display.MODES)
     fixed["heuristic"] = checks.choice(a["heuristic"], "heuristic", HEURISTICS)
     fixed["json_form"] = checks.choice(a["json_form"], "json_form", JSON_FORMS)
+    fixed["normal_y"] = checks.choice(a["normal_y"], "normal_y", NORMAL_Y)
     fixed["pivot"] = _check_pivot(a["pivot"])
     checks.name(a["name"], "name")
     actions = a["actions"]
@@ -222,6 +230,25 @@ def _output_paths(path, pages, passes, form):
     return out
 
 
+def output_files(path, passes):
+    """Every file a sheet at `path` with these passes may write, whatever its page count: the
+    files of one page (NAME.png, NAME-normal.png ..., NAME.json, which is also the multi-pack
+    JSON of several pages) and the page files of several (NAME-0.png, NAME-normal-0.png,
+    NAME-0.json ...) the folder holds now. Checked before any work, when the page count is not
+    known yet."""
+    root = os.path.splitext(os.fspath(path))[0]
+    folder, stem = os.path.split(os.path.abspath(root))
+    tags = ["" if p == "COLOR" else f"-{p.lower()}" for p in passes]
+    out = [f"{root}{tag}.png" for tag in tags] + [f"{root}.json"]
+    pages = re.compile(rf"{re.escape(stem)}(?:{'|'.join(map(re.escape, tags))})-\d+\.png"
+                       rf"|{re.escape(stem)}-\d+\.json")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:  # a folder still to be made holds nothing
+        names = []
+    return out + [os.path.join(os.path.dirname(root), n) for n in names if pages.fullmatch(n)]
+
+
 def _multipack_path(path, pages):
     """NAME.json for a sheet of several pages: every page in TexturePacker's multi-pack form, the
     file Phaser's load.multiatlas reads (NAME-0.json ... stay, one per page, for PixiJS and the
@@ -253,7 +280,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 layout="MAXRECTS", heuristic="BEST", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
-                grid_columns=0, actions=None, action_target=None, colour="SCENE",
+                grid_columns=0, actions=None, action_target=None, colour="SCENE", normal_y="UP",
                 pivot="ORIGIN"):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
@@ -266,7 +293,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         OCTAHEDRAL:N, HEMI_OCTAHEDRAL:N (any case), or a list of viewsets.View or (azimuth,
         elevation) pairs (see bakeview.viewsets).
     Enumerations (views, projection, kind, passes, filter, layout, heuristic, json_form, colour,
-        pivot) take any case.
+        normal_y, pivot) take any case.
     pivot: the point each frame's pivot (the JSON's pivot, the frame table's pivot_x, pivot_y)
         marks: ORIGIN (default) the first object's origin at each frame, FEET the bottom centre
         of the objects' bounds over all the frames (where a character stands), or a world
@@ -291,8 +318,11 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         every page in TexturePacker's multi-pack form, which Phaser loads in one call:
         this.load.multiatlas(KEY, "NAME.json", FOLDER). Phaser does not draw frames packed
         rotated (allow_rotation) the right way round; PixiJS does. Files are written all or
-        nothing (under other names, renamed once all are written); existing files other than
-        `path` are replaced only with overwrite=True.
+        nothing (under other names, renamed once all are written). An existing file (any page,
+        pass or JSON the sheet may write) is replaced only with overwrite=True, else the call
+        refuses before any work. `path` naming a folder (existing, or ending in a separator)
+        writes NAME.png inside it; a missing folder is made when the files are written (see
+        bakeview.files).
     colour: how the colour pages are encoded: SCENE (default) as Blender writes the scene's
         render output (its view transform, look, exposure, gamma, curves and display, from the
         scene's output override when it has one), within one 8-bit code of Image.save_render of
@@ -300,11 +330,23 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         colour-transformed, alpha never.
     premultiplied: colour PNGs hold the encoded colour times alpha (meta.premultiplyAlpha), as
         TexturePacker and engines mean it; the page Images stay straight.
+    Data sheets as engines light with (see the README's engine table):
+        NORMAL: camera-space normals (x right, y up, z toward the viewer) encoded n * 0.5 + 0.5,
+        8-bit RGB, with the colour sheet's alpha (straight); (128, 128, 255) with alpha 0 where
+        nothing is seen. normal_y: UP (green up: OpenGL, Unity, Godot 4, Blender, three.js,
+        PixiJS and Phaser lights) or DOWN (DirectX, Unreal, Godot 3's sprites).
+        DEPTH: distance along the view axis mapped linearly to 0..65535 (16-bit grey + the
+        colour's alpha) from near to far, the depth range of the objects' bounding sphere over
+        every view and frame (so one mapping holds for the whole sheet, the sphere's centre at
+        about half way for fitted views); nothing seen is far. near and far are in the JSON
+        (meta.bakeview.depth) and in SheetResult.depth_range.
+        The NORMAL and DEPTH page Images hold what their files hold, as floats in [0, 1]
+        (Non-Color): the encoded normal map, and the normalised depth in R, G, B with alpha.
     """
     fixed = _check_arguments(locals())  # before anything: every argument as it came
-    projection, kind, passes, filter, layout, colour, heuristic, json_form, pivot = (
+    projection, kind, passes, filter, layout, colour, heuristic, json_form, normal_y, pivot = (
         fixed[k] for k in ("projection", "kind", "passes", "filter", "layout", "colour",
-                           "heuristic", "json_form", "pivot"))
+                           "heuristic", "json_form", "normal_y", "pivot"))
     scene = scene or bpy.context.scene
     width, height = frame_size
     view_list = parse_views(views)
@@ -313,8 +355,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         passes = ("COLOR",) + passes  # trimming and packing follow the colour's alpha
     encoding = None
     if path is not None:  # before any work: a wrong path wastes no render
+        path = files.in_folder(path, name)
         _output_paths(os.fspath(path), 1, passes, json_form)
         files.check_folder(path)
+        files.refuse_existing(output_files(path, passes), overwrite)
         encoding = display.encoding(scene, colour)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
@@ -356,6 +400,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                   if not isinstance(v, CameraView)}
 
         rendered = []
+        depths = []  # (near, far) of the bounding sphere seen from each view of each frame
         total = len(all_frames) * len(view_list)
         for clip, action, clip_numbers in clips:
             _play(target, action)
@@ -382,7 +427,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 def render(job, threads_per_view):
                     return _core.render(meshes, job[1], job[2], width, height, passes=passes,
                                         samples=samples, filter=filter, filter_width=filter_width,
-                                        threads=threads_per_view)
+                                        threads=threads_per_view, normal_space="CAMERA")
+
+                for _, view_matrix, _ in jobs:
+                    depths.append(_sphere_depths(view_matrix, center, radius))
 
                 with _Ahead(render, jobs, threads) as ahead:
                     for k, (view, view_matrix, projection_matrix) in enumerate(jobs):
@@ -405,9 +453,20 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
             target.animation_data_clear()  # it had none before the actions played
         _go_to(scene, original_frame, played=actions is not None)
 
+    depth_range = (min(d[0] for d in depths), max(d[1] for d in depths)) if depths else None
     return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
                      layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
-                     (scene, encoding, premultiplied), json_form, name, overwrite, grid_columns)
+                     (scene, encoding, premultiplied), json_form, name, overwrite, grid_columns,
+                     normal_y, depth_range)
+
+
+def _sphere_depths(view_matrix, center, radius):
+    """(near, far): the depths (distance along the view axis, as the core's depth pass measures it
+    with this view matrix, scale included) between which a sphere lies."""
+    row = view_matrix[2]  # camera z = row . (p, 1); depth = -z
+    scale = math.sqrt(sum(x * x for x in row[:3]))
+    middle = -(sum(r * c for r, c in zip(row[:3], center)) + row[3])
+    return middle - radius * scale, middle + radius * scale
 
 
 class _Ahead:
@@ -552,7 +611,7 @@ def _check_memory(frame_count, width, height, passes, max_size, shape_padding, b
 
 def _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude, layout,
               heuristic, max_size, power_of_two, square, allow_rotation, dedupe, output,
-              json_form, name, overwrite, grid_columns):
+              json_form, name, overwrite, grid_columns, normal_y="UP", depth_range=None):
     # find identical frames (each is trimmed already: its buffers hold its rect alone)
     kept, table = [], []  # kept: (index into rendered, rect); table: per frame -> index into kept
     seen = {}
@@ -581,14 +640,21 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
         shape_padding=shape_padding, border_padding=border_padding, power_of_two=power_of_two,
         square=square, allow_rotation=allow_rotation, grid_columns=grid_columns)
 
-    result = SheetResult(occupancy=[p[2] for p in pages])
-    page_buffers = {p: [bytearray(4 * w * h * _CHANNELS[p]) for (w, h, _) in pages] for p in passes}
+    result = SheetResult(occupancy=[p[2] for p in pages], normal_y=normal_y,
+                         depth_range=depth_range if "DEPTH" in passes else None)
+    # between frames a page shows nothing: zeros are no normal, and for depth the empty value
+    empty_depth = array.array("f", [_core.DEPTH_EMPTY]).tobytes()
+    page_buffers = {p: [bytearray(empty_depth * (w * h)) if p == "DEPTH"
+                        else bytearray(4 * w * h * _CHANNELS[p]) for (w, h, _) in pages]
+                    for p in passes}
     for (index, rect), (page, x, y, rotated) in zip(kept, placements):
         buffers = rendered[index].buffers
         for p in passes:
             pw, ph, _ = pages[page]
             _core.blit(page_buffers[p][page], pw, ph, buffers[p], rect[2], rect[3], (0, 0, *rect[2:]),
                        x + extrude, y + extrude, channels=_CHANNELS[p], rotated=rotated, extrude=extrude)
+
+    _encode_data_pages(page_buffers, pages, normal_y, depth_range)
 
     # the frame table, in JSON's terms (y down)
     for frame, slot in zip(rendered, table):
@@ -624,7 +690,9 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
                     for page, (w, h, _) in enumerate(pages):
                         data = page_buffers[p][page]
                         floats = memoryview(data).cast("f")
-                        rgba = floats if _CHANNELS[p] == 4 else _core.to_rgba(floats, _CHANNELS[p])
+                        channels = _PAGE_CHANNELS.get(p, _CHANNELS[p])
+                        rgba = (floats if channels == 4 else _grey_alpha_to_rgba(floats)
+                                if p == "DEPTH" else _core.to_rgba(floats, channels))
                         suffix = f" {page}" if len(pages) > 1 else ""
                         tag = "" if p == "COLOR" else f" {p.lower()}"
                         result.pages[p].append(images.store(f"{name}{tag}{suffix}", w, h, rgba,
@@ -638,12 +706,46 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
     return result
 
 
+def _encode_data_pages(page_buffers, pages, normal_y, depth_range):
+    """NORMAL and DEPTH pages as engines read them (the core's encoders, with the colour page's
+    alpha): normal maps (RGBA) and normalised depth (grey + alpha)."""
+    for page, (w, h, _) in enumerate(pages):
+        colour = page_buffers["COLOR"][page]
+        if "NORMAL" in page_buffers:
+            encoded = _core.encode_normal_sheet(page_buffers["NORMAL"][page], colour, w, h,
+                                                normal_y=normal_y)
+            page_buffers["NORMAL"][page] = bytearray(encoded)
+        if "DEPTH" in page_buffers:
+            encoded = _core.encode_depth_sheet(page_buffers["DEPTH"][page], colour, w, h, *depth_range)
+            page_buffers["DEPTH"][page] = bytearray(encoded)
+
+
+def _grey_alpha_to_rgba(floats):
+    """Grey + alpha floats as RGBA for an Image: the grey in R, G and B."""
+    grey_alpha = array.array("f", floats)
+    rgba = array.array("f", bytes(8 * len(grey_alpha)))
+    for k in range(3):
+        rgba[k::4] = grey_alpha[0::2]
+    rgba[3::4] = grey_alpha[1::2]
+    return rgba
+
+
 def _same_pixels(kept, frame, passes):
     """Exact comparison of two trimmed frames, byte for byte in every pass (a hash match is not
     proof)."""
     return kept.rect == frame.rect and all(
         memoryview(kept.buffers[p]).cast("B") == memoryview(frame.buffers[p]).cast("B")
         for p in passes)
+
+
+def _data_sheets_meta(result, entry):
+    """write_json's description of a page's data sheets (meta.bakeview)."""
+    meta = {}
+    if "NORMAL" in entry:
+        meta.update(normal_image=os.path.basename(entry["NORMAL"]), normal_y=result.normal_y)
+    if "DEPTH" in entry:
+        meta.update(depth_image=os.path.basename(entry["DEPTH"]), depth_range=result.depth_range)
+    return meta
 
 
 def _file_writes(path, result, pages, page_buffers, passes, output, json_form, overwrite,
@@ -655,14 +757,9 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
     scene, encoding, premultiplied = output
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     multipack = _multipack_path(os.fspath(path), len(pages))
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
-    if not os.path.isdir(folder):
-        raise OSError(f"folder {folder} does not exist")
-    named = os.path.abspath(os.fspath(path))
-    existing = [f for entry in paths for f in entry.values()] + ([multipack] if multipack else [])
-    existing = [f for f in existing if os.path.exists(f) and os.path.abspath(f) != named]
-    if existing and not overwrite:
-        raise FileExistsError(f"{existing[0]} exists; pass overwrite=True to replace it")
+    files.check_folder(path)
+    files.refuse_existing([f for entry in paths for f in entry.values()]
+                          + ([multipack] if multipack else []), overwrite)
     written, writes = [], []
     json_names = [os.path.basename(entry["json"]) for entry in paths]
     animations = {}  # every animation with more than one frame, frames in order
@@ -673,12 +770,14 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
         w, h, _ = pages[page]
         for p in passes:
             pixels, arguments = page_buffers[p][page], {"encoding": "LINEAR"}
+            if p == "DEPTH":
+                arguments["bits"] = 16
             if p not in NON_COLOR_PASSES:
                 arguments = {**display.png_arguments(encoding), "premultiply": premultiplied}
                 if encoding.mode == "EXACT":
                     pixels = display.through_blender(scene, memoryview(pixels).cast("f"), w * h)
             writes.append(functools.partial(_core.write_png, staged.path(entry[p]), pixels, w, h,
-                                            _CHANNELS[p], **arguments))
+                                            _PAGE_CHANNELS.get(p, _CHANNELS[p]), **arguments))
             written.append(entry[p])
         frames = [f for f in result.frames if f["page"] == page]
         here = {f["name"] for f in frames}  # a page's animations name only its own frames
@@ -688,12 +787,13 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
             _core.write_json, staged.path(entry["json"]), frames, form=json_form,
             animations=page_animations, image=os.path.basename(entry["COLOR"]), size=(w, h),
             scale=1.0, related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
-            premultiplied=premultiplied))
+            premultiplied=premultiplied, **_data_sheets_meta(result, entry)))
         written.append(entry["json"])
     if multipack:
         writes.append(functools.partial(
             _core.write_multipack_json, staged.path(multipack), result.frames,
-            pages=[{"image": os.path.basename(entry["COLOR"]), "size": pages[page][:2]}
+            pages=[{"image": os.path.basename(entry["COLOR"]), "size": pages[page][:2],
+                    "normal_map": os.path.basename(entry["NORMAL"]) if "NORMAL" in entry else None}
                    for page, entry in enumerate(paths)],
             animations=animations, scale=1.0, premultiplied=premultiplied))
         written.append(multipack)

@@ -12,6 +12,7 @@ _CHANNELS = {"COLOR": 4, "ALPHA": 1, "DEPTH": 1, "NORMAL": 3, "UV": 2, "OBJECT_I
 FILTERS = ("BLACKMAN_HARRIS", "GAUSSIAN", "BOX")
 _FILTERS = frozenset(FILTERS)
 OWN = "bakeview_object_ids"  # custom property of every image render_view makes: its mark
+NORMAL_SPACES = ("WORLD", "CAMERA")
 
 
 def _resolve_camera(camera, scene):
@@ -84,7 +85,7 @@ def _scene_filter(scene):
 def render_view(camera=None, objects=None, width=None, height=None, samples=4, filter=None,
                 filter_width=None, passes=("COLOR",), background=(0.0, 0.0, 0.0, 0.0), name=None,
                 *, kind=None, overwrite=False, premultiplied=False, mipmaps=False, threads=0,
-                scene=None):
+                scene=None, normal_space="WORLD"):
     """Render baked objects from a camera with the core; returns Image datablocks.
 
     camera: a camera object or name (default: the scene camera). objects: the objects to draw
@@ -94,6 +95,9 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     samples: a samples x samples grid per pixel. filter, filter_width: BLACKMAN_HARRIS, GAUSSIAN
         or BOX and its width in pixels (default: the scene's Cycles pixel filter).
     passes: any of COLOR, ALPHA, DEPTH, NORMAL, UV, OBJECT_ID.
+    normal_space: the NORMAL pass's space: WORLD (default) or CAMERA (Blender's camera space:
+        x right, y up, z toward the viewer; the camera's rotation, not its scale). Either way
+        float unit normals facing the camera, 0 where nothing is seen.
     background: linear RGBA behind the objects (default transparent).
     kind: which bake to draw (default: each object's latest).
     name: base name of the images (default "<camera> view"; other passes add " depth" ...).
@@ -103,7 +107,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
         make is refused unless overwrite=True. With a name of your own, an existing image of
         that name is replaced only with overwrite=True. Keep an earlier render by renaming it
         or by passing a name.
-    Enumerations (passes, filter, kind) take any case.
+    Enumerations (passes, filter, kind, normal_space) take any case.
 
     Returns the Image for a single pass, else {pass: Image}. Meshes are evaluated at the current
     frame (modifiers, shape keys, armatures). Object ids are positions in the objects list,
@@ -116,6 +120,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     kind = checks.choice(kind, "kind", tuple(KINDS), optional=True)
     if not passes:
         raise ValueError("passes is empty")
+    normal_space = checks.choice(normal_space, "normal_space", NORMAL_SPACES)
     default_width, default_height = output_size(scene)
     width = _check_size(default_width if width is None else width, "width")
     height = _check_size(default_height if height is None else height, "height")
@@ -160,7 +165,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     buffers = _core.render(
         meshes, view, projection, width, height, passes=passes, samples=samples, filter=filter,
         filter_width=filter_width, background=tuple(background), premultiplied=premultiplied,
-        mipmaps=mipmaps, threads=threads,
+        mipmaps=mipmaps, threads=threads, normal_space=normal_space,
     )
     ids = {obj.name: i for i, obj in enumerate(chosen)}
     out = {}

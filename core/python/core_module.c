@@ -6,7 +6,7 @@
  * 3.11 on: Debian's Blender 3.4, the bpy module, Blender 4.x and 5.x.
  *
  * This file holds the module definition; the functions live in render_functions.c,
- * sheet_functions.c and color_functions.c. */
+ * sheet_functions.c, color_functions.c and data_sheet_functions.c. */
 #include "convert.h"
 #include "functions.h"
 
@@ -14,17 +14,19 @@ static PyMethodDef core_methods[] = {
     {"render", (PyCFunction)(void (*)(void))core_render, METH_VARARGS | METH_KEYWORDS,
      "render(meshes, view, projection, width, height, *, passes=('COLOR',), samples=4, "
      "filter='BLACKMAN_HARRIS', filter_width=1.5, background=(0, 0, 0, 0), premultiplied=False, "
-     "mipmaps=False, cull_backfaces=False, threads=0) -> {pass: memoryview of float32}\n\n"
+     "mipmaps=False, cull_backfaces=False, threads=0, normal_space='WORLD') -> {pass: memoryview "
+     "of float32}\n\n"
      "Renders the meshes from a camera. view and projection are 4x4 matrices as Blender gives "
      "them (matrix_world.inverted(), calc_matrix_camera). Passes: COLOR (RGBA), ALPHA, DEPTH, "
-     "NORMAL (XYZ), UV, OBJECT_ID; each a flat float32 buffer, row 0 at the bottom."},
+     "NORMAL (XYZ, in normal_space: WORLD, or CAMERA: x right, y up, z toward the viewer), UV, "
+     "OBJECT_ID; each a flat float32 buffer, row 0 at the bottom."},
     {"write_png", (PyCFunction)(void (*)(void))core_write_png, METH_VARARGS | METH_KEYWORDS,
      "write_png(path, pixels, width, height, channels=4, *, encoding='SRGB', lut=None, "
-     "premultiply=False)\n\n"
-     "Writes float pixels (row 0 at the bottom, straight alpha) as an 8-bit PNG, atomically. "
+     "premultiply=False, bits=8)\n\n"
+     "Writes float pixels (row 0 at the bottom, straight alpha) as a PNG, atomically. "
      "encoding: SRGB (the exact curve), LINEAR (values as they are: data, or display values) or "
      "LUT (RGB through lut, a ColorLut). premultiply: colour codes times alpha, as engines read "
-     "premultiplyAlpha."},
+     "premultiplyAlpha. bits: 8, or 16 for data (encoding LINEAR)."},
     {"color_lut_points", (PyCFunction)(void (*)(void))core_color_lut_points,
      METH_VARARGS | METH_KEYWORDS,
      "color_lut_points(size, *, offset, knee, knee_index) -> float32 RGBA memoryview\n\n"
@@ -52,17 +54,28 @@ static PyMethodDef core_methods[] = {
      "(both row 0 at the bottom; rectangles and positions y down)."},
     {"write_json", (PyCFunction)(void (*)(void))core_write_json, METH_VARARGS | METH_KEYWORDS,
      "write_json(path, frames, *, form='HASH', animations=None, image, size, scale=1.0, "
-     "related_multi_packs=(), premultiplied=False)\n\nWrites TexturePacker JSON (Hash or "
+     "related_multi_packs=(), premultiplied=False, normal_image=None, normal_y='UP', "
+     "depth_image=None, depth_range=None)\n\nWrites TexturePacker JSON (Hash or "
      "Array) atomically. Each frame is a dict: name, frame, rotated, trimmed, source "
      "(spriteSourceSize), source_size, pivot_x, pivot_y and optionally view (azimuth, elevation, "
-     "animation_frame, view, projection)."},
+     "animation_frame, view, projection). normal_image, depth_image (with depth_range = (near, "
+     "far)) describe the page's data sheets under meta.bakeview."},
     {"write_multipack_json", (PyCFunction)(void (*)(void))core_write_multipack_json,
      METH_VARARGS | METH_KEYWORDS,
      "write_multipack_json(path, frames, *, pages, animations=None, scale=1.0, premultiplied=False)"
      "\n\nWrites every page of a sheet in one TexturePacker multi-pack JSON (\"textures\": one entry "
      "per page, frames in JSON Array form), the file Phaser's load.multiatlas reads, atomically. "
-     "pages: [{'image': PNG file name, 'size': (width, height)}, ...]; frames: dicts as write_json "
+     "pages: [{'image': PNG file name, 'size': (width, height), 'normal_map': its normal sheet's "
+     "file name or None (Phaser loads it as the page's normalMap)}, ...]; frames: dicts as write_json "
      "takes, each with 'page' (an index into pages); animations may name frames of any page."},
+    {"encode_normal_sheet", (PyCFunction)(void (*)(void))core_encode_normal_sheet, METH_VARARGS | METH_KEYWORDS,
+     "encode_normal_sheet(normals, color, width, height, *, normal_y='UP') -> float32 RGBA memoryview\n\n"
+     "A normal sheet: camera-space normals (3 per pixel) as n * 0.5 + 0.5, green up (UP) or down "
+     "(DOWN), alpha from color (RGBA), (0.5, 0.5, 1) where the normal is zero (nothing seen)."},
+    {"encode_depth_sheet", (PyCFunction)(void (*)(void))core_encode_depth_sheet, METH_VARARGS | METH_KEYWORDS,
+     "encode_depth_sheet(depth, color, width, height, near, far) -> float32 memoryview (grey, alpha)\n\n"
+     "A depth sheet: (depth - near) / (far - near) clamped to [0, 1], 1 where nothing is seen, "
+     "alpha from color (RGBA); to be written with write_png(..., encoding='LINEAR', bits=16)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -25,4 +25,7 @@ PyObject *core_blit(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_write_multipack_json(PyObject *module, PyObject *args, PyObject *kwargs);
 
+PyObject *core_encode_normal_sheet(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_encode_depth_sheet(PyObject *module, PyObject *args, PyObject *kwargs);
+
 #endif

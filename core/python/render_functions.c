@@ -10,6 +10,7 @@ static const char *const texture_alpha_names[] = {"STRAIGHT", "PREMULTIPLIED", "
 static const char *const mesh_alpha_names[] = {"IGNORED", "COVERAGE"};
 static const char *const filter_names[] = {"BLACKMAN_HARRIS", "GAUSSIAN", "BOX"};
 static const char *const encoding_names[] = {"SRGB", "LINEAR", "LUT"};
+static const char *const normal_space_names[] = {"WORLD", "CAMERA"};
 
 /* --- Texture --- */
 
@@ -274,16 +275,16 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"meshes", "view", "projection", "width", "height", "passes", "samples",
                                "filter", "filter_width", "background", "premultiplied", "mipmaps",
-                               "cull_backfaces", "threads", NULL};
+                               "cull_backfaces", "threads", "normal_space", NULL};
     PyObject *meshes, *view, *projection, *width_object, *height_object;
     PyObject *passes = NULL, *samples_object = NULL, *filter = NULL, *filter_width_object = NULL,
-             *background = NULL, *threads_object = NULL;
+             *background = NULL, *threads_object = NULL, *normal_space = NULL;
     int width, height, samples = 4, premultiplied = 0, mipmaps = 0, cull = 0, threads = 0;
     double filter_width = BV_DEFAULT_FILTER_WIDTH;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOOOpppO:render", keywords, &meshes, &view,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOOOpppOO:render", keywords, &meshes, &view,
                                      &projection, &width_object, &height_object, &passes,
                                      &samples_object, &filter, &filter_width_object, &background,
-                                     &premultiplied, &mipmaps, &cull, &threads_object) ||
+                                     &premultiplied, &mipmaps, &cull, &threads_object, &normal_space) ||
         get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
         get_int(samples_object, "samples", &samples) != 0 ||
         get_double(filter_width_object, "filter_width", &filter_width) != 0 ||
@@ -308,6 +309,10 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     int filter_index = 0;
     if (filter && parse_choice(filter, "filter", filter_names, 3, &filter_index) != 0) return NULL;
     desc.filter = (bv_filter)filter_index;
+    int space_index = 0;
+    if (normal_space && parse_choice(normal_space, "normal_space", normal_space_names, 2, &space_index) != 0)
+        return NULL;
+    desc.normal_space = (bv_normal_space)space_index;
     if (background && background != Py_None && get_rgba(background, "background", desc.background) != 0)
         return NULL;
 
@@ -420,13 +425,13 @@ fail:
 PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", "lut",
-                               "premultiply", NULL};
+                               "premultiply", "bits", NULL};
     PyObject *path_object, *pixels, *width_object, *height_object;
-    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = Py_None;
-    int width, height, channels = 4, premultiply = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOp:write_png", keywords, PyUnicode_FSConverter,
+    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = Py_None, *bits_object = NULL;
+    int width, height, channels = 4, premultiply = 0, bits = 8;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOpO:write_png", keywords, PyUnicode_FSConverter,
                                      &path_object, &pixels, &width_object, &height_object,
-                                     &channels_object, &encoding, &lut_object, &premultiply))
+                                     &channels_object, &encoding, &lut_object, &premultiply, &bits_object))
         return NULL;
     int enc = 0;
     const bv_color_lut *lut = NULL;
@@ -435,7 +440,7 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
         get_int(channels_object, "channels", &channels) != 0 ||
         (encoding && parse_choice(encoding, "encoding", encoding_names, 3, &enc) != 0) ||
         (lut_object != Py_None && !(lut = color_lut_of(module, lut_object))) ||
-        get_floats(pixels, "pixels", &view) != 0) {
+        get_int(bits_object, "bits", &bits) != 0 || get_floats(pixels, "pixels", &view) != 0) {
         Py_DECREF(path_object);
         return NULL;
     }
@@ -447,7 +452,8 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
                         .channels = channels,
                         .encoding = (bv_color_encoding)enc,
                         .lut = lut,
-                        .premultiply = premultiply != 0};
+                        .premultiply = premultiply != 0,
+                        .bits = bits};
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
     status = bv_png_write(&desc);

@@ -394,18 +394,60 @@ bad:
     return -1;
 }
 
+static const char *const normal_y_names[] = {"UP", "DOWN"};
+
+/* A data sheet's file name: None (no sheet) or a str, borrowed from the argument. */
+static int get_optional_name(PyObject *object, const char *what, const char **out)
+{
+    *out = NULL;
+    if (!object || object == Py_None) return 0;
+    if (!PyUnicode_Check(object)) {
+        raise_wrong_type(what, "a str (a PNG file name) or None", object);
+        return -1;
+    }
+    *out = PyUnicode_AsUTF8AndSize(object, NULL);
+    return *out ? 0 : -1;
+}
+
+/* meta.bakeview: normal_image and normal_y, depth_image and depth_range (near, far). */
+static int get_data_sheets(PyObject *normal_image, PyObject *normal_y, PyObject *depth_image,
+                           PyObject *depth_range, bv_json_data_sheets *out)
+{
+    int y = 0;
+    if (get_optional_name(normal_image, "normal_image", &out->normal_image) != 0 ||
+        (normal_y && parse_choice(normal_y, "normal_y", normal_y_names, 2, &y) != 0) ||
+        get_optional_name(depth_image, "depth_image", &out->depth_image) != 0)
+        return -1;
+    out->normal_y_down = y == 1;
+    if (!out->depth_image) return 0;
+    PyObject *range = depth_range && !PyUnicode_Check(depth_range) ? PySequence_Tuple(depth_range) : NULL;
+    if (!range || PyTuple_Size(range) != 2) {
+        Py_XDECREF(range);
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "depth_range must be (near, far) with depth_image");
+        return -1;
+    }
+    const int bad = get_double(PyTuple_GetItem(range, 0), "depth_range's near", &out->depth_near) ||
+                    get_double(PyTuple_GetItem(range, 1), "depth_range's far", &out->depth_far);
+    Py_DECREF(range);
+    return bad ? -1 : 0;
+}
+
 PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
     static char *keywords[] = {"path", "frames", "form", "animations", "image", "size", "scale",
-                               "related_multi_packs", "premultiplied", NULL};
+                               "related_multi_packs", "premultiplied", "normal_image", "normal_y",
+                               "depth_image", "depth_range", NULL};
     PyObject *path_object, *frames, *form = NULL, *animations = NULL, *image = NULL, *size = NULL,
-             *scale = NULL, *related = NULL;
+             *scale = NULL, *related = NULL, *normal_image = NULL, *normal_y = NULL, *depth_image = NULL,
+             *depth_range = NULL;
     bv_json_desc desc = {0};
     int premultiplied = 0, page_size[2];
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOOOOp:write_json", keywords,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOOOOpOOOO:write_json", keywords,
                                      PyUnicode_FSConverter, &path_object, &frames, &form, &animations,
-                                     &image, &size, &scale, &related, &premultiplied))
+                                     &image, &size, &scale, &related, &premultiplied, &normal_image,
+                                     &normal_y, &depth_image, &depth_range))
         return NULL;
     int form_index = 0;
     PyObject *related_list = NULL, *result = NULL;
@@ -426,6 +468,7 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
         get_double(scale, "scale", &desc.scale) != 0 ||
         (form && parse_choice(form, "form", form_names, 2, &form_index) != 0))
         goto done;
+    if (get_data_sheets(normal_image, normal_y, depth_image, depth_range, &desc.data_sheets) != 0) goto done;
     desc.width = page_size[0];
     desc.height = page_size[1];
     desc.form = (bv_json_form)form_index;
@@ -477,8 +520,8 @@ done:
     return result;
 }
 
-/* One page of a multi-pack from {"image": str, "size": (width, height)}; the image is borrowed
- * from the dict. */
+/* One page of a multi-pack from {"image": str, "size": (width, height), "normal_map": str or
+ * None (optional)}; the names are borrowed from the dict. */
 static int get_page(PyObject *dict, Py_ssize_t index, bv_json_page *page)
 {
     char what[64];
@@ -497,6 +540,16 @@ static int get_page(PyObject *dict, Py_ssize_t index, bv_json_page *page)
         return -1;
     }
     if (!(page->image = PyUnicode_AsUTF8AndSize(image, NULL))) return -1;
+    PyObject *normal_map = PyDict_GetItemString(dict, "normal_map");
+    page->normal_map = NULL;
+    if (normal_map && normal_map != Py_None) {
+        if (!PyUnicode_Check(normal_map)) {
+            PyOS_snprintf(what, sizeof what, "pages[%zd]['normal_map']", index);
+            raise_wrong_type(what, "a str (the page's normal sheet file name) or None", normal_map);
+            return -1;
+        }
+        if (!(page->normal_map = PyUnicode_AsUTF8AndSize(normal_map, NULL))) return -1;
+    }
     int wh[2];
     PyOS_snprintf(what, sizeof what, "pages[%zd]['size']", index);
     if (get_ints(size, what, "(width, height)", 2, wh) != 0) return -1;

@@ -224,6 +224,22 @@ static bv_status check_frames(const bv_json_frame *frames, size_t count, int wid
     return BV_OK;
 }
 
+/* The companion data sheets' names and the depth range. */
+static bv_status check_data_sheets(const bv_json_data_sheets *data)
+{
+    if (data->normal_image && (!data->normal_image[0] || !valid_utf8(data->normal_image)))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: the normal sheet's image is empty or not UTF-8");
+    if (data->depth_image) {
+        if (!data->depth_image[0] || !valid_utf8(data->depth_image))
+            return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: the depth sheet's image is empty or not UTF-8");
+        if (!isfinite(data->depth_near) || !isfinite(data->depth_far) || !(data->depth_near < data->depth_far))
+            return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                            "json: the depth sheet's range %g .. %g is not a finite, increasing range",
+                            data->depth_near, data->depth_far);
+    }
+    return BV_OK;
+}
+
 static bv_status check_desc(const bv_json_desc *d)
 {
     if (!d) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: desc is NULL");
@@ -239,6 +255,8 @@ static bv_status check_desc(const bv_json_desc *d)
         status = check_text(d->related_multi_packs[i], "related_multi_packs entry", i);
         if (status != BV_OK) return status;
     }
+    status = check_data_sheets(&d->data_sheets);
+    if (status != BV_OK) return status;
     status = check_frames(d->frames, d->frame_count, d->width, d->height);
     if (status != BV_OK) return status;
     named *names = NULL;
@@ -279,6 +297,8 @@ static bv_status check_multipack_desc(const bv_json_multipack_desc *d)
     for (size_t p = 0; p < d->page_count; p++) {
         const bv_json_page *page = &d->pages[p];
         status = on_page(check_image(page->image, page->width, page->height), p);
+        if (status == BV_OK && page->normal_map && (!page->normal_map[0] || !valid_utf8(page->normal_map)))
+            status = bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: page %zu: normal_map is empty or not UTF-8", p);
         if (status == BV_OK)
             status = on_page(check_frames(page->frames, page->frame_count, page->width, page->height), p);
         if (status != BV_OK) return status;
@@ -545,6 +565,28 @@ static void put_animations(bv__bytes *out, const bv_json_animation *animations, 
     put(out, count ? "\n\t},\n" : "},\n");
 }
 
+/* meta.bakeview: the companion data sheets, so that a loader needs no convention of its own. */
+static void put_data_sheets(bv__bytes *out, const bv_json_data_sheets *data)
+{
+    put(out, ",\n\t\t\"bakeview\": {");
+    if (data->normal_image) {
+        put(out, "\n\t\t\t\"normal\": {\"image\": ");
+        put_string(out, data->normal_image);
+        put(out, ", \"space\": \"camera\", \"encoding\": \"n * 0.5 + 0.5\", \"y\": ");
+        put(out, data->normal_y_down ? "\"down\"}" : "\"up\"}");
+    }
+    if (data->depth_image) {
+        put(out, data->normal_image ? ",\n\t\t\t\"depth\": {\"image\": " : "\n\t\t\t\"depth\": {\"image\": ");
+        put_string(out, data->depth_image);
+        put(out, ", \"bits\": 16, \"encoding\": \"linear\", \"near\": ");
+        put_double(out, data->depth_near);
+        put(out, ", \"far\": ");
+        put_double(out, data->depth_far);
+        put(out, ", \"zero\": \"near\", \"units\": \"blender\"}");
+    }
+    put(out, "\n\t\t}");
+}
+
 static void put_meta(bv__bytes *out, const bv_json_desc *d)
 {
     put(out, "\t\"meta\": {\n\t\t\"app\": \"bakeview\",\n\t\t\"version\": ");
@@ -568,6 +610,7 @@ static void put_meta(bv__bytes *out, const bv_json_desc *d)
         }
         put(out, "]");
     }
+    if (d->data_sheets.normal_image || d->data_sheets.depth_image) put_data_sheets(out, &d->data_sheets);
     put(out, "\n\t}\n");
 }
 
@@ -596,6 +639,10 @@ static void put_texture(bv__bytes *out, const bv_json_page *page, double scale)
 {
     put(out, "\t\t{\n\t\t\t\"image\": ");
     put_string(out, page->image);
+    if (page->normal_map) {
+        put(out, ",\n\t\t\t\"normalMap\": ");
+        put_string(out, page->normal_map);
+    }
     put(out, ",\n\t\t\t\"format\": \"RGBA8888\",\n\t\t\t\"size\": ");
     put_size(out, page->width, page->height);
     put(out, ",\n\t\t\t\"scale\": "); /* a number here, as TexturePacker's Phaser 3 export writes it */

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "atomic_file.h"
 #include "error.h"
+#include "png16_encoder.h"
 #include "png_encoder.h"
 
 uint8_t bv_linear_to_srgb8(float linear)
@@ -23,6 +24,13 @@ uint8_t bv_unit_to_8bit(float value)
     if (!(value > 0.0f)) return 0;
     if (value >= 1.0f) return 255;
     return (uint8_t)((double)value * 255.0 + 0.5); /* positive: truncation is floor */
+}
+
+uint16_t bv_unit_to_16bit(float value)
+{
+    if (!(value > 0.0f)) return 0;
+    if (value >= 1.0f) return 65535;
+    return (uint16_t)((double)value * 65535.0 + 0.5);
 }
 
 /* bv_linear_to_srgb8 without a pow per value, the same bit for bit. threshold[k - 1] is the
@@ -79,8 +87,16 @@ static bv_status check_desc(const bv_png_desc *d)
                         d->height);
     if (d->channels < 1 || d->channels > 4)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: channels %d is outside 1..4", d->channels);
+    if (d->bits != 0 && d->bits != 8 && d->bits != 16)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: bits %d is not 8 or 16", d->bits);
+    if (d->bits == 16 && d->encoding != BV_ENCODING_LINEAR)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "png: 16-bit files are for data (encoding LINEAR); colour is written with 8 bits");
+    if (d->bits == 16 && d->premultiply)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: 16-bit files are for data, which is never premultiplied");
     /* the encoder counts the filtered rows' bytes in an int */
-    if (((size_t)d->width * (size_t)d->channels + 1) * (size_t)d->height > INT_MAX)
+    const size_t sample_bytes = d->bits == 16 ? 2 : 1;
+    if (((size_t)d->width * (size_t)d->channels * sample_bytes + 1) * (size_t)d->height > INT_MAX)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "png: %d x %d x %d channels is too large for one file (2 GiB of rows at most)",
                         d->width, d->height, d->channels);
@@ -140,10 +156,42 @@ static void encode(const bv_png_desc *d, uint8_t *out)
     }
 }
 
+/* 16-bit big-endian samples, rows top-down, no curve. */
+static void encode16(const bv_png_desc *d, uint8_t *out)
+{
+    const size_t row_values = (size_t)d->width * (size_t)d->channels;
+    for (int y = 0; y < d->height; y++) {
+        const float *src = d->pixels.ptr + (size_t)(d->height - 1 - y) * row_values;
+        uint8_t *dst = out + 2 * (size_t)y * row_values;
+        for (size_t k = 0; k < row_values; k++) {
+            const uint16_t code = bv_unit_to_16bit(src[k]);
+            dst[2 * k] = (uint8_t)(code >> 8);
+            dst[2 * k + 1] = (uint8_t)(code & 0xFF);
+        }
+    }
+}
+
+static bv_status write_png16(const bv_png_desc *d)
+{
+    uint8_t *bytes = bv__alloc_array((size_t)d->width * (size_t)d->height * 2, (size_t)d->channels);
+    if (!bytes) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: out of memory for %d x %d", d->width, d->height);
+    encode16(d, bytes);
+    bv__bytes png = {0};
+    char message[BV__PNG16_MESSAGE_SIZE];
+    const bool ok = bv__png16_encode(bytes, d->width, d->height, d->channels, &png, message);
+    BV_FREE(bytes);
+    bv_status status = BV_OK;
+    if (!ok) status = bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: encoding %s: %s", d->path, message);
+    else status = bv__write_file_atomic("png", d->path, png.data, png.size);
+    bv__bytes_free(&png);
+    return status;
+}
+
 bv_status bv_png_write(const bv_png_desc *d)
 {
     bv_status status = check_desc(d);
     if (status != BV_OK) return status;
+    if (d->bits == 16) return write_png16(d);
     uint8_t *bytes = bv__alloc_array((size_t)d->width * (size_t)d->height, (size_t)d->channels);
     if (!bytes) return bv__fail(BV_ERROR_OUT_OF_MEMORY, "png: out of memory for %d x %d", d->width, d->height);
     encode(d, bytes);

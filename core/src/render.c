@@ -196,6 +196,9 @@ static bv_status check_desc(const bv_render_desc *d)
     if (d->threads < 0)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: threads %d is negative (0: all cores)",
                         d->threads);
+    if ((unsigned)d->normal_space > BV_NORMAL_CAMERA)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: unknown normal_space %d",
+                        (int)d->normal_space);
     if (d->mesh_count && !d->meshes)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: meshes is NULL but mesh_count is %zu",
                         d->mesh_count);
@@ -234,9 +237,26 @@ void bv__project(const bv__render *r, const float p[4], int64_t *r_fx, int64_t *
     *r_key = isfinite(key) ? (float)key : 0.0f;
 }
 
+/* World -> camera for directions, without the camera's scale: the rows of camera.view's 3 x 3
+ * part, each made unit. camera.view = (T R S)^-1 = S^-1 R^T T^-1 for a camera object with scale S
+ * in its own axes, whose rows are R^T's scaled by 1 / s_i. Rows are unit (and not zero: the view
+ * is not singular, check_camera). */
+static void camera_rotation(const float view[16], mat3 r_rotation)
+{
+    for (int row = 0; row < 3; row++) {
+        double length = 0.0;
+        for (int col = 0; col < 3; col++) length += (double)view[4 * row + col] * view[4 * row + col];
+        const double inv = 1.0 / sqrt(length);
+        for (int col = 0; col < 3; col++) r_rotation[col][row] = (float)(view[4 * row + col] * inv);
+    }
+}
+
 static bv_status prepare_meshes(bv__render *r)
 {
     const bv_render_desc *d = r->desc;
+    const bool camera_normals = d->normal_space == BV_NORMAL_CAMERA;
+    mat3 to_camera;
+    if (camera_normals) camera_rotation(d->camera.view, to_camera);
     mat4 view, projection, view_projection;
     bv__mat4_from_rows(d->camera.view, false, view);
     bv__mat4_from_rows(d->camera.projection, false, projection);
@@ -268,8 +288,11 @@ static bv_status prepare_meshes(bv__render *r)
         mat3 linear;
         glm_mat4_pick3(world, linear);
         ms->negative_scale = glm_mat3_det(linear) < 0.0f; /* not 0: check_mesh */
-        glm_mat3_inv(linear, ms->normal_matrix);
-        glm_mat3_transpose(ms->normal_matrix);
+        mat3 normal_world;
+        glm_mat3_inv(linear, normal_world);
+        glm_mat3_transpose(normal_world);
+        if (camera_normals) glm_mat3_mul(to_camera, normal_world, ms->normal_matrix);
+        else glm_mat3_copy(normal_world, ms->normal_matrix);
     }
     r->vertex_count = vertices;
     r->triangle_count = (uint32_t)triangles;

@@ -36,7 +36,8 @@ typedef struct bv__mesh_state {
     size_t vertex_base;     /* index of its first vertex in the render's vertex array */
     uint32_t triangle_base; /* its first primitive id */
     uint32_t triangle_count;
-    mat3 normal_matrix;     /* object -> world for normals (inverse transpose) */
+    mat3 normal_matrix;     /* object -> the normal pass's space (desc.normal_space) for
+                               normals: the inverse transpose, then world -> camera's rotation */
     bool negative_scale;    /* mirrored: the winding seen from outside flips */
     /* column-major like mat4, but plain floats: heap memory is not aligned as cglm's SIMD paths
        need (32 bytes with AVX), so tasks copy these into aligned locals */

@@ -294,7 +294,9 @@ static void write_empty_data(const bv_render_targets *tg, size_t p)
     if (tg->uv.ptr) memset(tg->uv.ptr + 2 * p, 0, 2 * sizeof(float));
 }
 
-static void world_normal(const bv__prim_cache *c, const double b[3], float r_n[3])
+/* The pass's normal at barycentrics b: interpolated (or the face's), through the mesh's normal
+ * matrix into desc.normal_space, made unit, turned to face the camera. */
+static void pass_normal(const bv__prim_cache *c, const double b[3], float r_n[3])
 {
     const bv_mesh *m = c->ms->mesh;
     vec3 n;
@@ -311,11 +313,11 @@ static void world_normal(const bv__prim_cache *c, const double b[3], float r_n[3
         glm_vec3_sub((float *)m->positions.ptr + 3 * (size_t)tri[2], p0, e2);
         glm_vec3_cross(e1, e2, n);
     }
-    vec3 world;
-    glm_mat3_mulv((vec3 *)c->ms->normal_matrix, n, world);
-    glm_vec3_normalize(world);
-    if (c->backfacing) glm_vec3_negate(world); /* as Cycles: the normal faces the viewer */
-    glm_vec3_copy(world, r_n);
+    vec3 out;
+    glm_mat3_mulv((vec3 *)c->ms->normal_matrix, n, out);
+    glm_vec3_normalize(out);
+    if (c->backfacing) glm_vec3_negate(out); /* as Cycles: the normal faces the viewer */
+    glm_vec3_copy(out, r_n);
 }
 
 static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
@@ -346,7 +348,7 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
             }
             if (tg->object_id.ptr) tg->object_id.ptr[p] = (float)cache->ms->mesh->object_id;
             if (tg->uv.ptr) interpolate_uv(cache, b, tg->uv.ptr + 2 * p);
-            if (tg->normal.ptr) world_normal(cache, b, tg->normal.ptr + 3 * p);
+            if (tg->normal.ptr) pass_normal(cache, b, tg->normal.ptr + 3 * p);
         }
     }
 }

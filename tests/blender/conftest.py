@@ -14,6 +14,7 @@ Run through tests/blender/run_pytest.py, which puts BUILD/python on sys.path.
 import array
 import copy
 import hashlib
+import math
 import os
 import sys
 
@@ -191,6 +192,28 @@ class Make:
         return self.mesh_object(name, vertices, faces, uvs if uv else None, materials=materials,
                                 location=location)
 
+    def sphere(self, name="Sphere", segments=64, rings=32, radius=1.0, location=(0.0, 0.0, 0.0)):
+        """A smooth-shaded UV sphere (its corner normals nearly the sphere's own) with a UV map and
+        a textured material, as bakes need."""
+        vertices, faces, uvs = [], [], []
+        for r in range(rings + 1):
+            theta = math.pi * r / rings
+            for s in range(segments + 1):
+                phi = 2.0 * math.pi * s / segments
+                vertices.append((radius * math.sin(theta) * math.cos(phi),
+                                 radius * math.sin(theta) * math.sin(phi), radius * math.cos(theta)))
+        for r in range(rings):
+            for s in range(segments):
+                first, below = r * (segments + 1) + s, (r + 1) * (segments + 1) + s
+                faces.append((first, below, below + 1, first + 1))
+                u0, u1, v0, v1 = s / segments, (s + 1) / segments, 1 - r / rings, 1 - (r + 1) / rings
+                uvs += [(u0, v0), (u0, v1), (u1, v1), (u1, v0)]
+        material = self.material(f"{name} material", base=self.texture(f"{name} texture", 16, 8))
+        sphere = self.mesh_object(name, vertices, faces, uvs, materials=[material], location=location)
+        sphere.data.polygons.foreach_set("use_smooth", [True] * len(sphere.data.polygons))
+        sphere.data.update()
+        return sphere
+
     def textured_plane(self, name="Plane", size=16, location=(0.0, 0.0, 0.0), seed=1, **material):
         """A plane whose Principled base colour comes from a size x size float texture."""
         texture = self.texture(f"{name} texture", size, size, seed=seed)
@@ -253,6 +276,15 @@ def baked_cube(make):
     cube.rotation_euler = (0.3, 0.2, 0.4)
     bakeview.bake(cube, kind="DIFFUSE", size=48, margin=4)
     return cube
+
+
+@pytest.fixture
+def baked_sphere(make):
+    """A unit UV sphere at the origin (64 x 32, smooth), baked (DIFFUSE, 32 px): the subject of
+    the normal and depth sheet tests."""
+    sphere = make.sphere()
+    bakeview.bake(sphere, kind="DIFFUSE", size=32, margin=2)
+    return sphere
 
 
 # -- snapshot of what bakeview must restore ------------------------------------------------------
@@ -577,3 +609,54 @@ def tiny_scene(make):
               for i, name in enumerate(("A", "B", "C"))]
     camera = make.camera(location=(3.0, 0.0, 10.0), orthographic_scale=10.0, resolution=(32, 16))
     return planes, camera
+
+
+# -- commands run as a user runs them -------------------------------------------------------------
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def in_blender():
+    """True inside Blender's own binary, False with the bpy module."""
+    return os.path.basename(bpy.app.binary_path or "").startswith("blender")
+
+
+def python_command(script):
+    """The command that runs the Python file `script` as this environment runs Python with bpy:
+    Blender in background mode from factory settings, or the bpy module's Python; the script's
+    own arguments follow, after the "--" it ends with. No bytecode is written."""
+    if in_blender():
+        expr = (f"import sys; sys.dont_write_bytecode = True; exec(compile(open({script!r}).read(), "
+                f"{script!r}, 'exec'), {{'__file__': {script!r}, '__name__': '__main__'}})")
+        return [bpy.app.binary_path, "-b", "--factory-startup", "--python-exit-code", "1",
+                "--python-expr", expr, "--"]
+    return [sys.executable, "-B", script, "--"]
+
+
+def cli_command(blend=None):
+    """(command, environment) of bakeview's command line as the README gives it: Blender with
+    `blend` open (--python-expr "... c.main()" --), or `python -m bakeview` with the bpy module,
+    which reads `blend` as a BLEND argument. The command line's own arguments follow."""
+    python = os.path.join(build_dir(), "python")
+    if in_blender():
+        expr = (f"import sys; sys.dont_write_bytecode = True; sys.path.insert(0, {python!r}); "
+                "import bakeview.cli as c; c.main()")
+        return ([bpy.app.binary_path, "-b", "--factory-startup", *([str(blend)] if blend else []),
+                 "--python-expr", expr, "--"], dict(os.environ))
+    return [sys.executable, "-B", "-m", "bakeview"], {**os.environ, "PYTHONPATH": python}
+
+
+@pytest.fixture(scope="session")
+def sample_blend(tmp_path_factory):
+    """The robot.blend `./run sample` writes (samples/main_job.py; its COMBINED bake at 1 sample
+    to save time), made once per session."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("sample")
+    command = python_command(os.path.join(ROOT, "samples", "main_job.py"))
+    done = subprocess.run(command + ["--build", build_dir(), "--out", str(out),
+                                     "--bake-samples", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (out / "robot.blend").is_file()
+    return out / "robot.blend"

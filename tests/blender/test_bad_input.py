@@ -361,16 +361,18 @@ def unwritable(tmp_path):
 
 
 def folder_cases():
-    missing = lambda tmp, _: os.path.join(str(tmp), "missing", "sheet.png")  # noqa: E731
     a_file = lambda tmp, _: os.path.join(str(tmp), "notes.txt", "sheet.png")  # noqa: E731
+    under_a_file = lambda tmp, _: os.path.join(str(tmp), "notes.txt", "sub", "sheet.png")  # noqa: E731
     locked = lambda tmp, folder: os.path.join(folder, "sheet.png")  # noqa: E731
+    under_locked = lambda tmp, folder: os.path.join(folder, "sub", "sheet.png")  # noqa: E731
     calls = {
         "sprite_sheet": lambda path: bakeview.sprite_sheet("Baked", frame_size=(8, 8), path=path),
         "pack_atlas": lambda path: bakeview.pack_atlas("Baked", path=path),
     }
-    folders = {"a missing folder": (missing, r"does not exist"),
-               "a file as the folder": (a_file, r"does not exist"),
-               "an unwritable folder": (locked, r"not writable")}
+    folders = {"a file as the folder": (a_file, r"notes.txt is a file, not a folder"),
+               "a folder to make under a file": (under_a_file, r"notes.txt is a file, not a folder"),
+               "an unwritable folder": (locked, r"not writable"),
+               "a folder to make in an unwritable one": (under_locked, r"not writable")}
     return [pytest.param(call, where, pattern, id=f"{name} into {what}")
             for name, call in calls.items() for what, (where, pattern) in folders.items()]
 

@@ -1,14 +1,16 @@
-"""The batch command line: sheets for .blend files and objects, shards, exit statuses."""
+"""The batch command line: sheets for .blend files and objects, shards, exit statuses; the bakes
+a file has drawn as they are; messages in the command line's terms; output names told apart and
+every file checked before any work."""
 import json
 import os
 import subprocess
-import sys
 
 import bpy
 import pytest
 
-from bakeview import cli
-from conftest import build_dir
+import bakeview
+from bakeview import cli, records
+from conftest import cli_command, files_in
 
 
 def save_scene(make, path, names):
@@ -51,7 +53,7 @@ def test_sheets_for_each_file_and_shards_split_the_jobs(make, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--out", "/nonexistent-folder"], "does not exist"),
+    (["--out", os.path.abspath(__file__) + "/sheets"], "is a file, not a folder"),
     (["--objects", "Ghost"], "Ghost"),
     (["--views", "CUBE"], "views"),
     (["--passes", "SHADOW"], "passes"),
@@ -70,25 +72,251 @@ def test_wrong_usage_exits_2(capsys):
 
 
 def test_blender_command_line_runs_on_the_open_file(make, tmp_path):
-    if bpy.app.binary_path == "" or not os.path.basename(bpy.app.binary_path).startswith("blender"):
-        command = [sys.executable, "-m", "bakeview"]  # the bpy module
-        env = {**os.environ, "PYTHONPATH": os.path.join(build_dir(), "python")}
-        blend_args = []
-    else:
-        expr = (f"import sys; sys.path.insert(0, {os.path.join(build_dir(), 'python')!r}); "
-                "import bakeview.cli as c; c.main()")
-        command = [bpy.app.binary_path, "-b", "--factory-startup", "{blend}", "--python-expr", expr, "--"]
-        env = dict(os.environ)
-        blend_args = None
     blend = tmp_path / "scene.blend"
     save_scene(make, blend, ["Cube"])
-    command = [str(blend) if c == "{blend}" else c for c in command]
-    args = ["sheet", *([str(blend)] if blend_args is not None else []), "--out", str(tmp_path),
-            "--size", "24", "--bake-size", "8"]
+    command, env = cli_command(blend)
+    args = ["sheet", *([] if "--python-expr" in command else [str(blend)]), "--out",
+            str(tmp_path), "--size", "24", "--bake-size", "8"]
     done = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "scene.png").is_file() and (tmp_path / "scene.json").is_file()
-    failed = subprocess.run(command + args[:-4] + ["--out", "/nonexistent-folder"], env=env,
+    failed = subprocess.run(command + args[:-4] + ["--out", str(blend) + "/sheets"], env=env,
                             capture_output=True, text=True, timeout=300)
     assert failed.returncode == 1
-    assert "does not exist" in failed.stderr
+    assert "is a file, not a folder" in failed.stderr
+
+
+# -- the bakes a file has --------------------------------------------------------------------------
+
+
+def sheet_pixels(path):
+    image = bpy.data.images.load(str(path))
+    try:
+        return image.size[:], list(image.pixels)
+    finally:
+        bpy.data.images.remove(image)
+
+
+def test_sheet_on_the_sample_file_draws_its_bakes_with_the_defaults(sample_blend, tmp_path):
+    """`./run sample`'s robot.blend holds a COMBINED bake: the command line with its defaults
+    draws it, as sprite_sheet does, and bakes nothing."""
+    command, env = cli_command(sample_blend)
+    out = tmp_path / "sheets"
+    out.mkdir()
+    blend_args = [] if "--python-expr" in command else [str(sample_blend)]
+    args = ["sheet", *blend_args, "--out", str(out)]
+    done = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=600)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "baking" not in done.stdout and "bakeview: " not in done.stderr
+    assert sorted(os.listdir(out)) == ["robot.json", "robot.png"]
+    bpy.ops.wm.open_mainfile(filepath=str(sample_blend))
+    robot = bpy.data.objects["Robot"]
+    assert records.baked_kinds(robot) == ["COMBINED"]
+    bakeview.sprite_sheet(robot, views="COMPASS8", frame_size=(256, 256), kind="COMBINED",
+                          path=str(tmp_path / "direct" / "robot.png"), name="robot")
+    assert sheet_pixels(out / "robot.png") == sheet_pixels(tmp_path / "direct" / "robot.png")
+
+
+def two_uv_maps_scene(make, path):
+    """One: baked DIFFUSE. Two: baked EMIT with its second UV map 'Second' (half the first's
+    UVs), while 'UVMap' stays the active one. Both textured."""
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    make.__init__()
+    one = make.cube("One", materials=[make.material("One m", base=make.texture("One t", 8, 8))])
+    two = make.cube("Two", location=(3, 0, 0), materials=[
+        make.material("Two m", base=make.texture("Two t", 8, 8, seed=2),
+                      emission=make.texture("Two e", 8, 8, seed=3))])
+    second = two.data.uv_layers.new(name="Second")
+    uvs = [c * 0.5 for d in two.data.uv_layers["UVMap"].data for c in d.uv]
+    second.data.foreach_set("uv", uvs)
+    two.data.uv_layers.active_index = 0
+    bakeview.bake(one, size=8)
+    bakeview.bake(two, kind="EMIT", size=8, uv_map="Second")
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    return uvs
+
+
+def test_a_kind_is_baked_only_where_missing_with_the_uv_map_of_the_objects_bakes(
+        make, tmp_path, capsys):
+    blend = tmp_path / "scene.blend"
+    two_uv_maps_scene(make, blend)
+
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--kind", "DIFFUSE",
+                    "--size", "24", "--bake-size", "8"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "baking 1 object(s), DIFFUSE" in printed
+    one, two = bpy.data.objects["One"], bpy.data.objects["Two"]
+    assert records.baked_image(one, "DIFFUSE").name == "One_DIFFUSE"  # the file's, not a new one
+    assert "One_DIFFUSE.001" not in bpy.data.images
+    assert records.baked_kinds(two) == ["DIFFUSE", "EMIT"]
+    assert records.uv_map(two) == "Second"  # both bakes of Two are drawn with the map they used
+
+
+def test_rebake_bakes_every_object_again(make, tmp_path, capsys):
+    blend = tmp_path / "scene.blend"
+    two_uv_maps_scene(make, blend)
+
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--rebake",
+                    "--size", "24", "--bake-size", "4"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "baking 1 object(s), DIFFUSE" in printed and "baking 1 object(s), EMIT" in printed
+    assert tuple(bpy.data.objects["One"]["bakeview_bakes"]["DIFFUSE"].size) == (4, 4)
+    assert records.uv_map(bpy.data.objects["Two"]) == "Second"
+
+
+# -- messages --------------------------------------------------------------------------------------
+
+
+def no_uv_scene(make, path):
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    make.__init__()
+    make.plane("Flat", uv=False, materials=[make.material("plain", base=(0.5, 0.5, 0.5, 1.0))])
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+
+
+@pytest.mark.parametrize("args, says, not_says", [
+    ([], "object 'Flat' has no UV map; unwrap it, or pass --auto-uv to add one", "auto_uv"),
+    (["--auto-uv", "--max-size", "0"], "--max-size must be between 1 and", "max_size"),
+    (["--auto-uv", "--padding", "-1"], "--padding must be >= 0, got -1", "shape_padding"),
+    (["--auto-uv", "--frames", "5:1"], "--frames (start, end, step) must have end >= start",
+     "Error"),
+    (["--views", "CUBE"], "--views must be COMPASS8, COMPASS16", "UV map"),  # before any bake
+])
+def test_errors_name_the_flags_that_caused_them_once(make, tmp_path, capsys, args, says, not_says):
+    blend = tmp_path / "scene.blend"
+    no_uv_scene(make, blend)
+
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--size", "16",
+                    "--bake-size", "8", *args]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("bakeview: error: ") and err.count("\n") == 1, err
+    assert says in err and not_says not in err, err
+
+
+def test_an_existing_file_is_refused_naming_the_flag_to_replace_it(make, tmp_path, capsys):
+    blend = tmp_path / "scene.blend"
+    save_scene(make, blend, ["Cube"])
+    (tmp_path / "scene.json").write_text("mine")
+
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path), "--size", "16",
+                    "--bake-size", "8"]) == 1
+
+    err = capsys.readouterr().err
+    assert err == (f"bakeview: error: {tmp_path / 'scene.json'} exists; pass --overwrite to "
+                   "replace it\n")
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("missing.blend", None, "missing.blend does not exist"),
+    ("bad.blend", b"not a blend file", "bad.blend is not a .blend file"),
+])
+def test_a_file_that_cannot_be_read_is_one_error_line(tmp_path, capfd, name, content, says):
+    blend = tmp_path / name
+    if content is not None:
+        blend.write_bytes(content)
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out")]) == 1
+    err = capfd.readouterr().err
+    lines = [line for line in err.splitlines() if "error" in line.lower()]
+    assert len(lines) == 1 and lines[0].startswith("bakeview: error: "), err
+    assert says in lines[0] and str(blend) in lines[0]
+    assert lines[0].lower().count("error:") == 1, lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_shard_warns_and_exits_0(make, tmp_path, capsys):
+    blend = tmp_path / "scene.blend"
+    save_scene(make, blend, ["Cube"])
+
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--shard", "1/2"]) == 0
+
+    err = capsys.readouterr().err
+    assert err.startswith("bakeview: warning: shard 1/2 has no sheets"), err
+    assert "count from 0" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["sheet", "atlas"])
+def test_help_says_shards_count_from_0(capsys, command):
+    assert cli.run([command, "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Shards count from 0: --shard 0/2 and --shard 1/2 together do every job" in text
+
+
+# -- output names and files ------------------------------------------------------------------------
+
+
+def test_the_out_folder_is_made_parents_too(make, tmp_path):
+    blend = tmp_path / "scene.blend"
+    save_scene(make, blend, ["Cube"])
+    out = tmp_path / "a" / "b"
+    assert cli.run(["sheet", str(blend), "--out", str(out), "--size", "16",
+                    "--bake-size", "8"]) == 0
+    assert sorted(os.listdir(out)) == ["scene.json", "scene.png"]
+
+
+def test_files_of_the_same_name_in_different_folders_are_told_apart(make, tmp_path, capsys):
+    files = [tmp_path / "day" / "scene.blend", tmp_path / "night" / "scene.blend"]
+    for i, blend in enumerate(files):
+        blend.parent.mkdir()
+        save_scene(make, blend, ["Cube", "Other"][i:i + 1])
+    out = tmp_path / "out"
+
+    assert cli.run(["sheet", *map(str, files), "--out", str(out), "--size", "16",
+                    "--bake-size", "8"]) == 0
+
+    assert sorted(os.listdir(out)) == ["day-scene.json", "day-scene.png", "night-scene.json",
+                                       "night-scene.png"]
+    assert "wrote" in capsys.readouterr().out
+    assert json.loads((out / "night-scene.json").read_text())["meta"]["image"] == "night-scene.png"
+
+
+@pytest.mark.parametrize("names", [["A/B", "A:B"], ["Hero", "hero"]])
+def test_jobs_that_would_write_one_file_are_refused_before_any_work(make, tmp_path, capsys,
+                                                                     names):
+    blend = tmp_path / "scene.blend"
+    save_scene(make, blend, names)
+
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--per-object",
+                    "--size", "16", "--bake-size", "8"]) == 1
+
+    printed = capsys.readouterr()
+    assert "baking" not in printed.out
+    assert f"object '{names[0]}'" in printed.err and f"object '{names[1]}'" in printed.err
+    assert "would both write" in printed.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_file_of_the_run_is_checked_before_any_work(make, tmp_path, capsys):
+    files = [tmp_path / "a.blend", tmp_path / "b.blend"]
+    for blend in files:
+        save_scene(make, blend, ["Cube"])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b.json").write_text("mine")
+    before = files_in(str(out))
+
+    assert cli.run(["sheet", *map(str, files), "--out", str(out), "--size", "16",
+                    "--bake-size", "8"]) == 1
+
+    printed = capsys.readouterr()
+    assert "baking" not in printed.out
+    assert "b.json exists; pass --overwrite" in printed.err
+    assert files_in(str(out)) == before
+
+
+@pytest.mark.parametrize("names, passes", [(["x", "x-1"], "COLOR"),
+                                           (["x", "x-normal"], "COLOR,NORMAL")])
+def test_a_sheet_named_like_the_pages_or_passes_of_another_is_refused(make, tmp_path, capsys,
+                                                                      names, passes):
+    files = [tmp_path / f"{name}.blend" for name in names]
+    for blend in files:
+        save_scene(make, blend, ["Cube"])
+    assert cli.run(["sheet", *map(str, files), "--out", str(tmp_path / "out"),
+                    "--passes", passes]) == 1
+    err = capsys.readouterr().err
+    assert str(files[0]) in err and str(files[1]) in err and "would both write" in err, err
+    assert not (tmp_path / "out").exists()

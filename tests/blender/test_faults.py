@@ -278,7 +278,7 @@ SHEET_STAGES = {
     "find identical frames": ("sheet._core.rect_hash", 5, True),
     "pack": ("sheet._core.pack", 1, True),
     "copy a frame into its page": ("sheet._core.blit", 6, True),
-    "convert a page": ("sheet._core.to_rgba", 1, True),
+    "encode a normal page": ("sheet._core.encode_normal_sheet", 2, True),
     "write the first PNG": ("sheet._core.write_png", 1, True),
     "write a later PNG": ("sheet._core.write_png", 3, True),
     "write the first JSON": ("sheet._core.write_json", 1, True),
@@ -438,7 +438,7 @@ def test_the_sprite_sheet_operator_driven_to_the_end_writes_the_sheet(sheet_scen
 def atlas_scene(make, tmp_path):
     """A, B, C baked at three sizes; an earlier atlas of A and B: the image 'atlas' (used by a
     material), their UV maps 'bakeview_atlas' (rewritten in place with overwrite=True), and
-    atlas.png in the output folder."""
+    atlas.png and atlas.json in the output folder."""
     sizes = {"A": (32, 16), "B": (16, 32), "C": (8, 8)}
     planes = []
     for i, (name, size) in enumerate(sizes.items()):
@@ -469,6 +469,7 @@ ATLAS_STAGES = {
     "set UVs": ("atlas._set_uvs", 3, True),
     "store the atlas image": ("images.store", 1, True),
     "write the PNG": ("atlas._write_png", 1, True),
+    "write the JSON": ("atlas._write_json", 1, True),
 }
 
 

@@ -347,7 +347,7 @@ def test_a_failed_write_leaves_nothing_and_gives_rewritten_uvs_back(trio, monkey
     ({"heuristic": "WORST"}, ValueError, "heuristic"),
     ({"max_size": (0, 64)}, ValueError, "max_size"),
     ({"name": "A_DIFFUSE"}, ValueError, "name of its own"),
-    ({"path": "/nonexistent-folder/atlas.png"}, OSError, "does not exist"),
+    ({"path": os.path.abspath(__file__) + "/atlas.png"}, OSError, "is a file, not a folder"),
     ({"path": "atlas.jpg"}, ValueError, r"\.png"),
     ({"objects": []}, ValueError, "empty"),
 ])
@@ -442,7 +442,7 @@ def test_path_writes_the_atlas_png_srgb_for_colour_and_refuses_to_replace_it(tri
 
     result = bakeview.pack_atlas(path=str(path))
 
-    assert result.files == [str(path)]
+    assert result.files == [str(path), str(tmp_path / "atlas.json")]
     codes, size, channels = png_codes(path)
     assert size == result.size and channels == 4
     atlas = read(result.image)
@@ -461,7 +461,7 @@ def test_path_writes_the_atlas_png_srgb_for_colour_and_refuses_to_replace_it(tri
     assert path.read_bytes() == before and snapshot() == state
     bakeview.pack_atlas(objects=trio[:2], path=str(path), overwrite=True)
     assert path.read_bytes() != before
-    assert os.listdir(tmp_path) == ["atlas.png"]
+    assert sorted(os.listdir(tmp_path)) == ["atlas.json", "atlas.png"]
 
 
 def test_a_data_kind_png_is_linear(trio, tmp_path):
@@ -470,7 +470,7 @@ def test_a_data_kind_png_is_linear(trio, tmp_path):
 
     result = bakeview.pack_atlas(kind="UV", path=str(path), name="uv atlas")
 
-    assert result.files == [str(path) + ".png"]
+    assert result.files == [str(path) + ".png", str(path) + ".json"]
     codes, _, _ = png_codes(result.files[0])
     atlas = read(result.image)
     width, height = result.size

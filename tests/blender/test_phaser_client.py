@@ -127,3 +127,17 @@ def test_phaser_draws_rotated_frames_wrong(browser_tools, baked_cube, tmp_path):
             assert bad, f"Phaser drew rotated frame {f['name']} right: json.h must say so now"
         else:
             assert not bad, f"frame {f['name']}: {len(bad)} pixels differ"
+
+
+def test_phaser_loads_each_pages_normal_sheet_as_its_normal_map(browser_tools, baked_cube, tmp_path):
+    """A sheet with a NORMAL pass names each page's normal sheet as the multi-pack's "normalMap",
+    and Phaser's load.multiatlas brings them in with the pages, for its lights."""
+    node, chromium = browser_tools
+    _, encoded = phaser_sheet(baked_cube, tmp_path, views="COMPASS8", max_size=(64, 64),
+                              passes=("COLOR", "NORMAL"))
+    report, _ = web_client.run_driver(node, "check_phaser.mjs", tmp_path / "sheet.json", chromium,
+                                      tmp_path / "phaser.json")
+    pages = [{"width": width, "height": height} for width, height, _ in encoded]
+    assert report["normal_maps"] == pages
+    assert sorted(report["loaded"]) == sorted(["/sheet/sheet.json"] * 2 + [
+        f"/sheet/sheet{tag}-{i}.png" for i in range(len(encoded)) for tag in ("", "-normal")])

@@ -203,7 +203,7 @@ def test_animation_frames_use_each_frames_deformed_mesh(baked_cube):
     ({"passes": ("SHADOW",)}, ValueError, "passes"),
     ({"frames": (5, 1)}, ValueError, "frames"),
     ({"json_form": "XML"}, ValueError, "json_form"),
-    ({"path": "/nonexistent-folder/x.png"}, OSError, "does not exist"),
+    ({"path": os.path.abspath(__file__) + "/x.png"}, OSError, "is a file, not a folder"),
     ({"max_size": (16, 16)}, ValueError, "fit|larger|page"),
 ])
 def test_bad_sheet_input_is_refused(baked_cube, kwargs, error, pattern):

@@ -1346,8 +1346,10 @@ static void sample_multipack_init(sample_multipack *m, const char *path)
     m->animations[0] = m->sheet.animations[0];
     m->animations[1] = m->sheet.animations[1];
     m->animations[2] = (bv_json_animation){"all", all_frames, 3};
-    m->pages[0] = (bv_json_page){"sheet-0.png", 128, 64, m->sheet.frames, 2};
-    m->pages[1] = (bv_json_page){"sheet-1.png", 64, 32, &m->idle, 1};
+    m->pages[0] = (bv_json_page){.image = "sheet-0.png", .width = 128, .height = 64,
+                                 .frames = m->sheet.frames, .frame_count = 2};
+    m->pages[1] = (bv_json_page){.image = "sheet-1.png", .width = 64, .height = 32, .frames = &m->idle,
+                                 .frame_count = 1};
     m->desc.path = path;
     m->desc.pages = m->pages;
     m->desc.page_count = 2;
@@ -1356,7 +1358,8 @@ static void sample_multipack_init(sample_multipack *m, const char *path)
 }
 
 /* Every page an entry of "textures" with its image, size, scale and frames (JSON Array form,
- * field by field as the one-page writers), then every animation (frames of any page) and meta. */
+ * field by field as the one-page writers) and, when it has one, its normal sheet as "normalMap"
+ * (as Phaser's load.multiatlas reads it), then every animation (frames of any page) and meta. */
 static void test_multipack_holds_every_page_and_frame(void)
 {
     if (!CHECK(temp_dir[0])) return;
@@ -1365,7 +1368,7 @@ static void test_multipack_holds_every_page_and_frame(void)
     for (int variant = 0; variant < 2; variant++) {
         sample_multipack m;
         sample_multipack_init(&m, path);
-        if (variant) m.desc.scale = 0.5, m.desc.premultiplied = true;
+        if (variant) m.desc.scale = 0.5, m.desc.premultiplied = true, m.pages[0].normal_map = "sheet-normal-0.png";
         if (!CHECK_MSG(bv_json_write_multipack(&m.desc) == BV_OK, "%s", bv_error_message())) return;
         jvalue root;
         if (!load_json(path, &root, NULL)) return;
@@ -1374,11 +1377,17 @@ static void test_multipack_holds_every_page_and_frame(void)
         const jvalue *textures = jget(&root, "textures");
         if (CHECK(textures && textures->type == J_ARRAY && textures->count == 2)) {
             static const char *const keys[] = {"image", "format", "size", "scale", "frames"};
+            static const char *const normal_keys[] = {"image", "normalMap", "format", "size", "scale", "frames"};
             static const char *const wh[] = {"w", "h"};
             for (size_t p = 0; p < 2; p++) {
                 const bv_json_page *page = &m.pages[p];
                 const jvalue *t = jat(textures, p);
-                CHECK_MSG(jkeys_are(t, keys, 5), "texture %zu: keys differ", p);
+                if (page->normal_map) {
+                    CHECK_MSG(jkeys_are(t, normal_keys, 6), "texture %zu: keys differ", p);
+                    CHECK(jis_string(jget(t, "normalMap"), page->normal_map));
+                } else {
+                    CHECK_MSG(jkeys_are(t, keys, 5), "texture %zu: keys differ", p);
+                }
                 CHECK(jis_string(jget(t, "image"), page->image));
                 CHECK(jis_string(jget(t, "format"), "RGBA8888"));
                 CHECK(jkeys_are(jget(t, "size"), wh, 2));
@@ -1461,7 +1470,7 @@ static void test_multipack_refuses_bad_input_with_exact_messages(void)
     fputs("old\n", f);
     fclose(f);
     const char *const ghost[] = {"walk_0", "ghost"};
-    for (int i = 0; i < 19; i++) {
+    for (int i = 0; i < 21; i++) {
         sample_multipack m;
         sample_multipack_init(&m, path);
         bv_json_multipack_desc *d = &m.desc;
@@ -1493,6 +1502,8 @@ static void test_multipack_refuses_bad_input_with_exact_messages(void)
         case 18: m.idle.trimmed = false,
                  expect = "json: page 1: frame \"idle\" is not trimmed but spriteSourceSize {x 11, y 21, 10 x 6} is not "
                           "the whole 32 x 48"; break;
+        case 19: m.pages[1].normal_map = "", expect = "json: page 1: normal_map is empty or not UTF-8"; break;
+        case 20: m.pages[0].normal_map = "n\xc3.png", expect = "json: page 0: normal_map is empty or not UTF-8"; break;
         }
         CHECK_MSG(bv_json_write_multipack(d) == BV_ERROR_INVALID_ARGUMENT, "case %d accepted", i);
         CHECK_MSG(strcmp(bv_error_message(), expect) == 0, "case %d: \"%s\", expected \"%s\"", i, bv_error_message(),
@@ -1528,6 +1539,88 @@ static void test_multipack_write_to_a_missing_folder_leaves_no_file(void)
     CHECK_EQ_INT(count_files(".tmp"), 0);
 }
 
+/* meta.bakeview describes the companion data sheets (normal: image, space, encoding, green
+ * direction; depth: image, bits, encoding, range, which end is 0, units), exactly and only when
+ * given, in both forms; a bad name or range is refused with nothing written. */
+static void test_json_meta_describes_the_data_sheets(void)
+{
+    if (!CHECK(temp_dir[0])) return;
+    char path[400];
+    temp_path(path, sizeof path, "data.json");
+    const double near_depth = 2.0371583, far_depth = 7.125;
+    for (int which = 1; which <= 3; which++) { /* 1: normal, 2: depth, 3: both */
+        sample_sheet s;
+        sample_sheet_init(&s, path, which == 2 ? BV_JSON_ARRAY : BV_JSON_HASH);
+        if (which & 1) {
+            s.desc.data_sheets.normal_image = "sheet-normal.png";
+            s.desc.data_sheets.normal_y_down = which == 3;
+        }
+        if (which & 2) {
+            s.desc.data_sheets.depth_image = "sheet-depth.png";
+            s.desc.data_sheets.depth_near = near_depth;
+            s.desc.data_sheets.depth_far = far_depth;
+        }
+        if (!CHECK_MSG(bv_json_write(&s.desc) == BV_OK, "%d: %s", which, bv_error_message())) continue;
+        jvalue root;
+        if (!load_json(path, &root, NULL)) continue;
+        const jvalue *data = jget(jget(&root, "meta"), "bakeview");
+        static const char *const both[] = {"normal", "depth"};
+        if (which == 3) CHECK(jkeys_are(data, both, 2));
+        else CHECK(jkeys_are(data, which == 1 ? both : both + 1, 1));
+        if (which & 1) {
+            const jvalue *n = jget(data, "normal");
+            static const char *const keys[] = {"image", "space", "encoding", "y"};
+            CHECK(jkeys_are(n, keys, 4));
+            CHECK(jis_string(jget(n, "image"), "sheet-normal.png"));
+            CHECK(jis_string(jget(n, "space"), "camera"));
+            CHECK(jis_string(jget(n, "encoding"), "n * 0.5 + 0.5"));
+            CHECK(jis_string(jget(n, "y"), which == 3 ? "down" : "up"));
+        }
+        if (which & 2) {
+            const jvalue *dp = jget(data, "depth");
+            static const char *const keys[] = {"image", "bits", "encoding", "near", "far", "zero", "units"};
+            CHECK(jkeys_are(dp, keys, 7));
+            CHECK(jis_string(jget(dp, "image"), "sheet-depth.png"));
+            CHECK(jis_int(jget(dp, "bits"), 16));
+            CHECK(jis_string(jget(dp, "encoding"), "linear"));
+            CHECK(jis_number(jget(dp, "near"), near_depth) && jis_number(jget(dp, "far"), far_depth));
+            CHECK(jis_string(jget(dp, "zero"), "near"));
+            CHECK(jis_string(jget(dp, "units"), "blender"));
+        }
+        jfree(&root);
+    }
+    /* none given: no meta.bakeview (the other tests check meta's exact keys) */
+    sample_sheet s;
+    sample_sheet_init(&s, path, BV_JSON_HASH);
+    if (CHECK(bv_json_write(&s.desc) == BV_OK)) {
+        jvalue root;
+        if (load_json(path, &root, NULL)) {
+            CHECK(jget(jget(&root, "meta"), "bakeview") == NULL);
+            jfree(&root);
+        }
+    }
+    /* refusals, nothing written */
+    temp_path(path, sizeof path, "data_refused.json");
+    const struct { const char *normal, *depth; double near_depth, far_depth; const char *message; } bad[] = {
+        {"", NULL, 0, 0, "normal sheet's image is empty or not UTF-8"},
+        {"\xff.png", NULL, 0, 0, "normal sheet's image is empty or not UTF-8"},
+        {NULL, "", 1, 2, "depth sheet's image is empty or not UTF-8"},
+        {NULL, "d.png", 2, 2, "range 2 .. 2 is not a finite, increasing range"},
+        {NULL, "d.png", 3, 1, "range 3 .. 1 is not a finite, increasing range"},
+        {NULL, "d.png", NAN, 1, "is not a finite, increasing range"},
+        {NULL, "d.png", 0, INFINITY, "is not a finite, increasing range"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sample_sheet r;
+        sample_sheet_init(&r, path, BV_JSON_HASH);
+        r.desc.data_sheets = (bv_json_data_sheets){bad[i].normal, false, bad[i].depth, bad[i].near_depth,
+                                                   bad[i].far_depth};
+        CHECK_EQ_INT(bv_json_write(&r.desc), BV_ERROR_INVALID_ARGUMENT);
+        CHECK_CONTAINS(bv_error_message(), bad[i].message);
+        CHECK(!file_exists(path));
+    }
+}
+
 int main(void)
 {
     make_temp_dir("bakeview_json");
@@ -1554,6 +1647,7 @@ int main(void)
     RUN(test_multipack_frames_are_the_array_forms_frames);
     RUN(test_multipack_refuses_bad_input_with_exact_messages);
     RUN(test_multipack_write_to_a_missing_folder_leaves_no_file);
+    RUN(test_json_meta_describes_the_data_sheets);
     remove_temp_dir();
     return check_summary();
 }

@@ -434,6 +434,15 @@ static void test_negative_threads_are_rejected(void)
     scene_free(&s);
 }
 
+static void test_unknown_normal_space_is_rejected(void)
+{
+    scene s;
+    scene_init(&s);
+    s.desc.normal_space = (bv_normal_space)2;
+    EXPECT_REJECTED(&s, &s.desc, &s.targets, "normal_space");
+    scene_free(&s);
+}
+
 static void test_object_id_of_two_to_the_24_is_rejected(void)
 {
     const uint32_t bad[] = {1u << 24, UINT32_MAX};
@@ -593,6 +602,7 @@ int main(void)
     RUN(test_bad_filter_widths_are_rejected);
     RUN(test_filters_reaching_no_sample_or_too_far_are_rejected);
     RUN(test_negative_threads_are_rejected);
+    RUN(test_unknown_normal_space_is_rejected);
     RUN(test_object_id_of_two_to_the_24_is_rejected);
     RUN(test_mipmaps_without_a_mip_chain_are_rejected);
     RUN(test_positions_overflowing_in_the_camera_are_rejected);

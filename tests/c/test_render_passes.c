@@ -1,7 +1,7 @@
 /* Each render pass: colour (straight or premultiplied, over the background), alpha (filtered
  * coverage), depth (distance along the view axis, BV_DEPTH_EMPTY where empty), normal
- * (world space, facing the camera; per-corner normals; matrix_world incl. mirroring), uv and
- * object id (BV_OBJECT_ID_EMPTY where empty). */
+ * (world space or the camera's, facing the camera; per-corner normals; matrix_world incl.
+ * mirroring), uv and object id (BV_OBJECT_ID_EMPTY where empty). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +355,97 @@ static void test_matrix_world_is_row_major_and_rotates_normals(void)
         expect_uniform_normal(normal, depth, W * H, e, 5.0, "rotated and moved");
 }
 
+/* Render one mesh's normals in the camera's space. */
+static bool render_camera_normals(const bv_mesh *mesh, const float view[16], const float proj[16],
+                                  int w, int h, float *normal, float *depth)
+{
+    bv_render_desc d = desc_for(view, proj, w, h, mesh, 1);
+    d.samples = 3;
+    d.normal_space = BV_NORMAL_CAMERA;
+    bv_render_targets t;
+    memset(&t, 0, sizeof t);
+    t.normal = (bv_float_span){normal, (size_t)w * h * 3};
+    t.depth = (bv_float_span){depth, (size_t)w * h};
+    return render(&d, &t);
+}
+
+/* In the camera's space a surface facing the camera is (0, 0, 1) wherever the camera is: looking
+ * down -Z at a quad facing +Z, down +Y at one facing -Y (matrix_world turns it), and at the back
+ * of one (its normal turned to face the camera). */
+static void test_camera_space_normal_of_a_facing_quad_is_plus_z(void)
+{
+    enum { W = 8, H = 8 };
+    float view[16], proj[16], normal[W * H * 3], depth[W * H];
+    const double plus_z[3] = {0, 0, 1};
+    ortho_camera(W, H, view, proj);
+    quad_mesh q;
+    quad_init(&q, -5.0f, -5.0f, 5.0f, 5.0f, -3.0f, 0, 0, 1, 1);
+    bv_mesh mesh = quad_view(&q, NULL, 1);
+    if (render_camera_normals(&mesh, view, proj, W, H, normal, depth))
+        expect_uniform_normal(normal, depth, W * H, plus_z, 3.0, "looking down -Z");
+    /* looking down +Y at the quad rotated to face -Y (world normal (0, -1, 0)) */
+    const double eye[3] = {0, 0, 0}, along_y[3] = {0, 1, 0}, up_z[3] = {0, 0, 1};
+    float view_y[16];
+    camera_look_at(eye, along_y, up_z, view_y, NULL);
+    quad_init(&q, -5.0f, -5.0f, 5.0f, 5.0f, 0.0f, 0, 0, 1, 1);
+    mesh = quad_view(&q, NULL, 1);
+    const float m[16] = {1, 0, 0, 0, 0, 0, -1, 5, 0, 1, 0, 0, 0, 0, 0, 1};
+    memcpy(mesh.matrix_world, m, sizeof m);
+    if (render_camera_normals(&mesh, view_y, proj, W, H, normal, depth))
+        expect_uniform_normal(normal, depth, W * H, plus_z, 5.0, "looking down +Y");
+    /* the back of a quad facing +Z, seen looking down +Z */
+    const double along_z[3] = {0, 0, 1}, up_y[3] = {0, 1, 0};
+    float view_z[16];
+    camera_look_at(eye, along_z, up_y, view_z, NULL);
+    quad_init(&q, -5.0f, -5.0f, 5.0f, 5.0f, 3.0f, 0, 0, 1, 1);
+    mesh = quad_view(&q, NULL, 1);
+    if (render_camera_normals(&mesh, view_z, proj, W, H, normal, depth))
+        expect_uniform_normal(normal, depth, W * H, plus_z, 3.0, "the back, looking down +Z");
+}
+
+/* A camera looking obliquely at a large quad in the world's XY plane whose corner normals all
+ * lean one way, n: in the camera's space every pixel shows the camera axes' components of n
+ * (x right, y up, z toward the viewer), and a camera object scaled unevenly (its view matrix
+ * scaled by 1 / scale row by row) sees the same normals. */
+static void test_camera_space_normals_follow_the_camera_and_ignore_its_scale(void)
+{
+    enum { W = 24, H = 16 };
+    float view[16], proj[16], normal[W * H * 3], depth[W * H];
+    const double eye[3] = {3.0, -4.0, 2.5}, target[3] = {0.3, 0.2, 0.0}, up[3] = {0, 0, 1};
+    double axes[3][3];
+    camera_look_at(eye, target, up, view, axes);
+    camera_perspective(35.0f, 36.0f, W, H, 0.1f, 500.0f, proj);
+    quad_mesh q;
+    quad_init(&q, -60.0f, -60.0f, 60.0f, 60.0f, 0.0f, 0, 0, 1, 1);
+    const double n[3] = {0.5, 0.1, 0.9}; /* leans toward the camera's right, up and toward it */
+    const double len = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    for (int c = 0; c < 6; c++)
+        for (int k = 0; k < 3; k++) q.normals[3 * c + k] = (float)n[k];
+    bv_mesh mesh = quad_view(&q, NULL, 1);
+    mesh.normals = (bv_floats){q.normals, 18};
+    double expected[3];
+    for (int row = 0; row < 3; row++)
+        expected[row] = (axes[row][0] * n[0] + axes[row][1] * n[1] + axes[row][2] * n[2]) / len;
+    CHECK(expected[0] > 0.3 && expected[1] > 0.3 && expected[2] > 0.3); /* no axis is trivial */
+    const double scales[2][3] = {{1.0, 1.0, 1.0}, {2.0, 0.5, 3.0}};
+    for (int s = 0; s < 2; s++) {
+        float scaled[16];
+        memcpy(scaled, view, sizeof scaled);
+        for (int row = 0; row < 3; row++)
+            for (int col = 0; col < 4; col++) scaled[4 * row + col] = (float)(view[4 * row + col] / scales[s][row]);
+        if (!render_camera_normals(&mesh, scaled, proj, W, H, normal, depth)) continue;
+        int covered = 0;
+        for (int i = 0; i < W * H; i++) {
+            if (depth[i] == BV_DEPTH_EMPTY) continue;
+            covered++;
+            for (int k = 0; k < 3; k++)
+                CHECK_MSG(fabs(normal[3 * i + k] - expected[k]) < 1e-5, "scale %d: pixel %d ch %d: %.7g vs %.7g",
+                          s, i, k, (double)normal[3 * i + k], expected[k]);
+        }
+        CHECK_MSG(covered > W * H / 3, "scale %d: %d pixels covered", s, covered);
+    }
+}
+
 /* Normals transform by the inverse transpose: a plane z = x scaled by 2 along x becomes z = x / 2
  * with normal (-1/2, 0, 1) (normalised), for flat and per-corner normals alike. */
 static void test_non_uniform_scale_uses_the_inverse_transpose(void)
@@ -477,6 +568,8 @@ int main(void)
     RUN(test_normal_is_world_space_and_faces_the_camera);
     RUN(test_corner_normals_are_interpolated_and_normalised);
     RUN(test_matrix_world_is_row_major_and_rotates_normals);
+    RUN(test_camera_space_normal_of_a_facing_quad_is_plus_z);
+    RUN(test_camera_space_normals_follow_the_camera_and_ignore_its_scale);
     RUN(test_non_uniform_scale_uses_the_inverse_transpose);
     RUN(test_mirrored_matrix_world_keeps_front_faces_and_mirrors_normals);
     RUN(test_data_and_alpha_passes_need_no_texture_or_uvs);

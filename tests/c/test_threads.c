@@ -126,17 +126,24 @@ static void big_scene_free(big_scene *s)
     bv_texture_destroy(s->texture);
 }
 
-static bool render_with(const big_scene *s, int threads, int samples, bool mipmaps, all_passes *p)
+static bool render_in(const big_scene *s, int threads, int samples, bool mipmaps,
+                      bv_normal_space normal_space, all_passes *p)
 {
     bv_render_desc d = desc_for(s->view, s->proj, W, H, s->meshes, s->mesh_count);
     d.threads = threads;
     d.samples = samples;
     d.mipmaps = mipmaps;
+    d.normal_space = normal_space;
     const float bg[4] = {0.1f, 0.2f, 0.3f, 0.5f};
     memcpy(d.background, bg, sizeof bg);
     const bv_render_targets t = passes_targets(p);
     const bv_status st = bv_render(&d, &t);
     return CHECK_MSG(st == BV_OK, "threads %d: %s", threads, bv_error_message());
+}
+
+static bool render_with(const big_scene *s, int threads, int samples, bool mipmaps, all_passes *p)
+{
+    return render_in(s, threads, samples, mipmaps, BV_NORMAL_WORLD, p);
 }
 
 static bool same_passes(const all_passes *a, const all_passes *b)
@@ -154,12 +161,14 @@ static void test_same_image_with_1_2_3_threads_bit_for_bit(void)
 {
     big_scene s;
     big_scene_init(&s);
-    const struct { int samples; bool mipmaps; } modes[] = {{0, false}, {1, false}, {5, true}};
+    const struct { int samples; bool mipmaps; bv_normal_space normals; } modes[] = {
+        {0, false, BV_NORMAL_WORLD}, {1, false, BV_NORMAL_WORLD}, {5, true, BV_NORMAL_WORLD},
+        {3, false, BV_NORMAL_CAMERA}};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         all_passes ref, other;
         passes_alloc(&ref, W, H);
         passes_alloc(&other, W, H);
-        if (render_with(&s, 1, modes[m].samples, modes[m].mipmaps, &ref)) {
+        if (render_in(&s, 1, modes[m].samples, modes[m].mipmaps, modes[m].normals, &ref)) {
             /* the scene is really there: many pixels covered by the grid and the small quads */
             int grid = 0, small = 0;
             for (int i = 0; i < W * H; i++) {
@@ -177,9 +186,12 @@ static void test_same_image_with_1_2_3_threads_bit_for_bit(void)
                 memset(other.normal, 0xff, n * 3 * sizeof(float));
                 memset(other.uv, 0xff, n * 2 * sizeof(float));
                 memset(other.object_id, 0xff, n * sizeof(float));
-                if (!render_with(&s, thread_counts[k], modes[m].samples, modes[m].mipmaps, &other)) continue;
-                CHECK_MSG(same_passes(&ref, &other), "samples %d mipmaps %d: %d threads differ from 1",
-                          modes[m].samples, modes[m].mipmaps, thread_counts[k]);
+                if (!render_in(&s, thread_counts[k], modes[m].samples, modes[m].mipmaps,
+                               modes[m].normals, &other))
+                    continue;
+                CHECK_MSG(same_passes(&ref, &other),
+                          "samples %d mipmaps %d normal space %d: %d threads differ from 1",
+                          modes[m].samples, modes[m].mipmaps, (int)modes[m].normals, thread_counts[k]);
             }
         }
         passes_free(&ref);

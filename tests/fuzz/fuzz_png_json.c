@@ -248,6 +248,45 @@ static uint8_t expected_code(const bv_png_desc *d, const float *p, int k)
     return (uint8_t)((float)code * a + 0.5f);
 }
 
+/* A written 16-bit PNG (data) holds every sample as bv_unit_to_16bit gives it, rows top-down. */
+static void check_png16(const char *path, const bv_png_desc *d, const float *pixels)
+{
+    int w = 0, h = 0, c = 0;
+    stbi_us *wide = stbi_load_16(path, &w, &h, &c, 0);
+    FZ_CHECK(wide != NULL && stbi_is_16_bit(path), "the 16-bit PNG does not decode as 16-bit: %s",
+             stbi_failure_reason());
+    FZ_CHECK(w == d->width && h == d->height && c == d->channels, "the PNG is %d x %d x %d, not %d x %d x %d",
+             w, h, c, d->width, d->height, d->channels);
+    for (int y = 0; y < h; y++)
+        for (int i = 0; i < w * c; i++) {
+            const float v = pixels[(size_t)(h - 1 - y) * (size_t)(w * c) + (size_t)i];
+            const stbi_us got = wide[(size_t)y * (size_t)(w * c) + (size_t)i];
+            FZ_CHECK(got == bv_unit_to_16bit(v), "16-bit sample (%d, %d) is %d, expected %d for %g", i, y, got,
+                     bv_unit_to_16bit(v), (double)v);
+        }
+    stbi_image_free(wide);
+}
+
+/* A written 8-bit PNG holds the documented code of every sample, rows top-down. */
+static void check_png8(const char *path, const bv_png_desc *d, const float *pixels)
+{
+    int w = 0, h = 0, c = 0;
+    unsigned char *decoded = stbi_load(path, &w, &h, &c, 0);
+    FZ_CHECK(decoded != NULL, "the PNG does not decode: %s", stbi_failure_reason());
+    FZ_CHECK(w == d->width && h == d->height && c == d->channels, "the PNG is %d x %d x %d, not %d x %d x %d",
+             w, h, c, d->width, d->height, d->channels);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            const float *p = pixels + ((size_t)(h - 1 - y) * (size_t)w + (size_t)x) * (size_t)c;
+            for (int k = 0; k < c; k++) {
+                const uint8_t got = decoded[((size_t)y * (size_t)w + (size_t)x) * (size_t)c + (size_t)k];
+                const uint8_t want = expected_code(d, p, k);
+                FZ_CHECK(got == want, "PNG pixel (%d, %d) channel %d is %d, expected %d", x, y, k, got, want);
+            }
+        }
+    stbi_image_free(decoded);
+}
+
 static void fuzz_png(fz_reader *in)
 {
     target t;
@@ -261,6 +300,8 @@ static void fuzz_png(fz_reader *in)
     bv_color_lut *lut = d.encoding == BV_ENCODING_LUT && fz_bool(in) ? fuzz_lut(in) : NULL;
     d.lut = lut;
     d.premultiply = fz_bool(in);
+    static const int bit_choices[4] = {0, 8, 16, 12}; /* 12: refused */
+    d.bits = bit_choices[fz_u8(in) & 3];
     const bool sane = d.width >= 1 && d.width <= 16 && d.height >= 1 && d.height <= 16 &&
                       d.channels >= 1 && d.channels <= 4;
     size_t count = sane ? (size_t)d.width * (size_t)d.height * (size_t)d.channels : 7;
@@ -281,24 +322,11 @@ static void fuzz_png(fz_reader *in)
         const bool has_alpha = d.channels == 2 || d.channels == 4;
         FZ_CHECK(t.writable && sane && d.pixels.ptr && count == (size_t)d.width * d.height * d.channels &&
                      d.encoding <= BV_ENCODING_LUT && (d.encoding != BV_ENCODING_LUT || (lut && d.channels >= 3)) &&
-                     (!d.premultiply || has_alpha),
+                     (!d.premultiply || has_alpha) &&
+                     (d.bits != 16 || (d.encoding == BV_ENCODING_LINEAR && !d.premultiply)) && d.bits != 12,
                  "bv_png_write accepted an invalid call");
-        int w = 0, h = 0, c = 0;
-        unsigned char *decoded = stbi_load(t.path, &w, &h, &c, 0);
-        FZ_CHECK(decoded != NULL, "the PNG does not decode: %s", stbi_failure_reason());
-        FZ_CHECK(w == d.width && h == d.height && c == d.channels, "the PNG is %d x %d x %d, not %d x %d x %d",
-                 w, h, c, d.width, d.height, d.channels);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                const float *p = pixels + ((size_t)(h - 1 - y) * (size_t)w + (size_t)x) * (size_t)c;
-                for (int k = 0; k < c; k++) {
-                    const uint8_t got = decoded[((size_t)y * (size_t)w + (size_t)x) * (size_t)c + (size_t)k];
-                    const uint8_t want = expected_code(&d, p, k);
-                    FZ_CHECK(got == want, "PNG pixel (%d, %d) channel %d is %d, expected %d", x, y, k, got,
-                             want);
-                }
-            }
-        stbi_image_free(decoded);
+        if (d.bits == 16) check_png16(t.path, &d, pixels);
+        else check_png8(t.path, &d, pixels);
     }
     bv_color_lut_destroy(lut);
     free(pixels);
@@ -485,6 +513,9 @@ static void fuzz_multipack(fz_reader *in, const bv_json_desc *d, const char *kee
         pages[p].height = resized ? fz_int(in, 1, 64) : d->height;
         pages[p].frames = d->frames ? grouped + starts[p] : NULL;
         pages[p].frame_count = counts[p];
+        /* a normal sheet for some pages: named, empty or invalid UTF-8 */
+        pages[p].normal_map = kind >= 200 && kind < 224 ? (kind % 3 == 0 ? "" : kind % 3 == 1 ? "n\xff.png" : "normal.png")
+                                                         : NULL;
     }
     m.pages = fz_u8(in) == 255 ? NULL : pages;
 

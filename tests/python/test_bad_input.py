@@ -225,6 +225,8 @@ RENDER = {
     "filter unknown": (lambda t: render(filter="MITCHELL"), ValueError,
                        r"filter must be one of 'BLACKMAN_HARRIS', 'GAUSSIAN', 'BOX', got 'MITCHELL'"),
     "filter as None": (lambda t: render(filter=None), ValueError, r"filter must be a string"),
+    "normal_space unknown": (lambda t: render(normal_space="SCREEN"), ValueError,
+                             r"normal_space must be one of 'WORLD', 'CAMERA', got 'SCREEN'"),
     "filter_width NaN": (lambda t: render(filter_width=NAN), ValueError,
                          r"filter_width nan is not a width in pixels"),
     "filter_width inf": (lambda t: render(filter_width=INF), ValueError,
@@ -457,6 +459,10 @@ PNG = {
     "premultiply without alpha": (lambda t: write_png(t, channels=3, pixels=floats([0.5], 12),
                                                       premultiply=True), ValueError,
                                   r"png: premultiply needs an alpha channel, 3 channels have none"),
+    "bits 12": (lambda t: write_png(t, bits=12), ValueError, r"png: bits 12 is not 8 or 16"),
+    "bits as str": (lambda t: write_png(t, bits="16"), TypeError, r"bits must be an int, got str"),
+    "16 bits of colour": (lambda t: write_png(t, bits=16), ValueError,
+                          r"png: 16-bit files are for data \(encoding LINEAR\)"),
 }
 
 
@@ -780,6 +786,23 @@ JSON = {
         r"related_multi_packs must be a sequence of strings"),
     "related_multi_packs of ints": (lambda t: write_json(t, related_multi_packs=[1]), ValueError,
                                     r"related_multi_packs must be a sequence of strings"),
+    "normal_image as bytes": (lambda t: write_json(t, normal_image=b"n.png"), TypeError,
+                              r"normal_image must be a str \(a PNG file name\) or None, got bytes"),
+    "normal_image empty": (lambda t: write_json(t, normal_image=""), ValueError,
+                           r"json: the normal sheet's image is empty or not UTF-8"),
+    "normal_y unknown": (lambda t: write_json(t, normal_image="n.png", normal_y="LEFT"), ValueError,
+                         r"normal_y must be one of 'UP', 'DOWN', got 'LEFT'"),
+    "depth_image without a range": (lambda t: write_json(t, depth_image="d.png"), ValueError,
+                                    r"depth_range must be \(near, far\) with depth_image"),
+    "depth_range of three": (lambda t: write_json(t, depth_image="d.png", depth_range=(1, 2, 3)),
+                             ValueError, r"depth_range must be \(near, far\)"),
+    "depth_range of a str": (lambda t: write_json(t, depth_image="d.png", depth_range=(1, "far")),
+                             TypeError, r"depth_range's far must be a number, got str"),
+    "depth_range reversed": (lambda t: write_json(t, depth_image="d.png", depth_range=(3.0, 1.0)),
+                             ValueError, r"json: the depth sheet's range 3 \.\. 1 is not a finite, "
+                                         r"increasing range"),
+    "depth_range NaN": (lambda t: write_json(t, depth_image="d.png", depth_range=(NAN, 1.0)),
+                        ValueError, r"is not a finite, increasing range"),
 }
 
 
@@ -848,6 +871,52 @@ def test_write_multipack_json_refuses(make, exception, pattern, tmp_path):
     refused(make, exception, pattern, tmp_path)
 
 
+# -- encode_normal_sheet, encode_depth_sheet: the output is new, the inputs stay -------------------
+
+def encode_normal_sheet(**changes):
+    return call(_core.encode_normal_sheet, **{"normals": floats([0.0, 0.0, 1.0], 4),
+                                              "color": floats([0.5, 0.5, 0.5, 1.0], 4), "width": 2,
+                                              "height": 2, **changes})
+
+
+def encode_depth_sheet(**changes):
+    return call(_core.encode_depth_sheet, **{"depth": floats([2.0], 4), "color": floats([0.5, 0.5, 0.5, 1.0], 4),
+                                             "width": 2, "height": 2, "near": 1.0, "far": 3.0, **changes})
+
+
+DATA_SHEETS = {
+    "normals of doubles": (lambda t: encode_normal_sheet(normals=array.array("d", [0.0] * 12)), ValueError,
+                           r"normals must hold 4-byte items of format 'f'"),
+    "normals too short": (lambda t: encode_normal_sheet(normals=floats([0.0, 0.0, 1.0], 3)), ValueError,
+                          r"normal sheet: normals holds 9 floats, 2 x 2 needs 12"),
+    "normal colour too short": (lambda t: encode_normal_sheet(color=floats([1.0], 15)), ValueError,
+                                r"normal sheet: color holds 15 floats, 2 x 2 needs 16"),
+    "normal NaN": (lambda t: encode_normal_sheet(normals=floats([0.0, NAN, 1.0], 4)), ValueError,
+                   r"normal sheet: the normal of pixel 0 is NaN or infinite"),
+    "alpha inf": (lambda t: encode_normal_sheet(color=floats([0.0, 0.0, 0.0, INF], 4)), ValueError,
+                  r"normal sheet: the alpha of pixel 0 is NaN or infinite"),
+    "normal_y unknown": (lambda t: encode_normal_sheet(normal_y="SIDEWAYS"), ValueError,
+                         r"normal_y must be one of 'UP', 'DOWN', got 'SIDEWAYS'"),
+    "normal width zero": (lambda t: encode_normal_sheet(width=0), ValueError,
+                          r"width and height must be positive, got 0 x 2"),
+    "depth too long": (lambda t: encode_depth_sheet(depth=floats([2.0], 5)), ValueError,
+                       r"depth sheet: depth holds 5 floats, 2 x 2 needs 4"),
+    "depth NaN": (lambda t: encode_depth_sheet(depth=floats([NAN], 4)), ValueError,
+                  r"depth sheet: the depth of pixel 0 is NaN"),
+    "depth range empty": (lambda t: encode_depth_sheet(near=2.0, far=2.0), ValueError,
+                          r"depth sheet: range 2 \.\. 2 is not a finite, increasing range"),
+    "depth far inf": (lambda t: encode_depth_sheet(far=INF), ValueError, r"is not a finite, increasing range"),
+    "depth near as str": (lambda t: encode_depth_sheet(near="1"), TypeError, r"near must be a number, got str"),
+    "depth far missing": (lambda t: call(_core.encode_depth_sheet, floats([2.0], 4), floats([1.0], 16), 2, 2, 1.0),
+                          TypeError, r"missing required argument 'far'"),
+}
+
+
+@pytest.mark.parametrize("make, exception, pattern", cases(DATA_SHEETS))
+def test_data_sheet_encoders_refuse(make, exception, pattern, tmp_path):
+    refused(make, exception, pattern, tmp_path)
+
+
 # -- the good calls the rows start from work --------------------------------------------------------
 
 GOOD = {
@@ -859,6 +928,11 @@ GOOD = {
     "write_multipack_json": lambda t: write_multipack_json(t), "write_multipack_json with animations":
         lambda t: write_multipack_json(t, animations={"walk": ["walk_1", "walk_0"]}, scale=0.5,
                                        premultiplied=True),
+    "write_json with data sheets": lambda t: write_json(
+        t, normal_image="n.png", normal_y="DOWN", depth_image="d.png", depth_range=(1.0, 2.0)),
+    "write_png 16-bit": lambda t: write_png(t, encoding="LINEAR", bits=16),
+    "encode_normal_sheet": lambda t: encode_normal_sheet(),
+    "encode_depth_sheet": lambda t: encode_depth_sheet(),
 }
 
 

@@ -2,6 +2,7 @@
 
 Run with pytest after building (BAKEVIEW_BUILD names the build folder, default ./build)."""
 import array
+import json
 import math
 import os
 import sys
@@ -13,6 +14,9 @@ BUILD = os.environ.get("BAKEVIEW_BUILD", os.path.join(os.path.dirname(__file__),
 sys.path.insert(0, os.path.join(os.path.abspath(BUILD), "python"))
 
 from bakeview import _core  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from png_decode import COLOUR_CHUNKS, read_png  # noqa: E402
 
 VIEW = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, -5], [0, 0, 0, 1]]  # camera at z = 5 looking down -z
 
@@ -78,6 +82,32 @@ def test_unknown_alpha_names_raise_value_error():
         _core.Texture(array.array("f", [1, 1, 1, 1]), 1, 1, alpha="ASSOCIATED")
     with pytest.raises(ValueError, match="alpha must be one of"):
         _core.Mesh(array.array("f", [0.0] * 9), array.array("I", [0, 1, 2]), alpha="CUTOUT")
+
+
+def tilted_view(degrees, scale=(1.0, 1.0, 1.0)):
+    """World -> camera of a camera 5 units from the origin, turned `degrees` about X from looking
+    down -Z (it sits toward -Y, looking up at the XY plane), its object scaled by `scale`."""
+    a = math.radians(degrees)
+    c, s = math.cos(a), math.sin(a)
+    rows = [[1, 0, 0], [0, c, s], [0, -s, c]]  # R^T, R = rotation about X by a
+    eye = (0.0, -5.0 * s, 5.0 * c)
+    return [[x / k for x in row] + [-sum(r * e for r, e in zip(row, eye)) / k]
+            for row, k in zip(rows, scale)] + [[0, 0, 0, 1]]
+
+
+@pytest.mark.parametrize("scale", [(1.0, 1.0, 1.0), (2.0, 0.5, 3.0)])
+def test_normals_in_camera_space_turn_with_the_camera_not_its_scale(scale):
+    """A quad facing +Z seen by a camera tilted 30 degrees about X: (0, 0, 1) in the world,
+    (0, sin 30, cos 30) in the camera's space (x right, y up, z toward the viewer), whatever the
+    camera object's scale."""
+    mesh = quad(size=50.0)
+    view = tilted_view(30.0, scale)
+    world = _core.render([mesh], view, ortho(), 8, 8, passes=("NORMAL",))["NORMAL"]
+    camera = _core.render([mesh], view, ortho(), 8, 8, passes=("NORMAL",),
+                          normal_space="CAMERA")["NORMAL"]
+    for i in range(64):
+        assert list(world[3 * i:3 * i + 3]) == pytest.approx([0.0, 0.0, 1.0], abs=1e-6)
+        assert list(camera[3 * i:3 * i + 3]) == pytest.approx([0.0, 0.5, math.sqrt(0.75)], abs=1e-6)
 
 
 def test_any_buffer_protocol_object_is_accepted():
@@ -200,6 +230,62 @@ def test_a_color_lut_sampled_at_its_points_reproduces_the_transform_it_was_sampl
     _core.write_png(str(path), array.array("f", [0.9, 0.1, 0.3, 0.5]), 1, 1, encoding="LUT", lut=lut,
                     premultiply=True)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_write_png_16_bits_of_data_decode_exactly(tmp_path):
+    """Grey + alpha at 16 bits: every sample is floor(v * 65535 + 0.5), clamped, rows top-down; the
+    header says 16 bits and no chunk says colour."""
+    values = [0.0, 1.0, 0.5, 0.25, 1 / 65535, 0.5 / 65535, -2.0, 7.0, 0.123456, 0.999999, 0.3, 0.7]
+    path = tmp_path / "depth.png"
+    _core.write_png(str(path), array.array("f", values), 2, 3, 2, encoding="LINEAR", bits=16)
+    width, height, channels, bits, samples, kinds = read_png(path)
+    assert (width, height, channels, bits) == (2, 3, 2, 16)
+    assert not set(kinds) & set(COLOUR_CHUNKS)
+    f32 = array.array("f", values)  # the floats the core saw
+    expected = []
+    for row in (2, 1, 0):  # top-down: the last float row first
+        for v in f32[4 * row:4 * row + 4]:
+            expected.append(0 if not v > 0 else 65535 if v >= 1 else math.floor(v * 65535.0 + 0.5))
+    assert samples == expected
+    assert samples[8:12] == [0, 65535, 32768, 16384]  # bottom row: 0, 1, 0.5 (rounds up), 0.25
+
+
+def test_sheets_of_a_facing_quad_encode_as_engines_read_them(tmp_path):
+    """A quad facing the camera, normals in camera space, encoded and written 8-bit: (128, 128, 255)
+    with the colour's alpha where it is seen, (128, 128, 255, 0) around it; its depth (5) written
+    16-bit between near 4 and far 8 is a quarter of the range, nothing seen is far."""
+    mesh = quad(size=1.0, texture=solid_texture((0.2, 0.4, 0.6, 1.0)))
+    out = _core.render([mesh], VIEW, ortho(), 8, 8, passes=("COLOR", "NORMAL", "DEPTH"),
+                       normal_space="CAMERA")
+    for y in ("UP", "DOWN"):
+        encoded = _core.encode_normal_sheet(out["NORMAL"], out["COLOR"], 8, 8, normal_y=y)
+        _core.write_png(str(tmp_path / "n.png"), encoded, 8, 8, 4, encoding="LINEAR")
+        _, _, _, _, samples, _ = read_png(tmp_path / "n.png")
+        pixels = [tuple(samples[i:i + 4]) for i in range(0, len(samples), 4)]
+        assert pixels[3 * 8 + 3] == (128, 128, 255, 255)  # the quad spans the middle 4 x 4 pixels
+        assert pixels[0] == (128, 128, 255, 0)
+        assert {p[:3] for p in pixels} == {(128, 128, 255)}
+    depth = _core.encode_depth_sheet(out["DEPTH"], out["COLOR"], 8, 8, 4.0, 8.0)
+    _core.write_png(str(tmp_path / "d.png"), depth, 8, 8, 2, encoding="LINEAR", bits=16)
+    _, _, channels, bits, samples, _ = read_png(tmp_path / "d.png")
+    assert (channels, bits) == (2, 16)
+    assert samples[2 * (3 * 8 + 3):2 * (3 * 8 + 3) + 2] == [16384, 65535]  # 0.25 * 65535 = 16383.75
+    assert samples[0:2] == [65535, 0]
+
+
+def test_write_json_describes_the_data_sheets(tmp_path):
+    frame = {"name": "a", "frame": (0, 0, 2, 2), "rotated": False, "trimmed": False,
+             "source": (0, 0, 2, 2), "source_size": (0, 0, 2, 2)}
+    path = tmp_path / "s.json"
+    _core.write_json(str(path), [frame], image="s.png", size=(2, 2), normal_image="s-normal.png",
+                     normal_y="DOWN", depth_image="s-depth.png", depth_range=(1.25, 3.5))
+    meta = json.loads(path.read_text())["meta"]
+    assert meta["bakeview"] == {
+        "normal": {"image": "s-normal.png", "space": "camera", "encoding": "n * 0.5 + 0.5", "y": "down"},
+        "depth": {"image": "s-depth.png", "bits": 16, "encoding": "linear", "near": 1.25, "far": 3.5,
+                  "zero": "near", "units": "blender"}}
+    _core.write_json(str(path), [frame], image="s.png", size=(2, 2))
+    assert "bakeview" not in json.loads(path.read_text())["meta"]
 
 
 def test_to_rgba_widens_passes():

@@ -87,6 +87,8 @@
       phaser: Phaser.VERSION, renderer: "webgl",
       gl_renderer: info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : null,
       loaded, pages: texture.source.map((s) => ({ width: s.width, height: s.height })),
+      // the pages' normal maps (the multi-pack's "normalMap"), which Phaser's lights read
+      normal_maps: texture.dataSource.map((s) => (s ? { width: s.width, height: s.height } : null)),
       frames: {}, animations: {},
     };
     texture.getFrameNames().forEach((name, index) => {

@@ -10,6 +10,7 @@
 
 #include "buffer.h"
 #include "color.h"
+#include "data_sheet.h"
 #include "filter.h"
 #include "pack.h"
 #include "json.h"

@@ -80,6 +80,20 @@ typedef struct bv_json_animation {
     size_t frame_count;
 } bv_json_animation;
 
+/* The page's companion data sheets (same layout, straight alpha: the colour sheet's), described
+ * under meta "bakeview" when either is given:
+ *   "normal": {"image", "space": "camera", "encoding": "n * 0.5 + 0.5", "y": "up" | "down"}
+ *   "depth": {"image", "bits": 16, "encoding": "linear", "near", "far", "zero": "near",
+ *             "units": "blender"}
+ * Depth d (distance along the view axis, in Blender units) is stored as (d - near) / (far - near)
+ * of the code range, 0 at near; nothing seen is stored as far. */
+typedef struct bv_json_data_sheets {
+    const char *normal_image; /* relative to the JSON's folder; NULL: no normal sheet */
+    bool normal_y_down;       /* green down (DirectX) rather than up (OpenGL) */
+    const char *depth_image;  /* NULL: no depth sheet */
+    double depth_near, depth_far; /* finite, near < far */
+} bv_json_data_sheets;
+
 typedef struct bv_json_desc {
     const char *path;   /* written atomically (temporary file, then rename) */
     bv_json_form form;
@@ -96,11 +110,15 @@ typedef struct bv_json_desc {
     const char *const *related_multi_packs;
     size_t related_count;
     bool premultiplied; /* meta.premultiplyAlpha */
+    bv_json_data_sheets data_sheets; /* meta.bakeview; zeros: none */
 } bv_json_desc;
 
 /* One page of a multi-pack: its PNG and the frames on it. */
 typedef struct bv_json_page {
     const char *image;           /* the page's PNG file name, relative to the JSON's folder; unique */
+    const char *normal_map;      /* optional (NULL: none): the page's normal sheet, written as the
+                                    texture's "normalMap", which Phaser's load.multiatlas loads
+                                    with the page for its lights */
     int width, height;           /* the PNG's size */
     const bv_json_frame *frames; /* the frames on this page, in the order to write */
     size_t frame_count;
@@ -121,7 +139,8 @@ typedef struct bv_json_multipack_desc {
  * nothing written) on: a NULL, empty or non-UTF-8 name; two frames, or two animations, of the same
  * name (the message names it); an animation naming a frame not in `frames`; a frame whose area
  * is not inside the page, whose spriteSourceSize is not inside sourceSize or not of the frame's
- * size; a NaN or infinite number; a page size below 1 x 1; a negative scale. BV_ERROR_IO if the
+ * size; a NaN or infinite number; a page size below 1 x 1; a negative scale; an empty or
+ * non-UTF-8 data sheet name, a depth range that is not finite and increasing. BV_ERROR_IO if the
  * file cannot be written. */
 bv_status bv_json_write(const bv_json_desc *desc);
 

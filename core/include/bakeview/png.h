@@ -4,7 +4,11 @@
  * through the exact sRGB curve or a display transform's LUT (color.h); alpha and non-colour data
  * are written as they are. Values are clamped to [0, 1] and rounded half up (Blender's
  * unit_float_to_uchar_clamp). The file is written to a temporary name beside the target and
- * renamed, so a reader never sees a partial file. */
+ * renamed, so a reader never sees a partial file.
+ *
+ * Data (encoding LINEAR) may also be written with 16 bits per sample (bits = 16, libpng): each
+ * value v becomes floor(v * 65535 + 0.5), clamped, for depth and other data that 256 levels
+ * quantise too coarsely. */
 #ifndef BAKEVIEW_PNG_H
 #define BAKEVIEW_PNG_H
 
@@ -37,12 +41,15 @@ typedef struct bv_png_desc {
        encoded colour times alpha, round(code * a) half up, alpha itself unchanged. Needs an
        alpha channel (2 or 4 channels). */
     bool premultiply;
+    int bits; /* per sample: 8 (0: 8) or 16 (encoding LINEAR only) */
 } bv_png_desc;
 
 /* Linear value -> 8-bit sRGB code (exact piecewise OETF, clamped, round half up). */
 uint8_t bv_linear_to_srgb8(float linear);
 /* [0, 1] value -> 8-bit code without a curve (clamped, round half up; NaN -> 0). */
 uint8_t bv_unit_to_8bit(float value);
+/* [0, 1] value -> 16-bit code without a curve (clamped, round half up; NaN -> 0). */
+uint16_t bv_unit_to_16bit(float value);
 
 bv_status bv_png_write(const bv_png_desc *desc);
 

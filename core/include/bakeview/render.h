@@ -68,6 +68,14 @@ typedef struct bv_camera {
 #define BV_DEPTH_EMPTY 1.0e10f  /* depth where no surface is seen (Cycles' Z pass background) */
 #define BV_OBJECT_ID_EMPTY (-1.0f)
 
+/* The space the normal pass is written in. */
+typedef enum bv_normal_space {
+    BV_NORMAL_WORLD = 0, /* world space (Blender's) */
+    BV_NORMAL_CAMERA,    /* the camera's: x right, y up, z toward the viewer (Blender's camera
+                            space): the rotation of camera.view, without its scale, so that a
+                            scaled camera object gives the same normals */
+} bv_normal_space;
+
 typedef struct bv_render_desc {
     bv_camera camera;
     const bv_mesh *meshes;
@@ -79,6 +87,7 @@ typedef struct bv_render_desc {
     bool premultiplied;  /* colour pass with associated alpha; default straight */
     bool mipmaps;        /* fast mode: trilinear mip-mapped taps (textures need mipmaps) */
     bool cull_backfaces; /* default off: both sides render, as in Cycles */
+    bv_normal_space normal_space; /* of the normal pass; default world */
     int threads;         /* workers; 0: one per core. The output never depends on it. */
 } bv_render_desc;
 
@@ -88,7 +97,8 @@ typedef struct bv_render_targets {
     bv_float_span color;     /* 4 channels: RGBA over the background */
     bv_float_span alpha;     /* 1: filtered coverage */
     bv_float_span depth;     /* 1: distance along the view axis; BV_DEPTH_EMPTY where empty */
-    bv_float_span normal;    /* 3: world-space normal facing the camera; 0 where empty */
+    bv_float_span normal;    /* 3: unit normal facing the camera, in desc.normal_space; 0 where
+                                empty */
     bv_float_span uv;        /* 2: texture coordinates; 0 where empty */
     bv_float_span object_id; /* 1: bv_mesh.object_id; BV_OBJECT_ID_EMPTY where empty */
 } bv_render_targets;
