@@ -385,7 +385,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         for _, action, clip_numbers in clips:
             _play(target, action)
             for number in clip_numbers:
-                _go_to(scene, number, played=action is not None)
+                _go_to(scene, number, played=frames is not None or actions is not None)
                 a, b = _bounds(chosen, bpy.context.evaluated_depsgraph_get())
                 lo = [min(x, y) for x, y in zip(lo, a)]
                 hi = [max(x, y) for x, y in zip(hi, b)]
@@ -405,7 +405,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         for clip, action, clip_numbers in clips:
             _play(target, action)
             for number in clip_numbers:
-                _go_to(scene, number, played=action is not None)
+                _go_to(scene, number, played=frames is not None or actions is not None)
                 depsgraph = bpy.context.evaluated_depsgraph_get()
                 meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
                                     textures[records.baked_image(obj, kind).name], i,
@@ -451,7 +451,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
             target.animation_data.action = original_action
         if target is not None and animation_data is None and target.animation_data is not None:
             target.animation_data_clear()  # it had none before the actions played
-        _go_to(scene, original_frame, played=actions is not None)
+        _go_to(scene, original_frame, played=frames is not None or actions is not None)
 
     depth_range = (min(d[0] for d in depths), max(d[1] for d in depths)) if depths else None
     return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
@@ -528,10 +528,11 @@ def _clips(actions, target, objects, numbers, frames):
 
 
 def _go_to(scene, number, played):
-    """Sets the scene's frame; not when it is the frame already and no action was played
-    (an unneeded frame change makes the UI redraw every viewport, which takes longer than a
-    sheet's work where drawing is slow)."""
-    if played or scene.frame_current != number or scene.frame_subframe != 0.0:
+    """Sets the scene's frame, when frames or actions were asked for (`played`): the sheet shows
+    them as animated. A sheet of the current frame alone draws the scene as it is, without
+    setting the frame again (which would also make the UI redraw every viewport, longer than
+    the sheet's work where drawing is slow)."""
+    if played or scene.frame_current != number:
         scene.frame_set(number)
 
 

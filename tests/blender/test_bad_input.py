@@ -422,7 +422,7 @@ SHEET_ARGUMENTS = {  # argument: (a value of a wrong type, the error, what its m
     "allow_rotation": ("no", TypeError, r"allow_rotation.*True or False"),
     "dedupe": ("no", TypeError, r"dedupe.*True or False"),
     "premultiplied": ("no", TypeError, r"premultiplied.*True or False"),
-    "json_form": (3, ValueError, r"json_form.*HASH"),
+    "json_form": (3, TypeError, r"json_form.*HASH"),
     "name": (3, TypeError, r"name.*3"),
     "overwrite": ("no", TypeError, r"overwrite.*True or False"),
     "threads": ("x", TypeError, r"threads.*'x'"),
