@@ -30,15 +30,20 @@ GLB_KINDS = {"DIFFUSE": "lit", "COMBINED": "unlit", "GLOSSY": "unlit", "EMIT": "
 BAKE_FLAGS = {"size": "--bake-size", "auto_uv": "--auto-uv", "overwrite": "--overwrite",
               "kind": "--kind", "objects": "--objects"}
 SHEET_FLAGS = {
-    "frame_size": "--size", "views": "--views", "frames": "--frames", "kind": "--kind",
+    "frame_size": "--frame-size", "views": "--views", "frames": "--frames", "kind": "--kind",
     "passes": "--passes", "projection": "--projection", "margin": "--margin",
-    "pixels_per_unit": "--pixels-per-unit", "samples": "--samples",
+    "pixels_per_unit": "--pixels-per-unit", "samples": "--samples", "trim": "--trim",
     "alpha_threshold": "--alpha-threshold", "layout": "--layout", "heuristic": "--heuristic",
-    "shape_padding": "--padding", "border_padding": "--border", "extrude": "--extrude",
-    "max_size": "--max-size", "power_of_two": "--power-of-two", "square": "--square",
-    "allow_rotation": "--rotate", "premultiplied": "--premultiplied", "colour": "--colour",
-    "json_form": "--json", "normal_y": "--normal-y", "overwrite": "--overwrite",
+    "shape_padding": "--shape-padding", "border_padding": "--border-padding",
+    "extrude": "--extrude", "max_size": "--max-size", "power_of_two": "--power-of-two",
+    "square": "--square", "allow_rotation": "--allow-rotation", "dedupe": "--dedupe",
+    "premultiplied": "--premultiplied", "colour": "--colour", "json_form": "--json-form",
+    "normal_y": "--normal-y", "pivot": "--pivot", "overwrite": "--overwrite",
     "objects": "--objects"}
+# earlier names of sheet flags, still read: each warns once and says the name to use
+DEPRECATED = {"sheet": {"--size": "--frame-size", "--padding": "--shape-padding",
+                        "--border": "--border-padding", "--rotate": "--allow-rotation",
+                        "--json": "--json-form"}}
 ATLAS_FLAGS = {
     "size": "--size", "padding": "--padding", "extrude": "--extrude", "max_size": "--max-size",
     "power_of_two": "--power-of-two", "square": "--square", "uv_map": "--uv-map",
@@ -89,6 +94,24 @@ def _names(text):
     return [n for n in text.split(",") if n]
 
 
+def _upper(text):
+    """An enumeration's name in any case, as the API takes it (argparse's choices compare it)."""
+    return text.upper()
+
+
+def _pivot(text):
+    """ORIGIN, FEET (any case) or X,Y,Z."""
+    if text.upper() in ("ORIGIN", "FEET"):
+        return text.upper()
+    try:
+        point = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        point = ()
+    if len(point) != 3:
+        raise argparse.ArgumentTypeError(f"expected ORIGIN, FEET or X,Y,Z, got {text!r}")
+    return point
+
+
 def _scale(text):
     try:
         if "/" in text:
@@ -112,7 +135,7 @@ def _input_options(command, what):
                          "file is written)")
     command.add_argument("--objects", type=_names, default=None,
                          help="comma-separated object names (default: every visible mesh)")
-    command.add_argument("--kind", choices=BAKE_KINDS, default=None,
+    command.add_argument("--kind", type=_upper, choices=BAKE_KINDS, default=None,
                          help=f"bake kind {what} (default: each object's latest bake, as the "
                          f"file has it; objects without any bake are baked {NEW_BAKE_KIND})")
     command.add_argument("--rebake", action="store_true",
@@ -148,49 +171,65 @@ def parser():
     _input_options(sheet, "drawn")
     sheet.add_argument("--per-object", action="store_true", help="one sheet per object")
     sheet.add_argument("--views", default="COMPASS8",
-                       help="COMPASS8, COMPASS16, TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N or "
-                       "HEMI_OCTAHEDRAL:N (default COMPASS8)")
-    sheet.add_argument("--size", type=_size, default=(256, 256), help="frame size WxH (default 256x256)")
+                       help="COMPASS8[:ELEVATION], COMPASS16[:ELEVATION] (elevation in degrees, "
+                       "default 30), DIMETRIC8, DIMETRIC16 (2:1 pixel art: elevation 30), "
+                       "ISOMETRIC8, ISOMETRIC16 (true isometric: 35.264), "
+                       "TURNTABLE:N[:ELEVATIONS], OCTAHEDRAL:N or HEMI_OCTAHEDRAL:N, any case "
+                       "(default COMPASS8)")
+    sheet.add_argument("--frame-size", "--size", type=_size, default=(256, 256),
+                       help="frame size WxH (default 256x256; --size: its earlier name)")
     sheet.add_argument("--frames", type=_frames, default=None,
                        help="animation frames START:END[:STEP] or one FRAME (default: the current)")
     sheet.add_argument("--passes", type=_names, default=["COLOR"],
                        help=f"comma-separated passes among {','.join(PASSES)} (default COLOR)")
-    sheet.add_argument("--projection", choices=("ORTHOGRAPHIC", "PERSPECTIVE"), default="ORTHOGRAPHIC",
+    sheet.add_argument("--projection", type=_upper, choices=("ORTHOGRAPHIC", "PERSPECTIVE"),
+                       default="ORTHOGRAPHIC",
                        help="camera of the fitted views (default ORTHOGRAPHIC)")
     sheet.add_argument("--margin", type=float, default=0.05, help="fraction of the frame kept free")
     sheet.add_argument("--pixels-per-unit", type=float, default=None, help="fixed scale (orthographic)")
     sheet.add_argument("--samples", type=int, default=4, help="N x N samples per pixel (default 4)")
-    sheet.add_argument("--no-trim", action="store_true", help="keep whole frames")
+    sheet.add_argument("--trim", action=argparse.BooleanOptionalAction, default=True,
+                       help="trim transparent borders (default); --no-trim keeps whole frames")
     sheet.add_argument("--alpha-threshold", type=float, default=0.0, help="trim: alpha kept above this")
-    sheet.add_argument("--no-dedupe", action="store_true", help="store identical frames again")
-    sheet.add_argument("--layout", choices=("MAXRECTS", "GRID"), default="MAXRECTS",
+    sheet.add_argument("--dedupe", action=argparse.BooleanOptionalAction, default=True,
+                       help="store identical frames once (default); --no-dedupe stores them again")
+    sheet.add_argument("--layout", type=_upper, choices=("MAXRECTS", "GRID"), default="MAXRECTS",
                        help="packed frames, or a grid of equal cells (default MAXRECTS)")
-    sheet.add_argument("--heuristic", choices=("BEST", "BSSF", "BAF", "BL", "CP"), default="BEST",
+    sheet.add_argument("--heuristic", type=_upper, choices=("BEST", "BSSF", "BAF", "BL", "CP"),
+                       default="BEST",
                        help="MaxRects rule: BEST tries them all with several orders and page "
                             "shapes and keeps the tightest (default)")
-    sheet.add_argument("--padding", type=int, default=2, help="pixels between frames (default 2)")
-    sheet.add_argument("--border", type=int, default=2, help="pixels from the page edge (default 2)")
+    sheet.add_argument("--shape-padding", "--padding", type=int, default=2,
+                       help="pixels between frames (default 2; --padding: its earlier name)")
+    sheet.add_argument("--border-padding", "--border", type=int, default=2,
+                       help="pixels from the page edge (default 2; --border: its earlier name)")
     sheet.add_argument("--extrude", type=int, default=0, help="repeat edge pixels N times")
     sheet.add_argument("--max-size", type=_size, default=(4096, 4096),
                        help="page limit WxH; more frames make more pages, NAME-0.png + "
                        "NAME-0.json ..., and NAME.json with every page (Phaser's load.multiatlas)")
     sheet.add_argument("--power-of-two", action="store_true", help="page sides powers of two")
     sheet.add_argument("--square", action="store_true", help="square pages")
-    sheet.add_argument("--rotate", action="store_true",
+    sheet.add_argument("--allow-rotation", "--rotate", action="store_true",
                        help="allow frames turned 90 degrees (PixiJS draws them turned back, "
-                       "Phaser 3.90 and 4.2 do not)")
+                       "Phaser 3.90 and 4.2 do not; --rotate: its earlier name)")
     sheet.add_argument("--premultiplied", action="store_true",
                        help="colour PNG premultiplied as engines read premultiplyAlpha (the "
                        "encoded colour times alpha)")
-    sheet.add_argument("--colour", choices=("SCENE", "SRGB"), default="SCENE",
+    sheet.add_argument("--colour", type=_upper, choices=("SCENE", "SRGB"), default="SCENE",
                        help="colour PNG encoded as Blender writes the scene's render output "
                        "(view transform, look, exposure, gamma: SCENE, default) or with the "
                        "plain sRGB curve (SRGB)")
-    sheet.add_argument("--normal-y", choices=("UP", "DOWN"), default="UP",
+    sheet.add_argument("--normal-y", type=_upper, choices=("UP", "DOWN"), default="UP",
                        help="green of the NORMAL sheet (camera-space normals, n * 0.5 + 0.5): UP "
                             "as OpenGL, Unity, Godot 4, three.js, PixiJS and Phaser lights read "
                             "it, DOWN as DirectX, Unreal and Godot 3's sprites (default UP)")
-    sheet.add_argument("--json", choices=("HASH", "ARRAY"), default="HASH", help="JSON form")
+    sheet.add_argument("--json-form", "--json", type=_upper, choices=("HASH", "ARRAY"),
+                       default="HASH", help="TexturePacker JSON Hash or Array (default HASH; "
+                       "--json: its earlier name)")
+    sheet.add_argument("--pivot", type=_pivot, default="ORIGIN",
+                       help="the point each frame's pivot marks: ORIGIN (the first object's "
+                       "origin, default), FEET (the bottom centre of the objects' bounds over "
+                       "all frames) or a world point X,Y,Z")
     _shard_option(sheet, "sheets (files x objects with --per-object)")
 
     atlas = commands.add_parser(
@@ -224,11 +263,12 @@ def parser():
     atlas.add_argument("--square", action="store_true", help="a square atlas")
     atlas.add_argument("--scale", type=_scale, default=1.0,
                        help="every bake scaled by 1, 1/2, 1/4 ... (default 1)")
-    atlas.add_argument("--heuristic", choices=("BEST", "BSSF", "BAF", "BL", "CP"), default="BEST",
+    atlas.add_argument("--heuristic", type=_upper, choices=("BEST", "BSSF", "BAF", "BL", "CP"),
+                       default="BEST",
                        help="MaxRects rule (default BEST: the tightest of them all)")
     atlas.add_argument("--uv-map", default="bakeview_atlas",
                        help="name of the new UV map (default bakeview_atlas)")
-    atlas.add_argument("--colour", choices=("SCENE", "SRGB"), default=None,
+    atlas.add_argument("--colour", type=_upper, choices=("SCENE", "SRGB"), default=None,
                        help="PNG colour encoding: SCENE as Blender writes the scene's render "
                        "output, SRGB the sRGB curve (default: SCENE for lighting bakes, COMBINED "
                        "and GLOSSY; SRGB for material colour, DIFFUSE and EMIT)")
@@ -516,15 +556,17 @@ def run_sheet(args):
 
         with _api(SHEET_FLAGS):
             result = bakeview.sprite_sheet(
-                objects, views=args.views, frame_size=args.size, path=path, frames=args.frames,
+                objects, views=args.views, frame_size=args.frame_size, path=path,
+                frames=args.frames,
                 projection=args.projection, margin=args.margin,
                 pixels_per_unit=args.pixels_per_unit, kind=args.kind, passes=passes,
-                samples=args.samples, trim=not args.no_trim, alpha_threshold=args.alpha_threshold,
-                shape_padding=args.padding, border_padding=args.border, extrude=args.extrude,
-                layout=args.layout, heuristic=args.heuristic, max_size=args.max_size,
-                power_of_two=args.power_of_two, square=args.square, allow_rotation=args.rotate,
-                dedupe=not args.no_dedupe, premultiplied=args.premultiplied, colour=args.colour,
-                normal_y=args.normal_y, json_form=args.json, name=job.stem,
+                samples=args.samples, trim=args.trim, alpha_threshold=args.alpha_threshold,
+                shape_padding=args.shape_padding, border_padding=args.border_padding,
+                extrude=args.extrude, layout=args.layout, heuristic=args.heuristic,
+                max_size=args.max_size, power_of_two=args.power_of_two, square=args.square,
+                allow_rotation=args.allow_rotation, dedupe=args.dedupe,
+                premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
+                json_form=args.json_form, pivot=args.pivot, name=job.stem,
                 overwrite=args.overwrite, progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"{label}: {len(result.frames)} frames on {len(result.occupancy)} page(s) "
@@ -834,10 +876,15 @@ def main(argv=None):
 
 def run(argv=None):
     """Runs the command line; returns the exit status (0 done, 1 failed, 2 wrong usage)."""
+    argv = _argv(argv)
     try:
-        args = parser().parse_args(_argv(argv))
+        args = parser().parse_args(argv)
     except SystemExit as stop:  # argparse printed the usage or --help
         return int(stop.code or 0)
+    for token in argv:
+        old = DEPRECATED.get(args.command, {}).get(token.partition("=")[0])
+        if old is not None:
+            _warn(f"{token.partition('=')[0]} is an earlier name of {old}; use {old}")
     with warnings.catch_warnings():
         warnings.simplefilter("default", UserWarning)  # bakeview's own warnings, each once
         warnings.showwarning = _show_warning

@@ -27,8 +27,9 @@ def save_scene(make, path, names):
 def test_help_documents_every_option(capsys):
     assert cli.run(["sheet", "--help"]) == 0
     text = capsys.readouterr().out
-    for option in ("--out", "--views", "--size", "--frames", "--kind", "--passes", "--shard",
-                   "--padding", "--extrude", "--max-size", "--json", "--overwrite", "--per-object"):
+    for option in ("--out", "--views", "--frame-size", "--frames", "--kind", "--passes", "--shard",
+                   "--shape-padding", "--border-padding", "--allow-rotation", "--json-form",
+                   "--pivot", "--extrude", "--max-size", "--overwrite", "--per-object"):
         assert option in text
 
 
@@ -38,7 +39,7 @@ def test_sheets_for_each_file_and_shards_split_the_jobs(make, tmp_path, capsys):
     save_scene(make, files[1], ["Three"])
     out = tmp_path / "out"
     out.mkdir()
-    common = ["sheet", *map(str, files), "--out", str(out), "--size", "32", "--bake-size", "16",
+    common = ["sheet", *map(str, files), "--out", str(out), "--frame-size", "32", "--bake-size", "16",
               "--per-object"]
     assert cli.run(common + ["--shard", "0/2"]) == 0
     first = sorted(os.listdir(out))
@@ -61,13 +62,13 @@ def test_sheets_for_each_file_and_shards_split_the_jobs(make, tmp_path, capsys):
 def test_bad_input_exits_1_with_a_message(make, tmp_path, capsys, args, message):
     blend = tmp_path / "scene.blend"
     save_scene(make, blend, ["Cube"])
-    argv = ["sheet", str(blend), "--out", str(tmp_path), "--size", "16", "--bake-size", "8", *args]
+    argv = ["sheet", str(blend), "--out", str(tmp_path), "--frame-size", "16", "--bake-size", "8", *args]
     assert cli.run(argv) == 1
     assert message in capsys.readouterr().err
 
 
 def test_wrong_usage_exits_2(capsys):
-    assert cli.run(["sheet", "--size", "huge", "--out", "."]) == 2
+    assert cli.run(["sheet", "--frame-size", "huge", "--out", "."]) == 2
     assert "size" in capsys.readouterr().err
 
 
@@ -76,7 +77,7 @@ def test_blender_command_line_runs_on_the_open_file(make, tmp_path):
     save_scene(make, blend, ["Cube"])
     command, env = cli_command(blend)
     args = ["sheet", *([] if "--python-expr" in command else [str(blend)]), "--out",
-            str(tmp_path), "--size", "24", "--bake-size", "8"]
+            str(tmp_path), "--frame-size", "24", "--bake-size", "8"]
     done = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "scene.png").is_file() and (tmp_path / "scene.json").is_file()
@@ -143,7 +144,7 @@ def test_a_kind_is_baked_only_where_missing_with_the_uv_map_of_the_objects_bakes
     two_uv_maps_scene(make, blend)
 
     assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--kind", "DIFFUSE",
-                    "--size", "24", "--bake-size", "8"]) == 0
+                    "--frame-size", "24", "--bake-size", "8"]) == 0
 
     printed = capsys.readouterr().out
     assert "baking 1 object(s), DIFFUSE" in printed
@@ -159,7 +160,7 @@ def test_rebake_bakes_every_object_again(make, tmp_path, capsys):
     two_uv_maps_scene(make, blend)
 
     assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--rebake",
-                    "--size", "24", "--bake-size", "4"]) == 0
+                    "--frame-size", "24", "--bake-size", "4"]) == 0
 
     printed = capsys.readouterr().out
     assert "baking 1 object(s), DIFFUSE" in printed and "baking 1 object(s), EMIT" in printed
@@ -180,16 +181,16 @@ def no_uv_scene(make, path):
 @pytest.mark.parametrize("args, says, not_says", [
     ([], "object 'Flat' has no UV map; unwrap it, or pass --auto-uv to add one", "auto_uv"),
     (["--auto-uv", "--max-size", "0"], "--max-size must be between 1 and", "max_size"),
-    (["--auto-uv", "--padding", "-1"], "--padding must be >= 0, got -1", "shape_padding"),
+    (["--auto-uv", "--shape-padding", "-1"], "--shape-padding must be >= 0, got -1", "shape_padding"),
     (["--auto-uv", "--frames", "5:1"], "--frames (start, end, step) must have end >= start",
      "Error"),
-    (["--views", "CUBE"], "--views must be COMPASS8, COMPASS16", "UV map"),  # before any bake
+    (["--views", "CUBE"], "--views must be COMPASS8[:ELEVATION], COMPASS16", "UV map"),  # before any bake
 ])
 def test_errors_name_the_flags_that_caused_them_once(make, tmp_path, capsys, args, says, not_says):
     blend = tmp_path / "scene.blend"
     no_uv_scene(make, blend)
 
-    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--size", "16",
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--frame-size", "16",
                     "--bake-size", "8", *args]) == 1
 
     err = capsys.readouterr().err
@@ -202,7 +203,7 @@ def test_an_existing_file_is_refused_naming_the_flag_to_replace_it(make, tmp_pat
     save_scene(make, blend, ["Cube"])
     (tmp_path / "scene.json").write_text("mine")
 
-    assert cli.run(["sheet", str(blend), "--out", str(tmp_path), "--size", "16",
+    assert cli.run(["sheet", str(blend), "--out", str(tmp_path), "--frame-size", "16",
                     "--bake-size", "8"]) == 1
 
     err = capsys.readouterr().err
@@ -253,7 +254,7 @@ def test_the_out_folder_is_made_parents_too(make, tmp_path):
     blend = tmp_path / "scene.blend"
     save_scene(make, blend, ["Cube"])
     out = tmp_path / "a" / "b"
-    assert cli.run(["sheet", str(blend), "--out", str(out), "--size", "16",
+    assert cli.run(["sheet", str(blend), "--out", str(out), "--frame-size", "16",
                     "--bake-size", "8"]) == 0
     assert sorted(os.listdir(out)) == ["scene.json", "scene.png"]
 
@@ -265,7 +266,7 @@ def test_files_of_the_same_name_in_different_folders_are_told_apart(make, tmp_pa
         save_scene(make, blend, ["Cube", "Other"][i:i + 1])
     out = tmp_path / "out"
 
-    assert cli.run(["sheet", *map(str, files), "--out", str(out), "--size", "16",
+    assert cli.run(["sheet", *map(str, files), "--out", str(out), "--frame-size", "16",
                     "--bake-size", "8"]) == 0
 
     assert sorted(os.listdir(out)) == ["day-scene.json", "day-scene.png", "night-scene.json",
@@ -281,7 +282,7 @@ def test_jobs_that_would_write_one_file_are_refused_before_any_work(make, tmp_pa
     save_scene(make, blend, names)
 
     assert cli.run(["sheet", str(blend), "--out", str(tmp_path / "out"), "--per-object",
-                    "--size", "16", "--bake-size", "8"]) == 1
+                    "--frame-size", "16", "--bake-size", "8"]) == 1
 
     printed = capsys.readouterr()
     assert "baking" not in printed.out
@@ -299,7 +300,7 @@ def test_every_file_of_the_run_is_checked_before_any_work(make, tmp_path, capsys
     (out / "b.json").write_text("mine")
     before = files_in(str(out))
 
-    assert cli.run(["sheet", *map(str, files), "--out", str(out), "--size", "16",
+    assert cli.run(["sheet", *map(str, files), "--out", str(out), "--frame-size", "16",
                     "--bake-size", "8"]) == 1
 
     printed = capsys.readouterr()
