@@ -73,10 +73,7 @@ def _hooked(cls):
     cls._show, cls._done, cls.modal = hooked_show, hooked_done, hooked_modal
 
 
-_hooked(ui.BAKEVIEW_OT_sprite_sheet)
-_hooked(ui.BAKEVIEW_OT_bake)
 TICKS = []
-_run = ui._Slices.run
 
 
 def _timed_run(self):
@@ -88,9 +85,7 @@ def _timed_run(self):
         TICKS.append((waited, time.perf_counter() - start))
 
 
-ui._Slices.run = _timed_run
 DRAWN = {"panel": 0}
-_draw = ui.BAKEVIEW_PT_bake.draw
 
 
 def _counted_draw(self, context):
@@ -98,9 +93,19 @@ def _counted_draw(self, context):
     _draw(self, context)
 
 
-ui.BAKEVIEW_PT_bake.draw = _counted_draw
-bakeview.register()
-bpy.context.preferences.view.show_splash = False
+def setup():
+    """Hooks on the operators, set before they are registered; the add-on registered."""
+    global _run, _draw
+    if hasattr(ui, "_Slices"):  # (an add-on without time slices still shows its panel)
+        _hooked(ui.BAKEVIEW_OT_sprite_sheet)
+        _hooked(ui.BAKEVIEW_OT_bake)
+        _run = ui._Slices.run
+        ui._Slices.run = _timed_run
+    panel = getattr(ui, "BAKEVIEW_PT_bake", None) or getattr(ui, "BAKEVIEW_PT_panel")
+    _draw = panel.draw
+    panel.draw = _counted_draw
+    bakeview.register()
+    bpy.context.preferences.view.show_splash = False
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -442,7 +447,12 @@ def script():
 
 
 def main():
-    steps = script()
+    try:
+        setup()
+        steps = script()
+    except Exception:  # an add-on without what the session drives: say so, and quit
+        RESULT.setdefault("errors", {})["setup"] = traceback.format_exc()
+        steps = iter(())
 
     def tick():
         try:
