@@ -207,6 +207,7 @@ class _Modal:
     other events are held back while it runs (a bake changes the scene between steps)."""
 
     blocking = False
+    cancelled = "nothing changed"  # what Esc leaves, for the report
     _slices = None
     _timer = None
 
@@ -245,7 +246,7 @@ class _Modal:
             self._slices.steps.close()  # the generator puts back what it changed
             self._stop(context)
             self.report({"WARNING"}, f"bakeview: {self.bl_label.lower()} cancelled, "
-                                     "nothing changed")
+                                     f"{self.cancelled}")
             return {"CANCELLED"}
         if event.type != "TIMER":
             return {"RUNNING_MODAL"} if self.blocking else {"PASS_THROUGH"}
@@ -391,6 +392,7 @@ class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
     bl_idname = "bakeview.sprite_sheet"
     bl_label = "Sprite Sheet"
     bl_options = {"REGISTER", "UNDO"}
+    cancelled = "nothing written"
 
     @classmethod
     def poll(cls, context):

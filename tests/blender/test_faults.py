@@ -342,21 +342,25 @@ class _Event:
 
 
 def drive_sheet_operator(context, ticks):
-    """Runs the Sprite Sheet operator as the UI does: invoke, then `ticks` timer events (one view
-    each), then Esc, until it stops running; returns what each call returned and the operator's
-    reports. A stand-in takes the place of the operator instance (background mode delivers no
-    events), with the operator class's own invoke and modal."""
+    """Runs the Sprite Sheet operator as the UI does: invoke, then `ticks` timer events, then Esc,
+    until it stops running; returns what each call returned and the operator's reports. Time
+    slices of no length: invoke and each tick run one step (one view) each. A stand-in takes the
+    place of the operator instance (background mode delivers no events), with the operator
+    class's own methods."""
     from bakeview import ui
 
     operator = ui.BAKEVIEW_OT_sprite_sheet
     handlers = []
     window_manager = _Proxy(context.window_manager, modal_handler_add=handlers.append)
     context = _Proxy(context, window_manager=window_manager)
+    slices = (ui.MIN_SLICE, ui.MAX_SLICE)
+    ui.MIN_SLICE = ui.MAX_SLICE = 0.0
 
     class StandIn:
-        invoke, modal = operator.invoke, operator.modal
-        _stop, _finish = operator._stop, operator._finish
-        _steps = _timer = None
+        invoke, modal, _show, _stop = operator.invoke, operator.modal, operator._show, operator._stop
+        _start, _status, _done = operator._start, operator._status, operator._done
+        bl_label, blocking, cancelled = operator.bl_label, operator.blocking, operator.cancelled
+        _slices = _timer = None
 
         def __init__(self):
             self.reports = []
@@ -364,13 +368,16 @@ def drive_sheet_operator(context, ticks):
         def report(self, kind, message):
             self.reports.append((set(kind), message))
 
-    running = StandIn()
-    returned = [running.invoke(context, _Event("INVOKE"))]
-    assert handlers == [running]
-    for kind in ["TIMER"] * ticks + ["ESC"]:
-        returned.append(running.modal(context, _Event(kind)))
-        if returned[-1] != {"RUNNING_MODAL"}:
-            break
+    try:
+        running = StandIn()
+        returned = [running.invoke(context, _Event("INVOKE"))]
+        assert handlers == [running]
+        for kind in ["TIMER"] * ticks + ["ESC"]:
+            returned.append(running.modal(context, _Event(kind)))
+            if returned[-1] != {"RUNNING_MODAL"}:
+                break
+    finally:
+        ui.MIN_SLICE, ui.MAX_SLICE = slices
     return returned, running.reports
 
 
@@ -388,7 +395,7 @@ def sheet_settings(sheet_scene):
     settings = bpy.context.scene.bakeview
     settings.sheet_views, settings.sheet_count = "TURNTABLE", 4
     settings.sheet_frame_size = (24, 24)
-    settings.sheet_animation, settings.sheet_step = True, 2
+    settings.sheet_animation, settings.sheet_frame_step = True, 2
     bpy.context.scene.frame_start, bpy.context.scene.frame_end = 1, 5
     settings.sheet_path = sheet_scene.path
     sheet_scene.cube.select_set(True)
@@ -416,18 +423,20 @@ def test_a_failure_in_the_sprite_sheet_operator_is_reported_and_leaves_everythin
 
     returned, reports = drive_sheet_operator(bpy.context, 12)
 
-    assert returned == [{"RUNNING_MODAL"}] * 5 + [{"CANCELLED"}]
+    # invoke checks the arguments and stops before view 0; tick k renders view k - 1
+    assert returned == [{"RUNNING_MODAL"}] * 4 + [{"CANCELLED"}]
     assert reports == [({"ERROR"}, "after render, call 4")]
     assert_unchanged(before, sheet_scene.folder, files)
 
 
 def test_the_sprite_sheet_operator_driven_to_the_end_writes_the_sheet(sheet_scene, registered):
-    """The driver reaches the end when not cancelled: 12 views, then the sheet is made."""
+    """The driver reaches the end when not cancelled: 12 views, one a tick, then the sheet is
+    made (in the 12th tick, after its view)."""
     sheet_settings(sheet_scene)
 
     returned, _ = drive_sheet_operator(bpy.context, 13)
 
-    assert returned == [{"RUNNING_MODAL"}] * 13 + [{"FINISHED"}]
+    assert returned == [{"RUNNING_MODAL"}] * 12 + [{"FINISHED"}]
     assert os.path.exists(os.path.join(sheet_scene.folder, "sheet.json"))
 
 
