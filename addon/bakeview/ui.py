@@ -5,7 +5,7 @@ the group it belongs to as a prefix where two functions share a keyword: view_sa
 render_view's samples, sheet_margin sprite_sheet's margin, atlas_padding pack_atlas's padding).
 
 Long work (bake, sprite sheet) runs in time slices when started from the UI (invoke): the first
-slice runs in invoke itself (MAX_SLICE), then each timer tick does at least MIN_SLICE seconds of
+slice runs in invoke itself (FIRST_SLICE), then each timer tick does at least MIN_SLICE seconds of
 work, and more while the UI takes long between ticks (SLICE_RATIO times the time the last tick
 waited, up to MAX_SLICE), so drawing the progress costs a small share of the time; Esc cancels
 between steps and leaves the file as it was."""
@@ -19,8 +19,10 @@ from bpy.props import (BoolProperty, EnumProperty, FloatProperty, FloatVectorPro
 from . import records
 from .bake_images import KINDS
 
-MIN_SLICE = 0.05  # seconds of work per timer tick, at least
-MAX_SLICE = 0.5   # and at most, so that Esc and the progress answer within about this
+MIN_SLICE = 0.05   # seconds of work per timer tick, at least
+MAX_SLICE = 1.0    # and at most, so that Esc and the progress answer within about this even
+                   # where the UI takes long to draw (software OpenGL)
+FIRST_SLICE = 0.5  # the slice invoke runs before the UI is given back
 SLICE_RATIO = 3.0  # a slice lasts this many times the wait before it (the UI's drawing)
 
 _KIND_ITEMS = [(k, k.title(), f"The {k.lower()} bake") for k in KINDS]
@@ -183,12 +185,12 @@ class _Slices:
 
     def run(self):
         """Steps for one slice. The first one, run by invoke before the UI is given back, lasts
-        MAX_SLICE: work that short is done before the UI has drawn anything, and the first
+        FIRST_SLICE: work that short is done before the UI has drawn anything, and the first
         redraw (which can take longer than a short sheet, with software OpenGL) is not waited
         for."""
         start = time.perf_counter()
         if self.ended is None:
-            budget = MAX_SLICE
+            budget = FIRST_SLICE
         else:
             budget = min(MAX_SLICE, max(MIN_SLICE, SLICE_RATIO * (start - self.ended)))
         try:

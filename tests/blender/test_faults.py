@@ -353,8 +353,8 @@ def drive_sheet_operator(context, ticks):
     handlers = []
     window_manager = _Proxy(context.window_manager, modal_handler_add=handlers.append)
     context = _Proxy(context, window_manager=window_manager)
-    slices = (ui.MIN_SLICE, ui.MAX_SLICE)
-    ui.MIN_SLICE = ui.MAX_SLICE = 0.0
+    slices = (ui.MIN_SLICE, ui.MAX_SLICE, ui.FIRST_SLICE)
+    ui.MIN_SLICE = ui.MAX_SLICE = ui.FIRST_SLICE = 0.0
 
     class StandIn:
         invoke, modal, _show, _stop = operator.invoke, operator.modal, operator._show, operator._stop
@@ -377,7 +377,7 @@ def drive_sheet_operator(context, ticks):
             if returned[-1] != {"RUNNING_MODAL"}:
                 break
     finally:
-        ui.MIN_SLICE, ui.MAX_SLICE = slices
+        ui.MIN_SLICE, ui.MAX_SLICE, ui.FIRST_SLICE = slices
     return returned, running.reports
 
 
