@@ -7,6 +7,7 @@ the window with software OpenGL costs what it would there."""
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 
@@ -30,9 +31,16 @@ def run_session(tmp_path_factory, name, screen, scenarios):
                "--factory-startup", "--enable-event-simulate", "--python",
                os.path.join(HERE, "ui_session.py"), "--", "--build", build_dir(), "--out",
                str(out), "--only", ",".join(scenarios)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    # a session of its own, so that a hung Blender goes with its X server
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
     path = out / "session.json"
-    assert path.is_file(), f"the session wrote nothing:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert path.is_file(), f"the session wrote nothing:\n{stdout[-3000:]}\n{stderr[-3000:]}"
     result = json.loads(path.read_text())
     assert "errors" not in result, result["errors"]
     result["folder"] = str(out)
