@@ -1,14 +1,18 @@
-// Shared by the drivers of the real-client tests (check_pixi.mjs, check_phaser.mjs): serve a test
-// page, a library's dist folder and a sheet's folder on http://127.0.0.1:<free port> (loopback
-// only, GET of those files and POST /result, nothing else), open the page in headless Chromium
-// with a fresh profile and everything that would reach the network off, and wait for the page to
-// post its report.
+// Shared by the drivers of the real-client tests (check_pixi.mjs, check_phaser.mjs,
+// check_three.mjs): serve a test page, report.js (which every page posts its report through), a
+// library's dist folder and a sheet's folder on http://127.0.0.1:<free port> (loopback only, GET
+// of those files and POST /result, nothing else), open the page in headless Chromium with a fresh
+// profile and everything that would reach the network off, and wait for the page to post its
+// report.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 // headless; WebGL on the CPU through SwiftShader (Debian's Chromium 156 falls back to it under
 // --disable-gpu by itself, newer Chromium only when asked: --enable-unsafe-swiftshader); colours
@@ -111,7 +115,8 @@ export async function runPage({ page, routes, mounts, options }) {
   if (!fs.existsSync(sheet)) throw new Error(`${sheet} does not exist`);
   let settle;
   const result = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-  const server = serve(routes, { ...mounts, "/sheet/": path.dirname(sheet) }, (body) => settle.resolve(body));
+  const pages = { ...routes, "/report.js": path.join(HERE, "report.js") }; // every page posts through it
+  const server = serve(pages, { ...mounts, "/sheet/": path.dirname(sheet) }, (body) => settle.resolve(body));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address();

@@ -20,27 +20,7 @@
 "use strict";
 
 (function () {
-  function post(body) {
-    return fetch("/result", { method: "POST", headers: { "Content-Type": "application/json" },
-                              body: JSON.stringify(body) });
-  }
-
-  let reported = false;
-  function fail(error) {
-    if (reported) return;
-    reported = true;
-    post({ error: String((error && error.stack) || error) });
-  }
-  window.addEventListener("error", (event) => fail(event.error || event.message));
-  window.addEventListener("unhandledrejection", (event) => fail(event.reason));
-
-  function base64(bytes) {
-    let text = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    }
-    return btoa(text);
-  }
+  const { send, fail, base64 } = window.bakeviewReport; // report.js
 
   const url = new URLSearchParams(location.search).get("sheet");
   const folder = url ? url.slice(0, url.lastIndexOf("/") + 1) : "";
@@ -76,7 +56,7 @@
   }
 
   function create() {
-    if (reported) return;
+    if (window.bakeviewReport.sent) return;
     const renderer = this.game.renderer;
     if (renderer.type !== Phaser.WEBGL) throw new Error("Phaser did not get a WebGL renderer");
     const gl = renderer.gl;
@@ -106,8 +86,7 @@
       report.animations[name] = animation
         ? animation.frames.map((a) => ({ frame: a.textureFrame, page: a.frame.sourceIndex })) : null;
     }
-    reported = true;
-    post(report);
+    send(report);
   }
 
   window.addEventListener("load", () => {

@@ -14,27 +14,7 @@
 "use strict";
 
 (function () {
-  function post(body) {
-    return fetch("/result", { method: "POST", headers: { "Content-Type": "application/json" },
-                              body: JSON.stringify(body) });
-  }
-
-  let reported = false;
-  function fail(error) {
-    if (reported) return;
-    reported = true;
-    post({ error: String((error && error.stack) || error) });
-  }
-  window.addEventListener("error", (event) => fail(event.error || event.message));
-  window.addEventListener("unhandledrejection", (event) => fail(event.reason));
-
-  function base64(bytes) {
-    let text = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    }
-    return btoa(text);
-  }
+  const { send, fail, base64 } = window.bakeviewReport; // report.js
 
   async function main() {
     const url = new URLSearchParams(location.search).get("sheet");
@@ -86,8 +66,7 @@
         report.animations[name] = textures.map((t) => names.get(t));
       }
     }
-    reported = true;
-    await post(report);
+    await send(report);
   }
 
   window.addEventListener("load", () => main().catch(fail));

@@ -5,27 +5,7 @@
 //    "renders": [{"width", "height", "rgba": BASE64 (top row first, 8-bit RGBA)}]}
 import * as THREE from "three";
 
-function post(body) {
-  return fetch("/result", { method: "POST", headers: { "Content-Type": "application/json" },
-                            body: JSON.stringify(body) });
-}
-
-let reported = false;
-function fail(error) {
-  if (reported) return;
-  reported = true;
-  post({ error: String((error && error.stack) || error) });
-}
-window.addEventListener("error", (event) => fail(event.error || event.message));
-window.addEventListener("unhandledrejection", (event) => fail(event.reason));
-
-function base64(bytes) {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(text);
-}
+const { send, fail, base64 } = window.bakeviewReport; // report.js
 
 async function main() {
   const url = new URLSearchParams(location.search).get("sheet");
@@ -76,8 +56,7 @@ async function main() {
     texture.dispose();
     material.dispose();
   }
-  reported = true;
-  await post(report);
+  await send(report);
 }
 
 main().catch(fail);

@@ -1,0 +1,32 @@
+// The page side of headless.mjs's protocol, for every test page: the report (or the first error,
+// thrown or rejected anywhere on the page) is posted once to /result as JSON. Loaded before the
+// page's own script, which takes send, fail and base64 from window.bakeviewReport.
+"use strict";
+
+window.bakeviewReport = (function () {
+  let sent = false;
+
+  function send(body) {
+    if (sent) return Promise.resolve();
+    sent = true;
+    return fetch("/result", { method: "POST", headers: { "Content-Type": "application/json" },
+                              body: JSON.stringify(body) });
+  }
+
+  function fail(error) {
+    return send({ error: String((error && error.stack) || error) });
+  }
+
+  // 8-bit pixels as base64, in slices small enough for String.fromCharCode's argument list
+  function base64(bytes) {
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(text);
+  }
+
+  window.addEventListener("error", (event) => fail(event.error || event.message));
+  window.addEventListener("unhandledrejection", (event) => fail(event.reason));
+  return { send, fail, base64, get sent() { return sent; } };
+})();
