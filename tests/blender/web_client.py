@@ -1,19 +1,21 @@
-"""What the real-client tests (test_pixi_client.py, test_phaser_client.py) share: the tools they
+"""What the real-client tests (test_pixi_client.py, test_phaser_client.py, test_cli_atlas.py) share: the tools they
 need, the PNG pages as bakeview encodes them, the frames as a client must draw them, and the
 comparison of what a client drew (read back from WebGL, premultiplied) with them."""
 import json
 import math
 import os
 import shutil
-import struct
 import subprocess
+import sys
 import time
-import zlib
 
 import pytest
 
 import bakeview
 from bakeview import _core
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import png_decode  # noqa: E402  (tests/png_decode.py, the tests' own PNG reader)
 
 WEB = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
 PREMULTIPLY_TOLERANCE = 1  # 8-bit steps, partial alpha only
@@ -41,50 +43,12 @@ def browser_tools(package):
 
 
 def read_png(path):
-    """(width, height, bytes) of an 8-bit RGBA, non-interlaced PNG: rows top-down, straight alpha."""
-    with open(path, "rb") as f:
-        data = f.read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    pos, idat, header = 8, [], None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            idat.append(body)
-        elif kind == b"IEND":
-            break
-        else:  # a gAMA, sRGB or iCCP chunk would make browsers change the colours
-            assert kind[0] & 0x20, f"{path}: unexpected critical chunk {kind!r}"
-            assert kind not in (b"gAMA", b"cHRM", b"iCCP", b"sRGB"), f"{path} has a {kind!r} chunk"
-    width, height, depth, colour, _, _, interlace = header
-    assert (depth, colour, interlace) == (8, 6, 0), f"{path}: not 8-bit RGBA non-interlaced"
-    raw, stride = zlib.decompress(b"".join(idat)), 4 * width
-    out, previous, i = bytearray(), bytearray(stride), 0
-    for _ in range(height):
-        kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        for k in range(stride):
-            a = line[k - 4] if k >= 4 else 0
-            b = previous[k]
-            c = previous[k - 4] if k >= 4 else 0
-            if kind == 1:
-                line[k] = (line[k] + a) & 255
-            elif kind == 2:
-                line[k] = (line[k] + b) & 255
-            elif kind == 3:
-                line[k] = (line[k] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[k] = (line[k] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-            else:
-                assert kind == 0, f"{path}: filter type {kind}"
-        out += line
-        previous = line
-    return width, height, bytes(out)
+    """(width, height, bytes) of an 8-bit RGBA PNG: rows top-down, straight alpha, and no chunk
+    (gAMA, sRGB, iCCP ...) that would make a browser change its colours."""
+    width, height, channels, bits, samples, kinds = png_decode.read_png(path)
+    assert (channels, bits) == (4, 8), f"{path}: not 8-bit RGBA"
+    assert not set(kinds) & set(png_decode.COLOUR_CHUNKS), f"{path} has a colour chunk: {kinds}"
+    return width, height, bytes(samples)
 
 
 def encoded_page(image):
