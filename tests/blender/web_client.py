@@ -1,6 +1,7 @@
-"""What the real-client tests (test_pixi_client.py, test_phaser_client.py, test_cli_atlas.py) share: the tools they
-need, the PNG pages as bakeview encodes them, the frames as a client must draw them, and the
-comparison of what a client drew (read back from WebGL, premultiplied) with them."""
+"""What the real-client tests (test_pixi_client.py, test_phaser_client.py, test_cli_atlas.py)
+share: the tools they need, the PNG pages as bakeview encodes them, the frames as a client must
+draw them, and the comparison of what a client drew (read back from WebGL, premultiplied) with
+them."""
 import json
 import math
 import os
