@@ -55,6 +55,16 @@ _PIVOT_ITEMS = [
 ]
 
 
+
+def _ready(operator, *reasons):
+    """A poll: True if none of the (failing, message) reasons fails; otherwise the first failing
+    one's message is what the greyed-out button says."""
+    for failing, message in reasons:
+        if failing:
+            operator.poll_message_set(message)
+            return False
+    return True
+
 class BakeviewSettings(bpy.types.PropertyGroup):
     # bake()
     kind: EnumProperty(name="Kind", items=_KIND_ITEMS, default="DIFFUSE",
@@ -275,13 +285,8 @@ class BAKEVIEW_OT_bake(_Modal, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.mode != "OBJECT":
-            cls.poll_message_set("Bake works in Object Mode")
-            return False
-        if not _selected_meshes(context):
-            cls.poll_message_set("Select the mesh objects to bake")
-            return False
-        return True
+        return _ready(cls, (context.mode != "OBJECT", "Bake works in Object Mode"),
+                      (not _selected_meshes(context), "Select the mesh objects to bake"))
 
     def _arguments(self, context):
         settings = context.scene.bakeview
@@ -330,13 +335,9 @@ class BAKEVIEW_OT_render_view(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.scene.camera is None:
-            cls.poll_message_set("The scene has no camera: set one in the Scene properties")
-            return False
-        if not _baked(context.visible_objects):
-            cls.poll_message_set("No baked object in view: bake first")
-            return False
-        return True
+        return _ready(cls, (context.scene.camera is None,
+                            "The scene has no camera: set one in the Scene properties"),
+                      (not _baked(context.visible_objects), "No baked object in view: bake first"))
 
     def execute(self, context):
         from . import render_view
@@ -398,13 +399,8 @@ class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.mode != "OBJECT":
-            cls.poll_message_set("Sprite sheets are made in Object Mode")
-            return False
-        if not _baked(context.visible_objects):
-            cls.poll_message_set("No baked object in view: bake first")
-            return False
-        return True
+        return _ready(cls, (context.mode != "OBJECT", "Sprite sheets are made in Object Mode"),
+                      (not _baked(context.visible_objects), "No baked object in view: bake first"))
 
     def _start(self, context):
         from .sheet import sheet_steps
@@ -441,13 +437,8 @@ class BAKEVIEW_OT_pack_atlas(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.mode != "OBJECT":
-            cls.poll_message_set("Atlases are packed in Object Mode")
-            return False
-        if not _baked(context.visible_objects):
-            cls.poll_message_set("No baked object in view: bake first")
-            return False
-        return True
+        return _ready(cls, (context.mode != "OBJECT", "Atlases are packed in Object Mode"),
+                      (not _baked(context.visible_objects), "No baked object in view: bake first"))
 
     def execute(self, context):
         from . import pack_atlas
