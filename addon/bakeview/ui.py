@@ -55,7 +55,6 @@ _PIVOT_ITEMS = [
 ]
 
 
-
 def _ready(operator, *reasons):
     """A poll: True if none of the (failing, message) reasons fails; otherwise the first failing
     one's message is what the greyed-out button says."""
@@ -64,6 +63,7 @@ def _ready(operator, *reasons):
             operator.poll_message_set(message)
             return False
     return True
+
 
 class BakeviewSettings(bpy.types.PropertyGroup):
     # bake()
