@@ -4,7 +4,9 @@
 
 Model: a UV sphere of about 16 k triangles with a 1024 x 1024 emission texture. Sheet: 64 views
 (16 azimuths x 4 elevations), 256 x 256 per frame.
-bakeview, end to end: one bake, 64 views rendered by the core, trim, pack, PNG + JSON written.
+bakeview, end to end: one bake, 64 views rendered by the core, trim, pack, PNG + JSON written
+(colour as the scene's render output, which the seed's write_still gives too; the sheet is then
+timed again, the scene's transform now known, and with the plain sRGB curve).
 The seed's way: 64 Cycles renders with write_still (PNG), each reloaded and copied row by row
 into one sheet in Python, the sheet saved. Cycles runs at the scene's own sample settings (what a
 script that sets nothing gets: the issue's target of >= 50x is read against this; about a minute,
@@ -62,6 +64,17 @@ def main():
     sheet_time = time.perf_counter() - start
     sheet_extra = memory.extra_mib()
     ours = bake_time + sheet_time
+    # what colour management costs: the first sheet sampled the scene's transform (once per
+    # setting and process); a second sheet finds it, and colour="SRGB" skips it
+    again = {}
+    for colour in ("SCENE", "SRGB"):
+        start = time.perf_counter()
+        bakeview.sprite_sheet(sphere, views=views, frame_size=(frame, frame), colour=colour,
+                              path=os.path.join(folder, f"again-{colour}.png"), overwrite=True,
+                              name=f"again {colour}")
+        again[colour] = time.perf_counter() - start
+    from bakeview import display
+    colour_encoding = display.encoding(scene, "SCENE")
 
     # the seed's way, for the same views
     fit = framing.Framing((0.0, 0.0, 0.0), math.sqrt(3.0), frame, frame)
@@ -129,6 +142,9 @@ def main():
           f"{sheet_time * 1000:8.1f} ms = {ours * 1000:8.1f} ms end to end")
     print(f"          {len(result.occupancy)} page(s), occupancy "
           f"{', '.join(f'{o:.1%}' for o in result.occupancy)} (trimmed frames, MaxRects BEST)")
+    print(f"          colour files as the scene's {colour_encoding.settings} "
+          f"({colour_encoding.mode}); the sheet "
+          f"again: {again['SCENE'] * 1000:.1f} ms, with colour='SRGB' {again['SRGB'] * 1000:.1f} ms")
     print(f"seed's way at {chosen} samples (seeds agree {agreement:.1f} dB): {seed_time * 1000:9.1f} ms, "
           f"speed-up {seed_time / ours:6.1f}x end to end, {seed_time / sheet_time:6.1f}x once the "
           f"bake exists")
