@@ -135,6 +135,18 @@ class BakeviewSettings(bpy.types.PropertyGroup):
     sheet_json_form: EnumProperty(name="JSON", items=[
         ("HASH", "Hash", "TexturePacker JSON Hash"), ("ARRAY", "Array", "TexturePacker JSON Array")],
         default="HASH", description="sprite_sheet's json_form")
+    sheet_colour: EnumProperty(name="Colour", items=[
+        ("SCENE", "Scene", "As Blender writes the scene's render output: its view transform, "
+                           "look, exposure and display"),
+        ("SRGB", "sRGB", "The plain sRGB curve")],
+        default="SCENE", description="sprite_sheet's colour: how the colour PNG is encoded")
+    sheet_premultiplied: BoolProperty(name="Premultiplied", default=False,
+                                      description="sprite_sheet's premultiplied: the colour PNG "
+                                      "holds the encoded colour times alpha")
+    sheet_normal_y: EnumProperty(name="Normal Y", items=[
+        ("UP", "Up", "Green up: OpenGL, Godot 4, Unity, three.js, Blender"),
+        ("DOWN", "Down", "Green down: DirectX, Unreal, Godot 3's sprites")],
+        default="UP", description="sprite_sheet's normal_y: which way green points in a normal sheet")
     sheet_path: StringProperty(name="Path", default="//sheet.png", subtype="FILE_PATH",
                                description="PNG path; the JSON goes beside it (sprite_sheet's "
                                "path)")
@@ -386,7 +398,9 @@ def _sheet_arguments(context):
                 kind=_kind(settings.sheet_kind), passes=passes,
                 projection=settings.sheet_projection, margin=settings.sheet_margin, pivot=pivot,
                 extrude=settings.sheet_extrude, shape_padding=settings.sheet_shape_padding,
-                json_form=settings.sheet_json_form, overwrite=True)
+                json_form=settings.sheet_json_form, colour=settings.sheet_colour,
+                premultiplied=settings.sheet_premultiplied, normal_y=settings.sheet_normal_y,
+                overwrite=True)
 
 
 class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
@@ -556,6 +570,9 @@ class BAKEVIEW_PT_sprite_sheet_framing(_Panel, bpy.types.Panel):
         col.prop(settings, "sheet_extrude")
         col.prop(settings, "sheet_shape_padding")
         col.prop(settings, "sheet_json_form")
+        col.prop(settings, "sheet_colour")
+        col.prop(settings, "sheet_premultiplied")
+        col.prop(settings, "sheet_normal_y")
 
 
 class BAKEVIEW_PT_pack_atlas(_Panel, bpy.types.Panel):

@@ -200,26 +200,29 @@ def test_sheet_operator_makes_what_sprite_sheet_makes_with_the_same_options(
     settings.sheet_views, settings.sheet_elevation = "COMPASS8", 20.0
     settings.sheet_frame_size = (40, 32)
     settings.sheet_kind = "DIFFUSE"
-    settings.sheet_passes = {"COLOR", "DEPTH"}
     settings.sheet_projection = "PERSPECTIVE"
     settings.sheet_margin = 0.1
     settings.sheet_pivot = "FEET"
     settings.sheet_extrude = 1
     settings.sheet_shape_padding = 3
     settings.sheet_json_form = "ARRAY"
+    settings.sheet_colour, settings.sheet_premultiplied = "SRGB", True
+    settings.sheet_passes = {"COLOR", "DEPTH", "NORMAL"}
+    settings.sheet_normal_y = "DOWN"
     settings.sheet_path = str(tmp_path / "ui" / "sheet.png")
     (tmp_path / "ui").mkdir()
     (tmp_path / "api").mkdir()
 
     assert bpy.ops.bakeview.sprite_sheet() == {"FINISHED"}
     bakeview.sprite_sheet(baked_cube, views="COMPASS8:20", frame_size=(40, 32), kind="DIFFUSE",
-                          passes=("COLOR", "DEPTH"), projection="PERSPECTIVE",
+                          passes=("COLOR", "DEPTH", "NORMAL"), projection="PERSPECTIVE",
                           margin=settings.sheet_margin,  # 0.1 as a float32, as the UI holds it
                           pivot="FEET", extrude=1, shape_padding=3, json_form="ARRAY",
+                          colour="SRGB", premultiplied=True, normal_y="DOWN",
                           path=str(tmp_path / "api" / "sheet.png"), overwrite=True)
 
     made = sorted(os.listdir(tmp_path / "ui"))
-    assert made == sorted(os.listdir(tmp_path / "api")) and "sheet-depth.png" in made
+    assert made == sorted(os.listdir(tmp_path / "api")) and "sheet-normal.png" in made
     for name in made:
         assert (tmp_path / "ui" / name).read_bytes() == (tmp_path / "api" / name).read_bytes(), name
     frames = json.loads((tmp_path / "ui" / "sheet.json").read_text())["frames"]
