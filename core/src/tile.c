@@ -225,14 +225,21 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
                 else bv__texture_tap_base(tex, uvl[0], uvl[1], rgba);
                 /* Alpha ignored: Cycles' Color output of an Image Texture node whose Alpha is
                    unlinked, the tap as it is (premultiplied), opaque. Alpha as coverage: a mix
-                   by Alpha of a Transparent BSDF and the colour unpremultiplied, which gives the
-                   premultiplied tap again; a channel-packed colour is not unpremultiplied, so
-                   it is weighted by alpha. */
-                const float weight = weigh ? rgba[3] : 1.0f;
+                   by Alpha of a Transparent BSDF and the colour unpremultiplied. The Mix
+                   Shader clamps its factor to [0, 1], so the colour is the tap divided by alpha
+                   and weighted by the clamped alpha: the premultiplied tap itself for alpha in
+                   (0, 1], less above 1, nothing at or below 0 (and for NaN). A channel-packed
+                   colour is not unpremultiplied: it is weighted by the clamped alpha. */
+                float weight = 1.0f, cover = 1.0f;
+                if (coverage) {
+                    const float a = rgba[3];
+                    cover = a > 0.0f ? (a < 1.0f ? a : 1.0f) : 0.0f;
+                    weight = weigh ? cover : a > 1.0f ? 1.0f / a : cover > 0.0f ? 1.0f : 0.0f;
+                }
                 out[4 * k] = rgba[0] * weight;
                 out[4 * k + 1] = rgba[1] * weight;
                 out[4 * k + 2] = rgba[2] * weight;
-                out[4 * k + 3] = coverage ? rgba[3] : 1.0f;
+                out[4 * k + 3] = cover;
             }
         }
     }

@@ -310,6 +310,30 @@ static void test_fully_transparent_samples_of_a_coverage_mesh_show_the_surface_b
     bv_texture_destroy(back);
 }
 
+/* A Mix Shader clamps its factor: texture alpha above 1 covers fully, its colour divided by alpha
+ * (the unpremultiplied Color output, mixed at factor 1); alpha at or below 0 covers nothing. The
+ * alpha pass stays in [0, 1] (the fuzzer found 2.8e22 from an unclamped texel). */
+static void test_coverage_alpha_outside_zero_to_one_is_clamped_as_a_mix_factor(void)
+{
+    alpha_scene s;
+    alpha_scene_init(&s);
+    const float above[4] = {0.8f, 0.4f, 0.2f, 2.0f}, below[4] = {0.8f, 0.4f, 0.2f, -0.5f};
+    const float *cases[2] = {above, below};
+    for (int c = 0; c < 2; c++) {
+        float texels[16];
+        for (int i = 0; i < 4; i++) memcpy(texels + 4 * i, cases[c], 4 * sizeof(float));
+        bv_texture *t = make_texture(texels, 2, 2, BV_TEXTURE_ALPHA_PREMULTIPLIED, BV_INTERPOLATION_LINEAR);
+        float color[W * H * 4], coverage[W * H];
+        if (t && render(&s, t, BV_MESH_ALPHA_COVERAGE, true, 1, 0, color, coverage)) {
+            if (c == 0) check_rgba(middle(color), 0.4f, 0.2f, 0.1f, 1.0f, "alpha 2");
+            else check_rgba(middle(color), 0.0f, 0.0f, 0.0f, 0.0f, "alpha -0.5");
+            for (int i = 0; i < W * H; i++)
+                CHECK_MSG(coverage[i] >= 0.0f && coverage[i] <= 1.0f, "alpha pass %g at %d", (double)coverage[i], i);
+        }
+        bv_texture_destroy(t);
+    }
+}
+
 int main(void)
 {
     RUN(test_blender_float_texel_with_alpha_ignored_shows_its_stored_colour);
@@ -320,5 +344,6 @@ int main(void)
     RUN(test_unknown_alpha_modes_are_rejected_by_name);
     RUN(test_sample_unpremultiplies_as_a_linked_alpha_output_does);
     RUN(test_fully_transparent_samples_of_a_coverage_mesh_show_the_surface_behind);
+    RUN(test_coverage_alpha_outside_zero_to_one_is_clamped_as_a_mix_factor);
     return check_summary();
 }
