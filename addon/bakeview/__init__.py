@@ -5,6 +5,8 @@ Public API (inside Blender, or with the ``bpy`` module):
 - ``bake(objects=None, kind="DIFFUSE", size=1024, ...)`` -> ``{object name: Image}``
 - ``render_view(camera=None, objects=None, ...)`` -> Image (one pass) or ``{pass: Image}``
 - ``pixels(image)`` -> the image's pixels as a float32 ``array.array``
+- ``render_pixels(camera=None, scene=None, engine=None, passes=("COMBINED",), ...)`` ->
+  RenderPixels: a render by Blender's own renderer, its pixels (and Images) in memory
 - ``sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, ...)`` ->
   SheetResult: page Images, the frame table, the PNG + TexturePacker JSON files written
 - ``pack_atlas(objects=None, kind=None, size=None, padding=4, ...)`` -> AtlasResult: one atlas
@@ -23,7 +25,7 @@ bl_info = {
     "category": "Render",
 }
 
-__all__ = ["bake", "render_view", "pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS", "PASSES",
+__all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS", "PASSES",
            "register", "unregister"]
 
 BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV")
@@ -49,6 +51,13 @@ def pixels(image):
     from .images import pixels as _pixels
 
     return _pixels(image)
+
+
+def render_pixels(camera=None, scene=None, engine=None, passes=("COMBINED",), **options):
+    """Render with Blender's renderer, the pixels in memory; see bakeview.render.render_pixels."""
+    from .render import render_pixels as _render_pixels
+
+    return _render_pixels(camera=camera, scene=scene, engine=engine, passes=passes, **options)
 
 
 def sprite_sheet(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, **options):
