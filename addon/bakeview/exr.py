@@ -1,6 +1,6 @@
 """Reading back the OpenEXR files bakeview has Blender write for it: scanline files, single or
-multi-part, uncompressed, FLOAT or HALF channels (the layout `exr_codec = "NONE"` gives). Anything else is
-refused with the reason; this is not a general EXR reader.
+multi-part, uncompressed, FLOAT or HALF channels (the layout `exr_codec = "NONE"` gives).
+Anything else is refused with the reason; this is not a general EXR reader.
 
 The layout (openexr.com, "OpenEXR File Layout"): magic and version, a header of attributes (name,
 type, size, value) ending in an empty name, a table of one 64-bit offset per scanline block

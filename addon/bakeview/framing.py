@@ -96,8 +96,8 @@ def check(framing):
         raise ValueError("lens and sensor must be positive")
 
 
-def camera(framing, direction):
-    """(view, projection) for a view direction (unit vector from the centre to the camera)."""
+def _placement(framing):
+    """(distance of the eye from the centre, near, far, orthographic scale or None)."""
     w, h = framing.width, framing.height
     r = framing.radius
     short_over_long = min(w, h) / max(w, h)
@@ -107,14 +107,34 @@ def camera(framing, direction):
         else:  # the sphere fills the shorter side, less the margin
             scale = 2.0 * r / (1.0 - framing.margin) / short_over_long
         distance = 2.0 * r + 1.0
-        projection = orthographic(scale, w, h, distance - 1.5 * r - 0.5, distance + 1.5 * r + 0.5)
+        return distance, distance - 1.5 * r - 0.5, distance + 1.5 * r + 0.5, scale
+    half_fov = math.atan(framing.sensor * short_over_long / (2.0 * framing.lens))
+    distance = r / (1.0 - framing.margin) / math.sin(half_fov)
+    return distance, max(distance - 1.5 * r, distance * 1e-3), distance + 1.5 * r, None
+
+
+def camera(framing, direction):
+    """(view, projection) for a view direction (unit vector from the centre to the camera)."""
+    w, h = framing.width, framing.height
+    distance, near, far, scale = _placement(framing)
+    if scale is not None:
+        projection = orthographic(scale, w, h, near, far)
     else:
-        half_fov = math.atan(framing.sensor * short_over_long / (2.0 * framing.lens))
-        distance = r / (1.0 - framing.margin) / math.sin(half_fov)
-        near = max(distance - 1.5 * r, distance * 1e-3)
-        projection = perspective(framing.lens, framing.sensor, w, h, near, distance + 1.5 * r)
+        projection = perspective(framing.lens, framing.sensor, w, h, near, far)
     eye = tuple(c + d * distance for c, d in zip(framing.center, direction))
     return look_at(eye, framing.center), projection
+
+
+def blender_lens(framing):
+    """{Blender camera data property: value} of a camera whose projection is camera()'s, for a
+    render at framing's width x height with square pixels."""
+    _, near, far, scale = _placement(framing)
+    settings = {"sensor_fit": "AUTO", "clip_start": near, "clip_end": far, "shift_x": 0.0,
+                "shift_y": 0.0}
+    if scale is not None:
+        return {"type": "ORTHO", "ortho_scale": scale, **settings}
+    return {"type": "PERSP", "lens_unit": "MILLIMETERS", "lens": framing.lens,
+            "sensor_width": framing.sensor, **settings}
 
 
 def project(view, projection, point, width, height):

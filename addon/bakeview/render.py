@@ -73,8 +73,9 @@ def engine_id(engine):
         return "BLENDER_EEVEE_NEXT" if (4, 2, 0) <= VERSION < (5, 0, 0) else "BLENDER_EEVEE"
     if upper == "WORKBENCH":
         return "BLENDER_WORKBENCH"
-    known = {item.identifier for item in
-             bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items}
+    builtin = "BLENDER_EEVEE_NEXT" if (4, 2, 0) <= VERSION < (5, 0, 0) else "BLENDER_EEVEE"
+    known = {builtin, "BLENDER_WORKBENCH"} | {
+        item.identifier for item in bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items}
     known |= {cls.bl_idname for cls in bpy.types.RenderEngine.__subclasses__()
               if getattr(cls, "bl_idname", None)}
     match = {k.upper(): k for k in known}.get(upper)

@@ -5,6 +5,7 @@ The work per pixel and per rectangle (render, trim, hash, pack, blit, PNG, JSON)
 this module decides what to render and where it goes."""
 import array
 import concurrent.futures
+import contextlib
 import functools
 import math
 import os
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import _core, checks, display, files, framing, images, records, viewsets
+from . import _core, blender_frames, checks, display, files, framing, images, records, viewsets
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -281,7 +282,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
                 grid_columns=0, actions=None, action_target=None, colour="SCENE", normal_y="UP",
-                pivot="ORIGIN"):
+                pivot="ORIGIN", renderer="BAKEVIEW"):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
@@ -342,6 +343,14 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         (meta.bakeview.depth) and in SheetResult.depth_range.
         The NORMAL and DEPTH page Images hold what their files hold, as floats in [0, 1]
         (Non-Color): the encoded normal map, and the normalised depth in R, G, B with alpha.
+    renderer: what renders the frames: BAKEVIEW (default: the core, from the bakes), or
+        Blender's own CYCLES, EEVEE or WORKBENCH (bakeview.render_pixels, with the scene's render
+        settings: samples, lights, world, colour management), for every view or, as a dict
+        {view name: renderer}, for some (the others BAKEVIEW). Frames by Blender need no bake,
+        show the sheet's objects only (others are hidden from the camera; with EEVEE and
+        Workbench, from the render), and give the passes COLOR, ALPHA, DEPTH and NORMAL (Blender's
+        own: normals turned into camera space); the same views, framing, trimming, packing and
+        files. In background mode EEVEE and Workbench need a GPU context (see render_pixels).
     """
     fixed = _check_arguments(locals())  # before anything: every argument as it came
     projection, kind, passes, filter, layout, colour, heuristic, json_form, normal_y, pivot = (
@@ -353,6 +362,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     numbers = _frame_numbers(frames, scene)
     if "COLOR" not in passes:
         passes = ("COLOR",) + passes  # trimming and packing follow the colour's alpha
+    by_renderer = blender_frames.renderers(renderer, view_list)
+    engines = blender_frames.check(by_renderer, passes, scene)
+    uses_core = "BAKEVIEW" in by_renderer
     encoding = None
     if path is not None:  # before any work: a wrong path wastes no render
         path = files.in_folder(path, name)
@@ -362,12 +374,12 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         encoding = display.encoding(scene, colour)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
-    chosen = _resolve_objects(objects, scene, kind, need_texture=True)
+    chosen = _resolve_objects(objects, scene, kind, need_texture=uses_core, need_bake=uses_core)
     scene_filter, scene_width = _scene_filter(scene)
     filter = filter or scene_filter
     filter_width = scene_width if filter_width is None else filter_width
     textures = {}
-    for obj in chosen:
+    for obj in chosen if uses_core else ():
         image = records.baked_image(obj, kind)
         if image.name not in textures:
             textures[image.name] = images.texture(image)
@@ -398,54 +410,58 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         framing.check(fit)
         fitted = {i: framing.camera(fit, v.direction) for i, v in enumerate(view_list)
                   if not isinstance(v, CameraView)}
+        blender = (blender_frames.BlenderFrames(scene, chosen, width, height,
+                                                framing.blender_lens(fit))
+                   if engines else contextlib.nullcontext())
+        core_views = [k for k, r in enumerate(by_renderer) if r == "BAKEVIEW"]
 
         rendered = []
         depths = []  # (near, far) of the bounding sphere seen from each view of each frame
         total = len(all_frames) * len(view_list)
-        for clip, action, clip_numbers in clips:
-            _play(target, action)
-            for number in clip_numbers:
-                _go_to(scene, number, played=frames is not None or actions is not None)
-                depsgraph = bpy.context.evaluated_depsgraph_get()
-                meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
-                                    textures[records.baked_image(obj, kind).name], i,
-                                    images.alpha_use(records.baked_image(obj, kind)))
-                          for i, obj in enumerate(chosen)]
-                origin = (tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
-                          if pivot == "ORIGIN" else pivot)
-                jobs = []  # (view, view matrix, projection) of each view at this frame
-                for i, view in enumerate(view_list):
-                    if isinstance(view, CameraView):  # its own lens, where it is at this frame
-                        view_matrix, projection_matrix = (
-                            [list(row) for row in m] for m in
-                            camera_matrices(view.camera, depsgraph, width, height, scene))
-                        jobs.append((_seen_from(view, view_matrix, center), view_matrix,
-                                     projection_matrix))
-                    else:
-                        jobs.append((view, *fitted[i]))
+        with blender:
+            for clip, action, clip_numbers in clips:
+                _play(target, action)
+                for number in clip_numbers:
+                    _go_to(scene, number, played=frames is not None or actions is not None)
+                    depsgraph = bpy.context.evaluated_depsgraph_get()
+                    meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
+                                        textures[records.baked_image(obj, kind).name], i,
+                                        images.alpha_use(records.baked_image(obj, kind)))
+                              for i, obj in enumerate(chosen)] if uses_core else []
+                    origin = (tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
+                              if pivot == "ORIGIN" else pivot)
+                    jobs = _jobs(view_list, fitted, depsgraph, width, height, scene, center)
 
-                def render(job, threads_per_view):
-                    return _core.render(meshes, job[1], job[2], width, height, passes=passes,
-                                        samples=samples, filter=filter, filter_width=filter_width,
-                                        threads=threads_per_view, normal_space="CAMERA")
+                    def render(job, threads_per_view):
+                        return _core.render(meshes, job[1], job[2], width, height, passes=passes,
+                                            samples=samples, filter=filter,
+                                            filter_width=filter_width, threads=threads_per_view,
+                                            normal_space="CAMERA")
 
-                for _, view_matrix, _ in jobs:
-                    depths.append(_sphere_depths(view_matrix, center, radius))
+                    for _, view_matrix, _ in jobs:
+                        depths.append(_sphere_depths(view_matrix, center, radius))
 
-                with _Ahead(render, jobs, threads) as ahead:
-                    for k, (view, view_matrix, projection_matrix) in enumerate(jobs):
-                        yield len(rendered), total, view.name
-                        buffers = ahead.result(k)
-                        rect = _trim_rect(buffers["COLOR"], width, height, trim, alpha_threshold)
-                        buffers = _crop(buffers, width, height, rect)  # the full frame goes now
-                        px, py = framing.project(view_matrix, projection_matrix, origin, width,
-                                                 height)
-                        animation = f"{clip}/{view.name}" if clip else view.name
-                        frame_name = (animation if len(all_frames) == 1
-                                      else f"{animation}/{number:04d}")
-                        rendered.append(_Rendered(frame_name, animation, number, view,
-                                                  (view_matrix, projection_matrix), rect, buffers,
-                                                  (px / width, py / height)))
+                    with _Ahead(render, [jobs[k] for k in core_views], threads) as ahead:
+                        for k, (view, view_matrix, projection_matrix) in enumerate(jobs):
+                            yield len(rendered), total, view.name
+                            if by_renderer[k] == "BAKEVIEW":
+                                buffers = ahead.result(core_views.index(k))
+                            else:
+                                through = view_list[k]  # a camera object's own lens
+                                buffers = blender.frame(
+                                    engines[by_renderer[k]], passes, view_matrix,
+                                    through.camera if isinstance(through, CameraView) else None)
+                            rect = _trim_rect(buffers["COLOR"], width, height, trim,
+                                              alpha_threshold)
+                            buffers = _crop(buffers, width, height, rect)  # the full frame goes
+                            px, py = framing.project(view_matrix, projection_matrix, origin,
+                                                     width, height)
+                            animation = f"{clip}/{view.name}" if clip else view.name
+                            frame_name = (animation if len(all_frames) == 1
+                                          else f"{animation}/{number:04d}")
+                            rendered.append(_Rendered(frame_name, animation, number, view,
+                                                      (view_matrix, projection_matrix), rect,
+                                                      buffers, (px / width, py / height)))
     finally:
         if target is not None and target.animation_data is not None:
             target.animation_data.action = original_action
@@ -458,6 +474,20 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                      layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
                      (scene, encoding, premultiplied), json_form, name, overwrite, grid_columns,
                      normal_y, depth_range)
+
+
+def _jobs(view_list, fitted, depsgraph, width, height, scene, center):
+    """(view, view matrix, projection) of each view at the current frame."""
+    jobs = []
+    for i, view in enumerate(view_list):
+        if isinstance(view, CameraView):  # its own lens, where it is at this frame
+            view_matrix, projection_matrix = (
+                [list(row) for row in m] for m in
+                camera_matrices(view.camera, depsgraph, width, height, scene))
+            jobs.append((_seen_from(view, view_matrix, center), view_matrix, projection_matrix))
+        else:
+            jobs.append((view, *fitted[i]))
+    return jobs
 
 
 def _sphere_depths(view_matrix, center, radius):

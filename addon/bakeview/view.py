@@ -34,8 +34,16 @@ def _check_not_deleted(obj, kind):
                          f"'{name}' has been deleted; bake it again (bakeview.bake)")
 
 
-def _resolve_objects(objects, scene, kind, need_texture):
+def _resolve_objects(objects, scene, kind, need_texture, need_bake=True):
+    """The objects to draw: those given, else the visible meshes with a bake (need_bake) or all
+    visible meshes (frames rendered by Blender)."""
     kind = checks.choice(kind, "kind", tuple(KINDS), optional=True)
+    if objects is None and not need_bake:
+        bpy.context.view_layer.update()  # objects linked a moment ago are in it
+        visible = visible_meshes(scene)
+        if not visible:
+            raise ValueError("no visible mesh objects in the scene: pass objects=")
+        return visible
     if objects is None:
         visible = visible_meshes(scene)
         if need_texture:

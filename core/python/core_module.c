@@ -35,6 +35,13 @@ static PyMethodDef core_methods[] = {
     {"to_rgba", (PyCFunction)(void (*)(void))core_to_rgba, METH_VARARGS | METH_KEYWORDS,
      "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA memoryview\n\n"
      "Widens 1- to 3-channel pass pixels to RGBA for Image.pixels (one channel fills R, G, B)."},
+    {"straight_alpha", core_straight_alpha, METH_O,
+     "straight_alpha(pixels) -> float32 RGBA memoryview\n\nPremultiplied RGBA (a render's) made "
+     "straight: RGB times 1 / alpha where 0 < alpha < 1, as Blender does before writing a file."},
+    {"camera_normals", (PyCFunction)(void (*)(void))core_camera_normals, METH_VARARGS | METH_KEYWORDS,
+     "camera_normals(normals, view) -> float32 XYZ memoryview\n\nWorld-space normals (a render's "
+     "normal pass, 3 per pixel) turned into the view matrix's camera space (its rotation, not its "
+     "scale) and made unit; zero normals (nothing seen) stay zero."},
     {"linear_to_srgb8", core_linear_to_srgb8, METH_O, "linear_to_srgb8(x) -> 8-bit sRGB code"},
     {"trim_bounds", (PyCFunction)(void (*)(void))core_trim_bounds, METH_VARARGS | METH_KEYWORDS,
      "trim_bounds(pixels, width, height, channels=4, threshold=0.0) -> (x, y, w, h)\n\n"

@@ -16,6 +16,8 @@ PyObject *core_color_lut_points(PyObject *module, PyObject *args, PyObject *kwar
 PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_camera_normals(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_straight_alpha(PyObject *module, PyObject *arg);
 PyObject *core_linear_to_srgb8(PyObject *module, PyObject *arg);
 
 PyObject *core_trim_bounds(PyObject *module, PyObject *args, PyObject *kwargs);

@@ -1,4 +1,5 @@
 /* bakeview._core: the Texture and Mesh types and the functions around bv_render. */
+#include <math.h>
 #include <string.h>
 
 #include "convert.h"
@@ -513,6 +514,88 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_END_ALLOW_THREADS
     Py_DECREF(bytes);
     PyBuffer_Release(&view);
+    return out;
+}
+
+PyObject *core_straight_alpha(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    Py_buffer view;
+    if (get_floats(arg, "pixels", &view) != 0) return NULL;
+    const Py_ssize_t count = view.len / 4;
+    if (count % 4 != 0) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "pixels holds %zd floats, not RGBA (a multiple of 4)", count);
+        return NULL;
+    }
+    PyObject *bytes = NULL, *out = new_float_buffer(count, "the straight pixels", &bytes);
+    if (!out) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    float *dst = (float *)PyByteArray_AsString(bytes);
+    const float *src = view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i += 4) {
+        const float a = src[i + 3];
+        /* as Blender divides before writing a render to an 8-bit file: by multiplying with 1 / a,
+           and only where 0 < a < 1, so the same floats give the same codes */
+        const float scale = (a > 0.0f && a < 1.0f) ? 1.0f / a : 1.0f;
+        for (int k = 0; k < 3; k++) dst[i + k] = src[i + k] * scale;
+        dst[i + 3] = a;
+    }
+    Py_END_ALLOW_THREADS
+    Py_DECREF(bytes);
+    PyBuffer_Release(&view);
+    return out;
+}
+
+PyObject *core_camera_normals(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"normals", "view", NULL};
+    PyObject *normals, *view_object;
+    float view[16];
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:camera_normals", keywords, &normals, &view_object) ||
+        get_matrix(view_object, "view", view) != 0)
+        return NULL;
+    Py_buffer in;
+    if (get_floats(normals, "normals", &in) != 0) return NULL;
+    const Py_ssize_t count = in.len / 4;
+    if (count % 3 != 0) {
+        PyBuffer_Release(&in);
+        PyErr_Format(PyExc_ValueError, "normals holds %zd floats, not XYZ (a multiple of 3)", count);
+        return NULL;
+    }
+    PyObject *bytes = NULL, *out = new_float_buffer(count, "the camera-space normals", &bytes);
+    if (!out) {
+        PyBuffer_Release(&in);
+        return NULL;
+    }
+    float *dst = (float *)PyByteArray_AsString(bytes);
+    const float *src = in.buf;
+    float rotation[9]; /* the view's rows without their scale: a scaled camera turns normals alike */
+    for (int r = 0; r < 3; r++) {
+        const float *row = view + 4 * r;
+        float length = sqrtf(row[0] * row[0] + row[1] * row[1] + row[2] * row[2]);
+        if (!(length > 0.0f)) length = 1.0f;
+        for (int c = 0; c < 3; c++) rotation[3 * r + c] = row[c] / length;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i += 3) {
+        const float *n = src + i;
+        float c[3], length2 = 0.0f;
+        for (int r = 0; r < 3; r++) {
+            c[r] = rotation[3 * r] * n[0] + rotation[3 * r + 1] * n[1] + rotation[3 * r + 2] * n[2];
+            length2 += c[r] * c[r];
+        }
+        /* a pixel's normal is the mean over its samples: made unit again; none seen stays 0 */
+        const float scale = (length2 > 1e-24f && isfinite(length2)) ? 1.0f / sqrtf(length2) : 0.0f;
+        for (int r = 0; r < 3; r++) dst[i + r] = c[r] * scale;
+    }
+    Py_END_ALLOW_THREADS
+    Py_DECREF(bytes);
+    PyBuffer_Release(&in);
     return out;
 }
 
