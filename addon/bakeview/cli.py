@@ -39,7 +39,7 @@ SHEET_FLAGS = {
     "square": "--square", "allow_rotation": "--allow-rotation", "dedupe": "--dedupe",
     "premultiplied": "--premultiplied", "colour": "--colour", "json_form": "--json-form",
     "normal_y": "--normal-y", "pivot": "--pivot", "overwrite": "--overwrite",
-    "objects": "--objects"}
+    "objects": "--objects", "renderer": "--renderer"}
 # earlier names of sheet flags, still read: each warns once and says the name to use
 DEPRECATED = {"sheet": {"--size": "--frame-size", "--padding": "--shape-padding",
                         "--border": "--border-padding", "--rotate": "--allow-rotation",
@@ -97,6 +97,19 @@ def _names(text):
 def _upper(text):
     """An enumeration's name in any case, as the API takes it (argparse's choices compare it)."""
     return text.upper()
+
+
+def _renderer(text):
+    """NAME for every view, or VIEW=NAME,VIEW=NAME for some (the others BAKEVIEW)."""
+    if "=" not in text:
+        return text.upper()
+    chosen = {}
+    for part in text.split(","):
+        view, _, name = part.partition("=")
+        if not view.strip() or not name.strip():
+            raise argparse.ArgumentTypeError(f"expected NAME or VIEW=NAME,..., got {text!r}")
+        chosen[view.strip()] = name.strip().upper()
+    return chosen
 
 
 def _pivot(text):
@@ -230,6 +243,12 @@ def parser():
                        help="the point each frame's pivot marks: ORIGIN (the first object's "
                        "origin, default), FEET (the bottom centre of the objects' bounds over "
                        "all frames) or a world point X,Y,Z")
+    sheet.add_argument("--renderer", type=_renderer, default="BAKEVIEW",
+                       help="what renders the frames: BAKEVIEW (the core, from the bakes; "
+                       "default), or Blender's CYCLES, EEVEE or WORKBENCH with the file's render "
+                       "settings (no bake needed); VIEW=NAME,... for some views only, e.g. "
+                       "N=CYCLES,S=CYCLES. EEVEE and Workbench need a GPU context (a display, or "
+                       "EGL)")
     _shard_option(sheet, "sheets (files x objects with --per-object)")
 
     atlas = commands.add_parser(
@@ -525,16 +544,23 @@ def _bake_what_is_missing(objects, args, label):
 # -- sheet -----------------------------------------------------------------------------------------
 
 
+def _core_draws(renderer):
+    """Whether some view of --renderer is drawn by the core (and needs a bake)."""
+    if isinstance(renderer, dict):
+        return True  # the views not named
+    return renderer == "BAKEVIEW"
+
+
 def run_sheet(args):
     import bpy
 
     import bakeview
-    from bakeview import files, sheet
+    from bakeview import blender_frames, files, sheet
 
     _check_out(args.out)
     passes = _sheet_passes(args)
-    with _api(SHEET_FLAGS):  # a wrong --views wastes no bake
-        sheet.parse_views(args.views)
+    with _api(SHEET_FLAGS):  # a wrong --views or --renderer wastes no bake
+        blender_frames.renderers(args.renderer, sheet.parse_views(args.views))
     jobs = _shard_of(_sheet_jobs(args, bpy), args, "sheets")
     paths = [os.path.join(args.out, f"{job.stem}.png") for job in jobs]
     with _api(SHEET_FLAGS):  # every file of the shard, before any work
@@ -548,7 +574,8 @@ def run_sheet(args):
             opened = job.blend
         label = f"[{number}/{len(jobs)}] {job.stem}"
         objects = _objects(args, bpy, job.names, job.blend or "the open file")
-        _bake_what_is_missing(objects, args, label)
+        if _core_draws(args.renderer):  # frames by Blender need no bake
+            _bake_what_is_missing(objects, args, label)
 
         def progress(done, total, view, label=label):
             if done % max(1, total // 10) == 0:
@@ -567,7 +594,7 @@ def run_sheet(args):
                 allow_rotation=args.allow_rotation, dedupe=args.dedupe,
                 premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
                 json_form=args.json_form, pivot=args.pivot, name=job.stem,
-                overwrite=args.overwrite, progress=progress)
+                overwrite=args.overwrite, renderer=args.renderer, progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"{label}: {len(result.frames)} frames on {len(result.occupancy)} page(s) "
               f"({occupancy})", flush=True)

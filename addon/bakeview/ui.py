@@ -147,6 +147,12 @@ class BakeviewSettings(bpy.types.PropertyGroup):
         ("UP", "Up", "Green up: OpenGL, Godot 4, Unity, three.js, Blender"),
         ("DOWN", "Down", "Green down: DirectX, Unreal, Godot 3's sprites")],
         default="UP", description="sprite_sheet's normal_y: which way green points in a normal sheet")
+    sheet_renderer: EnumProperty(name="Renderer", items=[
+        ("BAKEVIEW", "bakeview", "The core draws the frames from the bakes, in milliseconds"),
+        ("CYCLES", "Cycles", "Cycles renders each frame with the scene's settings (no bake)"),
+        ("EEVEE", "EEVEE", "EEVEE renders each frame with the scene's settings (no bake)"),
+        ("WORKBENCH", "Workbench", "Workbench renders each frame (no bake)")],
+        default="BAKEVIEW", description="sprite_sheet's renderer: what renders the frames")
     sheet_path: StringProperty(name="Path", default="//sheet.png", subtype="FILE_PATH",
                                description="PNG path; the JSON goes beside it (sprite_sheet's "
                                "path)")
@@ -389,7 +395,10 @@ def _sheet_arguments(context):
     frames = ((scene.frame_start, scene.frame_end, settings.sheet_frame_step)
               if settings.sheet_animation else None)
     path = bpy.path.abspath(settings.sheet_path) if settings.sheet_path else None
-    objects = _baked(context.selected_objects) or None
+    if settings.sheet_renderer == "BAKEVIEW":
+        objects = _baked(context.selected_objects) or None
+    else:  # Blender's renderer needs no bake
+        objects = [o for o in context.selected_objects if o.type == "MESH"] or None
     passes = tuple(p for p, *_ in _PASS_ITEMS if p in settings.sheet_passes) or ("COLOR",)
     pivot = (tuple(settings.sheet_pivot_point) if settings.sheet_pivot == "POINT"
              else settings.sheet_pivot)
@@ -400,7 +409,7 @@ def _sheet_arguments(context):
                 extrude=settings.sheet_extrude, shape_padding=settings.sheet_shape_padding,
                 json_form=settings.sheet_json_form, colour=settings.sheet_colour,
                 premultiplied=settings.sheet_premultiplied, normal_y=settings.sheet_normal_y,
-                overwrite=True)
+                renderer=settings.sheet_renderer, overwrite=True)
 
 
 class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
@@ -413,8 +422,11 @@ class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
+        by_core = context.scene.bakeview.sheet_renderer == "BAKEVIEW"
+        meshes = [o for o in context.visible_objects if o.type == "MESH"]
         return _ready(cls, (context.mode != "OBJECT", "Sprite sheets are made in Object Mode"),
-                      (not _baked(context.visible_objects), "No baked object in view: bake first"))
+                      (by_core and not _baked(meshes), "No baked object in view: bake first"),
+                      (not meshes, "No mesh in view"))
 
     def _start(self, context):
         from .sheet import sheet_steps
@@ -548,7 +560,10 @@ class BAKEVIEW_PT_sprite_sheet(_Panel, bpy.types.Panel):
         sub = col.column()
         sub.active = settings.sheet_animation
         sub.prop(settings, "sheet_frame_step")
-        col.prop(settings, "sheet_kind")
+        col.prop(settings, "sheet_renderer")
+        sub = col.column()
+        sub.active = settings.sheet_renderer == "BAKEVIEW"  # frames by Blender draw no bake
+        sub.prop(settings, "sheet_kind")
         _passes_grid(layout.column(), settings, "sheet_passes")
         col = layout.column()
         col.prop(settings, "sheet_path")

@@ -29,7 +29,8 @@ def test_help_documents_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("--out", "--views", "--frame-size", "--frames", "--kind", "--passes", "--shard",
                    "--shape-padding", "--border-padding", "--allow-rotation", "--json-form",
-                   "--pivot", "--extrude", "--max-size", "--overwrite", "--per-object"):
+                   "--pivot", "--extrude", "--max-size", "--overwrite", "--per-object",
+                   "--renderer"):
         assert option in text
 
 

@@ -206,3 +206,26 @@ def test_blender_frames_need_no_bake_but_core_frames_do(lit_cube):
     assert len(result.frames) == 8
     with pytest.raises(ValueError, match="no baked objects in view"):
         bakeview.sprite_sheet(views="COMPASS8", frame_size=FRAME, renderer={"N": "WORKBENCH"})
+
+
+def test_the_command_line_renders_frames_with_cycles_without_baking(make, tmp_path, capsys):
+    """`sheet --renderer CYCLES` on a file with no bake: nothing is baked, every frame is
+    Blender's; `--renderer N=CYCLES` bakes for the other views."""
+    from bakeview import cli, records
+
+    make.cube("Cube", materials=[make.material("m", base=make.texture("t", 8, 8))])
+    make.sun()
+    _cycles(samples=2)
+    blend = tmp_path / "scene.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    out = tmp_path / "out"
+    common = ["sheet", str(blend), "--out", str(out), "--frame-size", "24", "--bake-size", "8"]
+    assert cli.run(common + ["--renderer", "cycles"]) == 0
+    printed = capsys.readouterr().out
+    assert "baking" not in printed
+    assert records.baked_image(bpy.data.objects["Cube"], None) is None
+    assert sorted(p.name for p in out.iterdir()) == ["scene.json", "scene.png"]
+    assert cli.run(common + ["--renderer", "N=CYCLES,S=WORKBENCH", "--overwrite"]) == 0
+    assert "baking 1 object(s)" in capsys.readouterr().out
+    assert cli.run(common + ["--renderer", "NNE=CYCLES", "--overwrite"]) == 1
+    assert "--renderer names view 'NNE'" in capsys.readouterr().err

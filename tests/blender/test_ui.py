@@ -176,6 +176,11 @@ def _no_camera(make):
     make.textured_plane("A")
 
 
+def _no_mesh_for_cycles(make):
+    make.camera()
+    bpy.context.scene.bakeview.sheet_renderer = "CYCLES"
+
+
 @pytest.mark.parametrize("operator, setup, reason", [
     ("bake", lambda make: make.camera().select_set(True), "Select the mesh objects to bake"),
     ("bake", _edit_mode, "Object Mode"),
@@ -183,6 +188,7 @@ def _no_camera(make):
     ("render_view", _nothing_baked, "bake first"),
     ("sprite_sheet", _nothing_baked, "bake first"),
     ("sprite_sheet", _edit_mode, "Object Mode"),
+    ("sprite_sheet", _no_mesh_for_cycles, "No mesh in view"),
     ("pack_atlas", _nothing_baked, "bake first"),
     ("pack_atlas", _edit_mode, "Object Mode"),
 ])
@@ -227,6 +233,27 @@ def test_sheet_operator_makes_what_sprite_sheet_makes_with_the_same_options(
         assert (tmp_path / "ui" / name).read_bytes() == (tmp_path / "api" / name).read_bytes(), name
     frames = json.loads((tmp_path / "ui" / "sheet.json").read_text())["frames"]
     assert isinstance(frames, list) and len(frames) == 8  # ARRAY
+
+
+def test_sheet_operator_renders_with_cycles_without_a_bake_as_sprite_sheet_does(
+        make, registered, tmp_path):
+    cube = make.cube("Cube", materials=[make.material("m", base=make.texture("t", 8, 8))])
+    make.sun()
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.samples, scene.cycles.use_denoising = 2, False
+    settings = scene.bakeview
+    settings.sheet_views, settings.sheet_elevation = "COMPASS8", 20.0
+    settings.sheet_frame_size = (24, 24)
+    settings.sheet_renderer = "CYCLES"
+    settings.sheet_path = str(tmp_path / "ui" / "sheet.png")
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "api").mkdir()
+    assert bpy.ops.bakeview.sprite_sheet() == {"FINISHED"}  # no bake needed
+    bakeview.sprite_sheet(cube, views="COMPASS8:20", frame_size=(24, 24), renderer="CYCLES",
+                          path=str(tmp_path / "api" / "sheet.png"), overwrite=True)
+    for name in ("sheet.png", "sheet.json"):
+        assert (tmp_path / "ui" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()
 
 
 def test_views_spec_of_the_settings_is_the_api_spec(registered):

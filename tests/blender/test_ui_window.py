@@ -55,7 +55,7 @@ def panels(tmp_path_factory):
 @pytest.fixture(scope="module")
 def operators(tmp_path_factory):
     return run_session(tmp_path_factory, "operators", "1280x800",
-                       ["timing", "cancel_sheet", "bake"])
+                       ["timing", "cancel_sheet", "bake", "blender_renderers"])
 
 
 def test_no_label_is_cut_off_in_the_sidebar_at_its_default_width(panels):
@@ -109,6 +109,16 @@ def test_esc_cancels_a_sheet_and_leaves_nothing(operators):
     assert len(cancelled["shown"]) == 2 and cancelled["shown"][0].startswith("view ")
     assert cancelled["images"] == [] and cancelled["files"] == []
     assert cancelled["frame"] == 3
+
+
+def test_the_sheet_button_renders_frames_with_cycles_and_eevee_in_a_window(operators):
+    """No bake: Blender renders the frames from the button's time slices; EEVEE with the
+    window's GPU context. The scene's engine and cameras are as they were."""
+    for renderer, run in operators["blender_renderers"].items():
+        assert run["outcome"] == ["FINISHED"] and run["frames"] == 8, (renderer, run)
+        assert run["files"] == ["sheet.json", "sheet.png"]
+        before, after = run["cameras"]
+        assert run["engine"] == "CYCLES" and before == after
 
 
 def test_bake_shows_progress_and_esc_puts_everything_back(operators):

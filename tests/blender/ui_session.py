@@ -386,6 +386,42 @@ def scenario_cancel_sheet():
         "files": sorted(os.listdir(folder)), "frame": scene.frame_current}
 
 
+# -- sheets rendered by Blender from the button: Cycles, and EEVEE with the window's GPU context --
+
+def scenario_blender_renderers():
+    make = empty_scene()
+    baked_cubes(make, ["Cube"], size=0)  # no bake: Blender renders the frames
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.samples, scene.cycles.use_denoising = 2, False
+    settings = scene.bakeview
+    settings.sheet_views, settings.sheet_elevation = "COMPASS8", 30.0
+    settings.sheet_frame_size = (32, 32)
+    out = {}
+    for renderer in ("CYCLES", "EEVEE"):
+        folder = os.path.join(OUT, renderer.lower())
+        os.makedirs(folder, exist_ok=True)
+        settings.sheet_renderer = renderer
+        settings.sheet_path = os.path.join(folder, "sheet.png")
+        state = {"cameras": sorted(c.name for c in bpy.data.cameras)}
+        HOOK["done"] = lambda result, state=state: state.update(frames=len(result.frames))
+        HOOK["modal"] = lambda outcome, state=state: state.update(outcome=sorted(outcome))
+        with override():
+            state["started"] = sorted(bpy.ops.bakeview.sprite_sheet("INVOKE_DEFAULT"))
+        deadline = time.perf_counter() + 120
+        while (state["started"] == ["RUNNING_MODAL"] and "outcome" not in state
+               and time.perf_counter() < deadline):
+            yield 0.05
+        HOOK["done"] = HOOK["modal"] = None
+        out[renderer] = {"started": state["started"],
+                         "outcome": state.get("outcome", state["started"]),
+                         "frames": state.get("frames"), "files": sorted(os.listdir(folder)),
+                         "engine": scene.render.engine,
+                         "cameras": [state["cameras"], sorted(c.name for c in bpy.data.cameras)]}
+        remove_sheet_images()
+    RESULT["blender_renderers"] = out
+
+
 # -- bake: progress, Esc, and to the end -----------------------------------------------------------
 
 def scenario_bake():
@@ -429,7 +465,8 @@ def scenario_bake():
 
 
 SCENARIOS = {"panel": scenario_panel, "timing": scenario_timing,
-             "cancel_sheet": scenario_cancel_sheet, "bake": scenario_bake}
+             "cancel_sheet": scenario_cancel_sheet, "bake": scenario_bake,
+             "blender_renderers": scenario_blender_renderers}
 
 
 def script():

@@ -297,6 +297,32 @@ def test_to_rgba_widens_passes():
         _core.to_rgba(array.array("f", [0.0] * 4), 3)
 
 
+def test_straight_alpha_divides_as_blender_does_before_writing_a_file():
+    f32 = lambda x: array.array("f", [x])[0]  # noqa: E731
+    got = _core.straight_alpha(array.array("f", [0.2, 0.1, 0.05, 0.4,  0.3, 0.2, 0.1, 1.0,
+                                                 0.5, 0.5, 0.5, 0.0,  0.0, 0.0, 0.0, 0.0]))
+    scale = f32(1.0 / f32(0.4))  # times 1 / alpha, in float32
+    assert list(got[:4]) == [f32(f32(0.2) * scale), f32(f32(0.1) * scale),
+                             f32(f32(0.05) * scale), f32(0.4)]
+    assert list(got[4:]) == list(array.array("f", [0.3, 0.2, 0.1, 1.0, 0.5, 0.5, 0.5, 0.0,
+                                                   0.0, 0.0, 0.0, 0.0]))  # alpha 1 and 0 as is
+    with pytest.raises(ValueError, match="not RGBA"):
+        _core.straight_alpha(array.array("f", [0.0] * 6))
+    with pytest.raises(ValueError, match="C-contiguous buffer"):
+        _core.straight_alpha([0.0, 0.0, 0.0, 1.0])
+
+
+def test_camera_normals_turn_world_normals_into_the_views_camera_space():
+    # a camera looking along +y (rotated 90 degrees about x) and scaled by 2: rows right, up, back
+    view = [[2, 0, 0, 0], [0, 0, 2, 0], [0, -2, 0, 5], [0, 0, 0, 1]]
+    got = _core.camera_normals(array.array("f", [0, -1, 0,  0, 0, 0.5,  0, 0, 0,  1, 0, 0]), view)
+    assert list(got) == pytest.approx([0, 0, 1,  0, 1, 0,  0, 0, 0,  1, 0, 0])  # unit, 0 stays 0
+    with pytest.raises(ValueError, match="multiple of 3"):
+        _core.camera_normals(array.array("f", [0.0] * 4), view)
+    with pytest.raises((TypeError, ValueError)):
+        _core.camera_normals(array.array("f", [0.0] * 3), [[1, 0], [0, 1]])
+
+
 def test_linear_to_srgb8_is_the_exact_curve():
     assert _core.linear_to_srgb8(0.0) == 0
     assert _core.linear_to_srgb8(1.0) == 255
