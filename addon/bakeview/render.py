@@ -283,8 +283,9 @@ def _render_through_file_output(scene, layer, passes, folder, display):
             output.format.media_type = "IMAGE"
             _png_format(output.format)
             output.save_as_render = True
-        else:
+        else:  # scene-linear, as write_still writes an EXR: no view transform
             _exr_format(output.format)
+            output.save_as_render = False
         combined = layers.outputs["Image"]
         if kept_group is not None and kept_compositing:  # the user's compositor, as it is
             user = nodes.new("CompositorNodeGroup")
