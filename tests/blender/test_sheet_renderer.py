@@ -78,6 +78,33 @@ def test_every_cycles_frame_equals_the_standalone_render_of_its_view(lit_cube, m
         assert max(expected[3::4]) == 1.0
 
 
+def test_a_fitted_views_frame_equals_a_render_through_the_camera_its_json_describes(lit_cube,
+                                                                                    tmp_path):
+    """The JSON gives each frame's view and projection matrices: a camera built from them, as a
+    consumer would, renders the frame (to the JSON's float32 digits: within 1e-4)."""
+    import json
+
+    import mathutils
+
+    result = bakeview.sprite_sheet(lit_cube, views="COMPASS8:20", frame_size=FRAME,
+                                   renderer="CYCLES", path=tmp_path / "hero.png")
+    frames = json.loads((tmp_path / "hero.json").read_text())["frames"]
+    for name in ("N", "SW"):
+        described = frames[name]["bakeview"]  # 16 floats each, row-major
+        p = [described["projection"][4 * r:4 * r + 4] for r in range(4)]  # orthographic, w >= h
+        a, b = p[2][2], p[2][3]
+        data = bpy.data.cameras.new(name)
+        data.type, data.sensor_fit, data.ortho_scale = "ORTHO", "AUTO", 2.0 / p[0][0]
+        data.clip_start, data.clip_end = (b + 1.0) / a, (b - 1.0) / a
+        camera = bpy.data.objects.new(name, data)
+        bpy.context.scene.collection.objects.link(camera)
+        view = [described["view"][4 * r:4 * r + 4] for r in range(4)]
+        camera.matrix_world = mathutils.Matrix(view).inverted()
+        got, expected = _frame_pixels(result, name, *FRAME), _standalone(camera, *FRAME)
+        assert max(abs(x - y) for x, y in zip(got, expected)) < 1e-4
+        assert max(expected[3::4]) == 1.0
+
+
 def _alpha_iou(a, b):
     inside_a = [x >= 0.5 for x in a[3::4]]
     inside_b = [x >= 0.5 for x in b[3::4]]
