@@ -8,6 +8,12 @@ gives the pixels without a file: Blender writes the render once, as an uncompres
 OpenEXR, into a private folder in memory (/dev/shm where the system has it), we read it back
 (bakeview.exr) and the folder goes, also on failure.
 
+With a window (Blender 3.4 under Xvfb, measured) the Viewer node does run, and a private scene
+whose compositor reads the user's scene through a Render Layers node gets its pixels exactly, in
+memory; it is not used: Blender does not report the failures of a scene rendered that way (no
+camera, denoising without OpenImageDenoise: printed, and the operator says FINISHED), so a failed
+render would come back as old or empty pixels. The file's way reports them.
+
 - Blender 3.4 to 4.x: the render's own file output (write_still), with the scene's output format
   and path switched for the one render and put back.
 - Blender 5: a private compositor node group with a File Output node, assigned to the scene for

@@ -517,24 +517,41 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
     return out;
 }
 
+/* `pixels` as a float buffer of whole pixels of `channels` floats (`layout` names them in
+   messages), and a new float32 memoryview of as many floats for the result: 0 with *in held
+   (the caller releases it) and *dst to fill, or -1 with the Python error set. */
+static int pixels_in_and_out(PyObject *pixels, const char *what, int channels, const char *layout,
+                             const char *result, Py_buffer *in, float **dst, PyObject **out)
+{
+    if (get_floats(pixels, what, in) != 0) return -1;
+    const Py_ssize_t count = in->len / 4;
+    if (count % channels != 0) {
+        PyBuffer_Release(in);
+        PyErr_Format(PyExc_ValueError, "%s holds %zd floats, not %s (a multiple of %d)", what, count,
+                     layout, channels);
+        return -1;
+    }
+    PyObject *bytes = NULL;
+    *out = new_float_buffer(count, result, &bytes);
+    if (!*out) {
+        PyBuffer_Release(in);
+        return -1;
+    }
+    *dst = (float *)PyByteArray_AsString(bytes);
+    Py_DECREF(bytes); /* the memoryview holds it */
+    return 0;
+}
+
 PyObject *core_straight_alpha(PyObject *module, PyObject *arg)
 {
     (void)module;
-    Py_buffer view;
-    if (get_floats(arg, "pixels", &view) != 0) return NULL;
-    const Py_ssize_t count = view.len / 4;
-    if (count % 4 != 0) {
-        PyBuffer_Release(&view);
-        PyErr_Format(PyExc_ValueError, "pixels holds %zd floats, not RGBA (a multiple of 4)", count);
+    Py_buffer in;
+    float *dst;
+    PyObject *out;
+    if (pixels_in_and_out(arg, "pixels", 4, "RGBA", "the straight pixels", &in, &dst, &out) != 0)
         return NULL;
-    }
-    PyObject *bytes = NULL, *out = new_float_buffer(count, "the straight pixels", &bytes);
-    if (!out) {
-        PyBuffer_Release(&view);
-        return NULL;
-    }
-    float *dst = (float *)PyByteArray_AsString(bytes);
-    const float *src = view.buf;
+    const float *src = in.buf;
+    const Py_ssize_t count = in.len / 4;
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < count; i += 4) {
         const float a = src[i + 3];
@@ -545,8 +562,7 @@ PyObject *core_straight_alpha(PyObject *module, PyObject *arg)
         dst[i + 3] = a;
     }
     Py_END_ALLOW_THREADS
-    Py_DECREF(bytes);
-    PyBuffer_Release(&view);
+    PyBuffer_Release(&in);
     return out;
 }
 
@@ -554,26 +570,15 @@ PyObject *core_camera_normals(PyObject *module, PyObject *args, PyObject *kwargs
 {
     (void)module;
     static char *keywords[] = {"normals", "view", NULL};
-    PyObject *normals, *view_object;
-    float view[16];
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:camera_normals", keywords, &normals, &view_object) ||
-        get_matrix(view_object, "view", view) != 0)
-        return NULL;
+    PyObject *normals, *view_object, *out;
+    float view[16], *dst;
     Py_buffer in;
-    if (get_floats(normals, "normals", &in) != 0) return NULL;
-    const Py_ssize_t count = in.len / 4;
-    if (count % 3 != 0) {
-        PyBuffer_Release(&in);
-        PyErr_Format(PyExc_ValueError, "normals holds %zd floats, not XYZ (a multiple of 3)", count);
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:camera_normals", keywords, &normals, &view_object) ||
+        get_matrix(view_object, "view", view) != 0 ||
+        pixels_in_and_out(normals, "normals", 3, "XYZ", "the camera-space normals", &in, &dst, &out) != 0)
         return NULL;
-    }
-    PyObject *bytes = NULL, *out = new_float_buffer(count, "the camera-space normals", &bytes);
-    if (!out) {
-        PyBuffer_Release(&in);
-        return NULL;
-    }
-    float *dst = (float *)PyByteArray_AsString(bytes);
     const float *src = in.buf;
+    const Py_ssize_t count = in.len / 4;
     float rotation[9]; /* the view's rows without their scale: a scaled camera turns normals alike */
     for (int r = 0; r < 3; r++) {
         const float *row = view + 4 * r;
@@ -594,7 +599,6 @@ PyObject *core_camera_normals(PyObject *module, PyObject *args, PyObject *kwargs
         for (int r = 0; r < 3; r++) dst[i + r] = c[r] * scale;
     }
     Py_END_ALLOW_THREADS
-    Py_DECREF(bytes);
     PyBuffer_Release(&in);
     return out;
 }
