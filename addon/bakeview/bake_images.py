@@ -378,7 +378,7 @@ def _bake_kind(obj, kind, image, surfaces, holes, alpha, margin, scene, samples)
     data[3::4] = alpha
     if routed:  # opacity-weighted values made straight
         straight = array.array("f")
-        straight.frombytes(_core.straight_alpha(data))
+        straight.frombytes(_core.straight_alpha(data).cast("B"))
         data = straight
     if colour:
         image[images.COVERAGE] = "COVERAGE"  # render_view draws alpha as coverage

@@ -1,11 +1,11 @@
 """Material channels baked through emission: Cycles has no bake type for base colour, metallic,
 specular or emission colour times strength (its DIFFUSE colour is black on metals, its ROUGHNESS
 weights the diffuse and glossy closures by their colours), so each channel is baked as an EMIT
-bake of a temporary copy of the object's materials in which every shader node is replaced by an
-Emission shader of that node's value for the channel. Mix Shader and Add Shader nodes stay as they
-are, so a mix of two shaders bakes the mix of their values; groups holding shaders are copied
-and routed the same way. The user's materials and groups are never edited: the copies take their
-slots for one bake and are removed afterwards (state.preserved removes them too on failure).
+bake of the object's materials in which every shader node's closure is replaced by an Emission
+shader of that node's value for the channel. Mix Shader and Add Shader nodes stay as they are, so
+a mix of two shaders bakes the mix of their values; groups holding shaders are routed the same
+way. Each tree is put back exactly after each bake, also when it fails (routed, with
+state.restore_tree; state.preserved does it again for the whole call).
 
 What each shader gives (scalars go to R, G and B):
 
@@ -28,7 +28,7 @@ import contextlib
 
 import bpy
 
-from . import material_alpha
+from . import material_alpha, state
 from .material_surface import _above
 
 ROUTED = ("BASE_COLOR", "METALLIC", "ROUGHNESS", "SPECULAR", "EMISSION")
@@ -212,18 +212,16 @@ def _product(tree, factors, target, location):
     tree.links.new(current, target)
 
 
-def _route_tree(tree, kind, groups):
-    """Replaces, in `tree` (a copy), every shader node by an Emission of its value for `kind`;
-    groups holding shaders are copied (into `groups`, {original name: copy}) and routed too."""
+def _route_tree(tree, kind, routed_groups):
+    """Replaces, in `tree`, every shader node's closure by an Emission of its value for `kind`
+    (the shader nodes stay, unlinked); groups holding shaders are routed too, once each (their
+    names in `routed_groups`)."""
     for node in list(tree.nodes):
         if node.type == "GROUP" and node.node_tree is not None:
             inner = node.node_tree
-            if any(s.type == "SHADER" for s in node.outputs):
-                copy = groups.get(inner.name)
-                if copy is None:
-                    copy = groups[inner.name] = inner.copy()
-                    _route_tree(copy, kind, groups)
-                node.node_tree = copy
+            if inner.name not in routed_groups and any(s.type == "SHADER" for s in node.outputs):
+                routed_groups.add(inner.name)
+                _route_tree(inner, kind, routed_groups)
             continue
         if node.type in _STRUCTURE:
             continue
@@ -244,34 +242,21 @@ def _route_tree(tree, kind, groups):
                 tree.links.remove(link)
 
 
-def routed_copy(material, kind, groups):
-    """A copy of `material` whose surface emits its `kind` channel (see the module's table)."""
-    copy = material.copy()
-    _route_tree(copy.node_tree, kind, groups)
-    return copy
-
-
 @contextlib.contextmanager
 def routed(obj, kind):
-    """The object's material slots point at routed copies of their materials (every material
-    has nodes: bake_images._ensure_materials) while the body runs; afterwards, also on failure,
-    the slots point back and the copies (materials and groups) are removed."""
-    slots = [(slot, slot.material) for slot in obj.material_slots]
-    copies, groups = {}, {}
+    """The object's materials (every slot has a node material: bake_images._ensure_materials)
+    and the groups they use emit their `kind` channel while the body runs; afterwards, also on
+    failure, every tree is exactly as it was (state.restore_tree: added nodes removed, links
+    and every node and socket property put back). Editing in place rather than baking copies:
+    Blender 3.4's ID.copy() counts the images and groups a material uses once more than its
+    removal gives back."""
+    own = [m.node_tree for m in {s.material for s in obj.material_slots if s.material}]
+    saved = [(tree, state.tree_state(tree)) for tree in own + state.groups_of(own)]
     try:
-        for slot, material in slots:
-            if material is None:
-                continue
-            copy = copies.get(material.name)
-            if copy is None:
-                copy = copies[material.name] = routed_copy(material, kind, groups)
-            slot.material = copy
+        routed_groups = set()
+        for tree in own:
+            _route_tree(tree, kind, routed_groups)
         yield
     finally:
-        for slot, material in slots:
-            if slot.material != material:
-                slot.material = material
-        for copy in copies.values():
-            bpy.data.materials.remove(copy)
-        for copy in groups.values():
-            bpy.data.node_groups.remove(copy)
+        for tree, before in saved:
+            state.restore_tree(tree, before)
