@@ -183,7 +183,8 @@ def _check_kinds(kind):
     several = not isinstance(kind, str)
     if several and (not isinstance(kind, (tuple, list)) or not kind):
         raise (ValueError if isinstance(kind, (tuple, list)) else TypeError)(
-            f"kind must be a kind, MATERIAL or a non-empty tuple of kinds, got {kind!r}")
+            f"kind must be one of {', '.join(KINDS)}, MATERIAL, or a non-empty tuple of them, "
+            f"got {kind!r}")
     names = tuple(KINDS) + ("MATERIAL",)
     asked = checks.choices(kind, "kind", names) if several else (
         checks.choice(kind, "kind", names),)
@@ -370,7 +371,10 @@ def _bake_kind(obj, kind, image, surfaces, holes, alpha, margin, scene, samples)
                 tree.nodes.remove(node)
     if kind == "DIFFUSE":
         _warn_if_black(obj, image, surfaces)
-    if not holes or not (colour or routed) or kind in ALPHA_BAKED:
+    if not holes or not (colour or routed):
+        return alpha
+    if kind in ALPHA_BAKED:  # the bake holds the material's alpha already
+        image[images.COVERAGE] = "COVERAGE"
         return alpha
     if alpha is None:
         alpha = _bake_film_alpha(obj, image, margin, scene)

@@ -359,7 +359,7 @@ def test_material_channels_bake_with_one_sample_through_emission(make, bake_spy)
 
 
 @pytest.mark.parametrize("kind, error, message", [
-    ((), ValueError, "non-empty tuple"),
+    ((), ValueError, "non-empty tuple of them"),
     (("BASE_COLOR", "SHINY"), ValueError, "SHINY"),
     (3, TypeError, "kind must be"),
     ("SHINY", ValueError, "SHINY"),
