@@ -9,7 +9,8 @@ import warnings
 
 import bpy
 
-from . import MATERIAL_KINDS, _core, checks, images, material_alpha, material_channels, material_surface, records
+from . import (MATERIAL_KINDS, _core, checks, images, material_alpha, material_channels,
+               material_surface, records)
 from .objects import meshes
 from .compat import ensure_node_tree, float_array, uses_nodes
 from .state import preserved
@@ -362,7 +363,7 @@ def _bake_kind(obj, kind, image, surfaces, holes, alpha, margin, scene, samples)
     (EMIT, GLOSSY of materials with holes), else `alpha`."""
     bake_type, pass_filter, _, colour = KINDS[kind]
     routed = kind in material_channels.ROUTED
-    with material_channels.routed(obj, kind) if routed else _nothing():
+    with material_channels.routed(obj, kind) if routed else contextlib.nullcontext():
         targets = _set_target(obj, image)
         try:
             _bake_once(obj, bake_type, pass_filter, margin, kind == "NORMAL")
@@ -405,11 +406,6 @@ def _write_alpha(image, alpha):
     data[3::4] = _ones(len(alpha))
     image.pixels.foreach_set(data)
     image.update()
-
-
-@contextlib.contextmanager
-def _nothing():
-    yield
 
 
 def _bake_once(obj, bake_type, pass_filter, margin, tangent_normals=False):

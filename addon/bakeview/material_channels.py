@@ -9,15 +9,15 @@ state.restore_tree; state.preserved does it again for the whole call).
 
 What each shader gives (scalars go to R, G and B):
 
-| shader                          | BASE_COLOR   | METALLIC | ROUGHNESS | SPECULAR | EMISSION       |
-|---------------------------------|--------------|----------|-----------|----------|----------------|
-| Principled BSDF                 | Base Color   | Metallic | Roughness | Specular (3.x) or Specular IOR Level (4+) | Emission colour x Emission Strength |
-| Diffuse BSDF                    | Color        | 0        | 1         | 0        | 0              |
-| Glossy, Anisotropic BSDF        | Color        | 1        | Roughness | 0.5      | 0              |
-| Metallic BSDF (4.3+)            | Base Color   | 1        | Roughness | 0.5      | 0              |
-| Emission, Background            | 0            | 0        | 1         | 0        | Color x Strength |
-| Transparent BSDF, Holdout       | (no opacity: see below)                                       |
-| anything else                   | its Color (or 0), metallic 0, its Roughness (or 1), specular 0; named in a warning |
+- Principled BSDF: BASE_COLOR its Base Color, METALLIC Metallic, ROUGHNESS Roughness, SPECULAR
+  Specular (3.x) or Specular IOR Level (4+), EMISSION its emission colour x Emission Strength;
+- Diffuse BSDF: its Color, metallic 0, roughness 1, specular 0, no emission;
+- Glossy, Anisotropic, Metallic BSDF (4.3+): its (Base) Color, metallic 1, its Roughness,
+  specular 0.5, no emission;
+- Emission, Background: base colour 0, metallic 0, roughness 1, specular 0, Color x Strength;
+- Transparent BSDF, Holdout: no opacity (see below);
+- anything else: its Color (or 0), metallic 0, its Roughness (or 1), specular 0, and it is named
+  in a warning (unexpressed).
 
 Each value is weighted by the shader's opacity (a Principled BSDF's Alpha; 0 for Transparent
 and Holdout, 1 otherwise), and the bake is divided by the material's alpha afterwards (bakeview's

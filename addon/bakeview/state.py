@@ -144,7 +144,8 @@ def _restore_links(tree, links):
             from_node, to_node = tree.nodes.get(key[0]), tree.nodes.get(key[2])
             if from_node is None or to_node is None:
                 continue
-            from_socket, to_socket = _socket(from_node, key[1], True), _socket(to_node, key[3], False)
+            from_socket = _socket(from_node, key[1], True)
+            to_socket = _socket(to_node, key[3], False)
             if from_socket is not None and to_socket is not None:
                 tree.links.new(from_socket, to_socket)
     for link in tree.links:

@@ -7,7 +7,7 @@ import bpy
 import pytest
 
 import bakeview
-from conftest import BLENDER_4, forget, pattern_pixels, snapshot, differences
+from conftest import BLENDER_4, differences, forget, pattern_pixels, snapshot
 
 SPECULAR = "Specular IOR Level" if BLENDER_4 else "Specular"
 EMISSION = "Emission Color" if BLENDER_4 else "Emission"
