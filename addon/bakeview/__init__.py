@@ -2,7 +2,8 @@
 
 Public API (inside Blender, or with the ``bpy`` module):
 
-- ``bake(objects=None, kind="DIFFUSE", size=1024, ...)`` -> ``{object name: Image}``
+- ``bake(objects=None, kind="DIFFUSE", size=1024, ...)`` -> ``{object name: Image}``, or
+  ``{object name: {kind: Image}}`` for ``kind="MATERIAL"`` (MATERIAL_KINDS) or a tuple of kinds
 - ``render_view(camera=None, objects=None, ...)`` -> Image (one pass) or ``{pass: Image}``
 - ``pixels(image)`` -> the image's pixels as a float32 ``array.array``
 - ``render_pixels(camera=None, scene=None, engine=None, passes=("COMBINED",), ...)`` ->
@@ -25,10 +26,13 @@ bl_info = {
     "category": "Render",
 }
 
-__all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS", "PASSES",
-           "register", "unregister"]
+__all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS",
+           "MATERIAL_KINDS", "PASSES", "register", "unregister"]
 
-BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV")
+BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV",
+              "BASE_COLOR", "ALPHA", "METALLIC", "SPECULAR", "EMISSION")
+# bake(kind="MATERIAL") bakes these material channels in one call
+MATERIAL_KINDS = ("BASE_COLOR", "ALPHA", "METALLIC", "ROUGHNESS", "SPECULAR", "EMISSION", "NORMAL")
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
 
 

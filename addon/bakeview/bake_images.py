@@ -1,15 +1,18 @@
 """bakeview.bake: Cycles bakes of mesh objects into float Image datablocks whose pixels are
 readable at once. One object at a time, each into its own image, so materials shared between
 objects work; every setting touched is restored (state.preserved)."""
+import array
+import contextlib
 import os
 import sys
 import warnings
 
 import bpy
 
-from . import checks, images, material_alpha, material_surface, records
+from . import (MATERIAL_KINDS, _core, checks, images, material_alpha, material_channels,
+               material_surface, records)
 from .objects import meshes
-from .compat import ensure_node_tree, uses_nodes
+from .compat import ensure_node_tree, float_array, uses_nodes
 from .state import preserved
 
 # kind -> (bpy.ops.object.bake type, pass_filter or None, deterministic, colour data)
@@ -17,8 +20,14 @@ KINDS = {
     "DIFFUSE": ("DIFFUSE", {"COLOR"}, True, True),
     "EMIT": ("EMIT", None, True, True),
     "NORMAL": ("NORMAL", None, True, False),
-    "ROUGHNESS": ("ROUGHNESS", None, True, False),
+    "ROUGHNESS": ("EMIT", None, True, False),  # the material's roughness (material_channels)
     "UV": ("UV", None, True, False),
+    # material channels: routed through emission (material_channels), and the film alpha
+    "BASE_COLOR": ("EMIT", None, True, True),
+    "ALPHA": ("DIFFUSE", {"COLOR"}, True, False),
+    "METALLIC": ("EMIT", None, True, False),
+    "SPECULAR": ("EMIT", None, True, False),
+    "EMISSION": ("EMIT", None, True, True),
     "AO": ("AO", None, False, False),
     "COMBINED": ("COMBINED", None, False, True),
     "GLOSSY": ("GLOSSY", None, False, True),
@@ -169,6 +178,36 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, pr
     return made
 
 
+def _check_kinds(kind):
+    """(kinds in the order they bake, whether the caller asked for several): one kind, MATERIAL
+    (MATERIAL_KINDS), or a tuple or list of kinds (MATERIAL among them adds its kinds)."""
+    several = not isinstance(kind, str)
+    if several and (not isinstance(kind, (tuple, list)) or not kind):
+        raise (ValueError if isinstance(kind, (tuple, list)) else TypeError)(
+            f"kind must be one of {', '.join(KINDS)}, MATERIAL, or a non-empty tuple of them, "
+            f"got {kind!r}")
+    names = tuple(KINDS) + ("MATERIAL",)
+    asked = checks.choices(kind, "kind", names) if several else (
+        checks.choice(kind, "kind", names),)
+    kinds = []
+    for name in asked:
+        for one in MATERIAL_KINDS if name == "MATERIAL" else (name,):
+            if one not in kinds:
+                kinds.append(one)
+    several = several or asked == ("MATERIAL",)
+    # the film alpha first: the routed channels and colour bakes of materials with holes use it
+    return sorted(kinds, key=lambda k: k != "ALPHA"), several
+
+
+def _check_samples(samples, kinds):
+    deterministic = all(KINDS[k][2] for k in kinds)
+    if samples is None:
+        samples = 1 if deterministic else LIGHTING_SAMPLES
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples must be a whole number >= 1, got {samples!r}")
+    return samples
+
+
 def bake_steps(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, uv_map=None,
                auto_uv=False, overwrite=False, name="{object}_{kind}", scene=None):
     """A generator baking one object at a time: it yields (done, total, object name) before each
@@ -178,47 +217,63 @@ def bake_steps(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None,
 
     objects: objects or names; default the selected meshes, or in background mode every visible
         mesh of the view layer.
-    kind: DIFFUSE (colour only), EMIT, NORMAL, ROUGHNESS, UV, AO, COMBINED, GLOSSY, SHADOW.
+    kind: DIFFUSE (colour only), EMIT, NORMAL, ROUGHNESS, UV, AO, COMBINED, GLOSSY, SHADOW, the
+        material channels BASE_COLOR, ALPHA, METALLIC, SPECULAR, EMISSION (and ROUGHNESS,
+        NORMAL), MATERIAL for all seven channels (MATERIAL_KINDS), or a tuple of kinds.
     size: pixels, an int or (width, height). margin: pixels of edge extension around UV islands.
     samples: Cycles samples; default 1 for deterministic kinds, 64 for lighting kinds.
     uv_map: the UV map to bake with (default: the active one). auto_uv: an object without UV map
         gets a new one by Smart UV Project (existing maps are untouched).
     overwrite: replace existing images of the same names (default: refuse).
-    name: image name pattern with {object} and {kind}.
+    name: image name pattern with {object} and {kind} (several kinds need {kind}).
+
+    Material channels hold what the material is, whatever the light or the view, at 1 sample:
+    BASE_COLOR (a metal's colour too), METALLIC, ROUGHNESS, SPECULAR (the specular level:
+    Principled "Specular" in Blender 3.x, "Specular IOR Level" in 4+), EMISSION (colour times
+    strength) are each the Principled input's value (linked or not), baked through emission (see
+    material_channels for other shaders and mixes); ALPHA is the material's alpha as Cycles
+    renders it (R = G = B = alpha); NORMAL is Cycles' normal bake in tangent space of the bake's
+    UV map (MikkTSpace, +X +Y +Z: OpenGL, green up), encoded n * 0.5 + 0.5, whatever the scene's
+    bake settings. What the channels cannot hold (glass, subsurface, sheen, coat, anisotropy,
+    ...) is named in a UserWarning. Scalars are in R, G and B.
 
     A DIFFUSE bake holds the diffuse colour only: a material without one (metal, glass, glossy,
     emission) bakes black, and a UserWarning names it and the kind that holds it (COMBINED, or
     EMIT for emission alone); the bake itself is kept (see material_surface).
 
-    Returns {object name: Image}. The image is remembered on the object (saved in the .blend),
-    so bakeview.render_view renders it later without baking again. Render engine, samples, bake
-    settings, selection, active object, nodes and UV maps are restored, also on failure; on
-    failure no image or UV map made by this call is left behind.
+    Returns {object name: Image} for one kind, {object name: {kind: Image}} for MATERIAL or a
+    tuple. Each image is remembered on the object per kind (saved in the .blend), so
+    bakeview.render_view renders it later without baking again (the latest kind: the first of
+    a tuple, BASE_COLOR for MATERIAL). Render engine, samples, bake settings, selection, active
+    object, materials, nodes and UV maps are restored, also on failure; on failure no image or
+    UV map made by this call is left behind.
     """
-    kind = checks.choice(kind, "kind", tuple(KINDS))  # any case
-    bake_type, pass_filter, deterministic, colour = KINDS[kind]
+    kinds, several = _check_kinds(kind)
     width, height = _check_size(size)
     if isinstance(margin, bool) or not isinstance(margin, int) or margin < 0:
         raise ValueError(f"margin must be a whole number of pixels >= 0, got {margin!r}")
-    if samples is None:
-        samples = 1 if deterministic else LIGHTING_SAMPLES
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"samples must be a whole number >= 1, got {samples!r}")
+    samples = _check_samples(samples, kinds)
     scene = scene or bpy.context.scene
     view_layer = bpy.context.view_layer
     if bpy.context.mode != "OBJECT":
         raise ValueError(f"bake works in Object Mode; the editor is in {bpy.context.mode}")
     chosen = _resolve_objects(objects, view_layer)
     uv_names = {obj.name: _check_uvs(obj, uv_map, auto_uv) for obj in chosen}
-    image_names = _image_names(name, chosen, kind)
-    for image_name in image_names.values():
-        if bpy.data.images.get(image_name) is not None and not overwrite:
-            raise ValueError(
-                f"an image named '{image_name}' already exists; pass overwrite=True to replace it"
-            )
+    image_names = {k: _image_names(name, chosen, k) for k in kinds}
+    if len(kinds) > 1 and len({n for k in kinds for n in image_names[k].values()}) < len(
+            kinds) * len(chosen):
+        raise ValueError(f"name pattern {name!r} gives several kinds the same image name; "
+                         "add {kind}")
+    for names in image_names.values():
+        for image_name in names.values():
+            if bpy.data.images.get(image_name) is not None and not overwrite:
+                raise ValueError(f"an image named '{image_name}' already exists; pass "
+                                 "overwrite=True to replace it")
 
-    results = {}
+    results = {}  # object name: {kind: Image}
+    uv_used = {}
     wm = bpy.context.window_manager
+    warned = set()
     with preserved(scene, chosen) as keep:
         scene.render.engine = "CYCLES"
         scene.cycles.device = "CPU"
@@ -238,36 +293,126 @@ def bake_steps(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None,
                 wm.progress_update(done)
                 uv_name = uv_names[obj.name] or _add_auto_uv(obj, view_layer, keep)
                 obj.data.uv_layers.active = obj.data.uv_layers[uv_name]
-                image = _new_image(image_names[obj.name], width, height, colour)
-                keep.image(image)
-                surfaces = _surfaces(obj) if kind == "DIFFUSE" else {}
+                uv_used[obj.name] = uv_name
+                if any(k in material_channels.ROUTED for k in kinds):
+                    _warn_unexpressed(obj, warned)
+                surfaces = _surfaces(obj) if "DIFFUSE" in kinds else {}
                 _ensure_materials(obj)
-                targets = _set_target(obj, image)
                 _select_only(obj, view_layer)
-                _bake_once(obj, bake_type, pass_filter, margin)
-                _warn_if_black(obj, image, surfaces)
-                if colour and _has_holes(obj):
-                    if kind not in ALPHA_BAKED:
-                        _bake_alpha(obj, image, targets, margin, scene, samples)
-                    image[images.COVERAGE] = "COVERAGE"  # render_view draws alpha as coverage
-                for tree, node in targets:  # shared materials must not keep this image as target
-                    tree.nodes.remove(node)
-                image.pack()  # the pixels travel with the .blend
-                results[obj.name] = (image, uv_name)
+                holes = any(KINDS[k][3] or k in material_channels.ROUTED for k in kinds) and \
+                    _has_holes(obj)
+                made = results[obj.name] = {}
+                alpha = None
+                for one in kinds:
+                    image = _new_image(image_names[one][obj.name], width, height, KINDS[one][3])
+                    keep.image(image)
+                    if one == "ALPHA" or (one in material_channels.ROUTED and holes
+                                          and alpha is None):
+                        alpha = _bake_film_alpha(obj, image, margin, scene)
+                    if one == "ALPHA":
+                        _write_alpha(image, alpha)
+                    else:
+                        alpha = _bake_kind(obj, one, image, surfaces, holes, alpha, margin,
+                                           scene, samples)
+                    image.pack()  # the pixels travel with the .blend
+                    made[one] = image
         finally:
             wm.progress_end()
         # only now, with every bake done, are the bakes recorded (put back on failure) and do new
         # images take the place of the ones they replace (the last step: it cannot fail half way)
         for obj in chosen:
-            image, uv_name = results[obj.name]
-            records.remember(obj, kind, image, uv_name, image_names[obj.name])
+            for one in reversed(kinds if not several else _asked_order(kinds, kind)):
+                records.remember(obj, one, results[obj.name][one], uv_used[obj.name],
+                                 image_names[one][obj.name])
         for obj in chosen:
-            _replace(results[obj.name][0], image_names[obj.name], keep)
-    return {name: image for name, (image, _) in results.items()}
+            for one in kinds:
+                _replace(results[obj.name][one], image_names[one][obj.name], keep)
+    if not several:
+        return {name: made[kinds[0]] for name, made in results.items()}
+    return results
 
 
-def _bake_once(obj, bake_type, pass_filter, margin):
+def _asked_order(kinds, kind):
+    """The kinds in the order the caller gave them (MATERIAL in MATERIAL_KINDS' order), so that
+    the first is recorded last: the object's latest bake."""
+    order = []
+    for name in ([kind] if isinstance(kind, str) else list(kind)):
+        name = checks.choice(name, "kind", tuple(KINDS) + ("MATERIAL",))
+        for one in MATERIAL_KINDS if name == "MATERIAL" else (name,):
+            if one not in order:
+                order.append(one)
+    return [k for k in order if k in kinds]
+
+
+def _warn_unexpressed(obj, warned):
+    """Names, once a call per material, what of it the material channels cannot hold."""
+    for material in {slot.material for slot in obj.material_slots if slot.material}:
+        if material.name in warned or not uses_nodes(material):
+            continue
+        warned.add(material.name)
+        features = material_channels.unexpressed(material)
+        if features:
+            warnings.warn(
+                f"material '{material.name}' has what its material channels cannot hold: "
+                f"{', '.join(features)}; they hold the rest of it", stacklevel=_caller_level())
+
+
+def _bake_kind(obj, kind, image, surfaces, holes, alpha, margin, scene, samples):
+    """Bakes `kind` into `image` through target nodes added for it (removed after); a routed
+    channel through routed copies of the materials. Returns the film alpha if it was baked
+    (EMIT, GLOSSY of materials with holes), else `alpha`."""
+    bake_type, pass_filter, _, colour = KINDS[kind]
+    routed = kind in material_channels.ROUTED
+    with material_channels.routed(obj, kind) if routed else contextlib.nullcontext():
+        targets = _set_target(obj, image)
+        try:
+            _bake_once(obj, bake_type, pass_filter, margin, kind == "NORMAL")
+        finally:
+            for tree, node in targets:  # shared materials must not keep this image as target
+                tree.nodes.remove(node)
+    if kind == "DIFFUSE":
+        _warn_if_black(obj, image, surfaces)
+    if not holes or not (colour or routed):
+        return alpha
+    if kind in ALPHA_BAKED:  # the bake holds the material's alpha already
+        image[images.COVERAGE] = "COVERAGE"
+        return alpha
+    if alpha is None:
+        alpha = _bake_film_alpha(obj, image, margin, scene)
+    data = images.pixels(image)
+    data[3::4] = alpha
+    if routed:  # opacity-weighted values made straight
+        straight = array.array("f")
+        straight.frombytes(_core.straight_alpha(data).cast("B"))
+        data = straight
+    if colour:
+        image[images.COVERAGE] = "COVERAGE"  # render_view draws alpha as coverage
+    else:
+        data[3::4] = _ones(len(alpha))
+    image.pixels.foreach_set(data)
+    image.update()
+    return alpha
+
+
+def _ones(count):
+    return array.array("f", [1.0]) * count
+
+
+def _write_alpha(image, alpha):
+    """The ALPHA kind: the film alpha in R, G and B, opaque."""
+    data = float_array(4 * len(alpha))
+    for c in range(3):
+        data[c::4] = alpha
+    data[3::4] = _ones(len(alpha))
+    image.pixels.foreach_set(data)
+    image.update()
+
+
+def _bake_once(obj, bake_type, pass_filter, margin, tangent_normals=False):
     kwargs = {"pass_filter": pass_filter} if pass_filter else {}
+    if tangent_normals:  # whatever the scene's bake settings say
+        kwargs.update(normal_space="TANGENT", normal_r="POS_X", normal_g="POS_Y",
+                      normal_b="POS_Z")
     result = bpy.ops.object.bake(
         type=bake_type, margin=margin, use_clear=True, target="IMAGE_TEXTURES",
         save_mode="INTERNAL", use_selected_to_active=False, **kwargs
@@ -341,25 +486,24 @@ def _has_holes(obj):
     return found
 
 
-def _bake_alpha(obj, image, targets, margin, scene, samples):
-    """The material's alpha into `image`'s alpha: a 1-sample DIFFUSE colour bake, whose alpha is
-    Cycles' film alpha, into a temporary image through the same target nodes. The node trees are
-    not changed otherwise."""
+def _bake_film_alpha(obj, image, margin, scene):
+    """The material's alpha as Cycles renders it, an array of one float per pixel of `image`'s
+    size: the alpha of a 1-sample DIFFUSE colour bake (Cycles' film alpha) of the object's own
+    materials into a temporary image, through target nodes added for it and removed after."""
     alpha_image = bpy.data.images.new(f"{image.name} alpha", image.size[0], image.size[1],
                                       alpha=True, float_buffer=True)
+    samples = scene.cycles.samples
     try:
-        for _, node in targets:
-            node.image = alpha_image
-        scene.cycles.samples = 1
-        _bake_once(obj, "DIFFUSE", {"COLOR"}, margin)
-        colour = images.pixels(image)
-        colour[3::4] = images.pixels(alpha_image)[3::4]
-        image.pixels.foreach_set(colour)
-        image.update()
+        targets = _set_target(obj, alpha_image)
+        try:
+            scene.cycles.samples = 1
+            _bake_once(obj, "DIFFUSE", {"COLOR"}, margin)
+        finally:
+            scene.cycles.samples = samples
+            for tree, node in targets:
+                tree.nodes.remove(node)
+        return images.pixels(alpha_image)[3::4]
     finally:
-        scene.cycles.samples = samples
-        for _, node in targets:
-            node.image = image
         bpy.data.images.remove(alpha_image)
 
 

@@ -1,7 +1,8 @@
 """Everything bakeview changes to do its work, put back afterwards, also when the work fails half
 way: render engine, samples, device, bake settings, file path, selection, active object, hidden
-flags, material slots, the node trees of the objects' materials (added nodes removed, the active
-node and every property of every node and socket written back where it changed), added UV maps
+flags, material slots, the node trees of the objects' materials and of the groups they use (added
+nodes removed, links put back, the active node and every property of every node and socket
+written back where it changed), added UV maps
 and the active and rendering ones, added images, and on failure bakeview's records on the
 objects.
 
@@ -114,25 +115,65 @@ def _restore_struct(struct, values, nodes):
             pass  # a property this version does not let us write back
 
 
-def _tree_state(tree):
+def _socket_key(socket):
+    return socket.node.name, socket.identifier
+
+
+def _links(tree):
+    """The tree's links as {(from node, from socket, to node, to socket): muted}, sockets by
+    identifier (unique on each side of a node: a Mix Shader's two inputs differ)."""
+    return {_socket_key(link.from_socket) + _socket_key(link.to_socket):
+            getattr(link, "is_muted", False) for link in tree.links}
+
+
+def _socket(node, identifier, outputs):
+    return next((s for s in (node.outputs if outputs else node.inputs)
+                 if s.identifier == identifier), None)
+
+
+def _restore_links(tree, links):
+    """Removes the links added since _links, adds back the ones removed, and mutes or unmutes
+    each as it was."""
+    for link in list(tree.links):
+        key = _socket_key(link.from_socket) + _socket_key(link.to_socket)
+        if key not in links:
+            tree.links.remove(link)
+    current = _links(tree)
+    for key, muted in links.items():
+        if key not in current:
+            from_node, to_node = tree.nodes.get(key[0]), tree.nodes.get(key[2])
+            if from_node is None or to_node is None:
+                continue
+            from_socket = _socket(from_node, key[1], True)
+            to_socket = _socket(to_node, key[3], False)
+            if from_socket is not None and to_socket is not None:
+                tree.links.new(from_socket, to_socket)
+    for link in tree.links:
+        muted = links.get(_socket_key(link.from_socket) + _socket_key(link.to_socket))
+        if muted is not None and getattr(link, "is_muted", muted) != muted:
+            link.is_muted = muted
+
+
+def tree_state(tree):
     """A node tree's nodes, each with every writable property (_struct_values) and those of its
-    sockets, and the active node."""
+    sockets, its links and the active node."""
     nodes = {}
     for node in tree.nodes:
         nodes[node.name] = (_struct_values(node),
                             [_struct_values(socket) for socket in node.inputs],
                             [_struct_values(socket) for socket in node.outputs])
     active = tree.nodes.active
-    return nodes, active.name if active is not None else None
+    return nodes, active.name if active is not None else None, _links(tree)
 
 
-def _restore_tree(tree, state):
-    """Removes the nodes added since _tree_state, makes the active node active again, then writes
-    back every property that differs: Blender clears other nodes' show_texture when a node becomes
-    active, and that is put back too."""
-    nodes, active = state
+def restore_tree(tree, state):
+    """Removes the nodes added since tree_state, puts the links back, makes the active node
+    active again, then writes back every property that differs: Blender clears other nodes'
+    show_texture when a node becomes active, and that is put back too."""
+    nodes, active, links = state
     for node in [n for n in tree.nodes if n.name not in nodes]:
         tree.nodes.remove(node)
+    _restore_links(tree, links)
     current = tree.nodes.active
     if (current.name if current is not None else None) != active:
         tree.nodes.active = tree.nodes.get(active) if active else None
@@ -142,6 +183,18 @@ def _restore_tree(tree, state):
         for sockets, kept in ((node.inputs, inputs), (node.outputs, outputs)):
             for socket, socket_values in zip(sockets, kept):
                 _restore_struct(socket, socket_values, tree.nodes)
+
+
+def groups_of(trees):
+    """The node groups the trees use, through nested groups, each once."""
+    found, pending = {}, list(trees)
+    while pending:
+        for node in pending.pop().nodes:
+            group = getattr(node, "node_tree", None) if node.type == "GROUP" else None
+            if group is not None and group.name not in found:
+                found[group.name] = group
+                pending.append(group)
+    return list(found.values())
 
 
 def _restore_uv_choices(layers, active, render):
@@ -208,7 +261,10 @@ class _Snapshot:
         self.materials = {}
         for material in _materials_of(self.objects):
             if material.node_tree is not None:
-                self.materials[material.name] = _tree_state(material.node_tree)
+                self.materials[material.name] = tree_state(material.node_tree)
+        # and the groups they use (material channels are baked through them)
+        trees = [m.node_tree for m in _materials_of(self.objects) if m.node_tree is not None]
+        self.groups = {group.name: tree_state(group) for group in groups_of(trees)}
         self.use_nodes = {m.name: m.use_nodes for m in bpy.data.materials if bpy.app.version < (5, 0, 0)}
         self.images = {image.name for image in bpy.data.images}
         self.material_names = {m.name for m in bpy.data.materials}
@@ -218,7 +274,11 @@ class _Snapshot:
         for material in bpy.data.materials:
             before = self.materials.get(material.name)
             if before is not None and material.node_tree is not None:
-                _restore_tree(material.node_tree, before)
+                restore_tree(material.node_tree, before)
+        for name, before in self.groups.items():
+            group = bpy.data.node_groups.get(name)
+            if group is not None:
+                restore_tree(group, before)
         for name, use_nodes in self.use_nodes.items():
             material = bpy.data.materials.get(name)
             if material is not None and material.use_nodes != use_nodes:

@@ -31,7 +31,8 @@ import bakeview.bake_images  # noqa: E402
 VERSION = bpy.app.version
 BLENDER_4 = VERSION >= (4, 0, 0)
 BLENDER_5 = VERSION >= (5, 0, 0)
-DETERMINISTIC_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "UV")
+DETERMINISTIC_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "UV", "BASE_COLOR", "ALPHA",
+                       "METALLIC", "SPECULAR", "EMISSION")
 LIGHTING_KINDS = ("AO", "COMBINED", "GLOSSY", "SHADOW")
 BAKEVIEW_PROPS = ("bakeview_bakes", "bakeview_uv_map", "bakeview_last_kind",
                   "bakeview_bake_names")
