@@ -14,6 +14,7 @@ from . import (MATERIAL_KINDS, _core, checks, images, material_alpha, material_c
 from .objects import meshes
 from .compat import ensure_node_tree, float_array, uses_nodes
 from .state import preserved
+from .steps import run as run_steps
 
 # kind -> (bpy.ops.object.bake type, pass_filter or None, deterministic, colour data)
 KINDS = {
@@ -163,16 +164,7 @@ def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, *, pr
     Runs bake_steps to the end; progress(done, total, object name) is called before each
     object, and progress(total, total, None) once all are baked. See bake_steps for the rest.
     """
-    steps = bake_steps(objects, kind, size, margin, samples, **options)
-    try:
-        while True:
-            done, total, name = next(steps)
-            if progress:
-                progress(done, total, name)
-    except StopIteration as finished:
-        made = finished.value
-    finally:
-        steps.close()  # a progress callback that raised: everything goes back now
+    made = run_steps(bake_steps(objects, kind, size, margin, samples, **options), progress)
     if progress:
         progress(len(made), len(made), None)
     return made

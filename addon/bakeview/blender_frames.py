@@ -53,10 +53,7 @@ def check(chosen, passes, scene):
             raise ValueError(f"passes {', '.join(other)} come from bakeview's renderer only; "
                              f"frames rendered by {', '.join(engines)} have "
                              f"{', '.join(PASSES)}")
-        layer = bpy.context.view_layer if bpy.context.scene == scene else scene.view_layers[0]
-        if not layer.use:
-            raise ValueError(f"view layer '{layer.name}' is off for rendering (its 'Use for "
-                             "Rendering'): Blender cannot render the sheet's frames")
+        render.view_layer_to_render(scene)
     return engines
 
 

@@ -18,13 +18,11 @@ import array
 import contextlib
 import math
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 
 import bpy
 
-from . import _core, state
+from . import _core, files, state
 from .compat import float_array
 
 MODES = ("SCENE", "SRGB")
@@ -157,23 +155,22 @@ def _output_scene(scene, depth):
     scene is not touched: switching its output format would change settings that cannot be put
     back (Blender 5 fills in an unset linear colour space), and Blender 3.4's Scene.copy shares
     the view curve with the copy, which aborts Blender when both are freed."""
-    folder = tempfile.mkdtemp(prefix="bakeview-colour-", dir=_memory_folder())
     own = None
-    try:
-        own = bpy.data.scenes.new("bakeview colour")
-        source = _source(scene)
-        _copy_settings(source.display_settings, own.display_settings)
-        _copy_settings(source.view_settings, own.view_settings)
-        settings = own.render.image_settings
-        settings.file_format = "TIFF"
-        settings.color_depth = depth
-        settings.color_mode = "RGB"
-        settings.tiff_codec = "NONE"
-        yield own, folder
-    finally:
-        if own is not None:
-            bpy.data.scenes.remove(own)
-        shutil.rmtree(folder, ignore_errors=True)
+    with files.private_folder("bakeview-colour-") as folder:
+        try:
+            own = bpy.data.scenes.new("bakeview colour")
+            source = _source(scene)
+            _copy_settings(source.display_settings, own.display_settings)
+            _copy_settings(source.view_settings, own.view_settings)
+            settings = own.render.image_settings
+            settings.file_format = "TIFF"
+            settings.color_depth = depth
+            settings.color_mode = "RGB"
+            settings.tiff_codec = "NONE"
+            yield own, folder
+        finally:
+            if own is not None:
+                bpy.data.scenes.remove(own)
 
 
 def _copy_settings(source, target):
@@ -197,11 +194,6 @@ def _copy_curve_mapping(source, target):
             target_point.location = source_point.location
             target_point.handle_type = source_point.handle_type
     target.update()
-
-
-def _memory_folder():
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 def _through(scene, folder, rgba, count):

@@ -75,7 +75,7 @@ def parse(data, what="the EXR file"):
             if name in planes:
                 raise ValueError(f"{what} names channel {name!r} twice")
             planes[name] = bytearray(4 * width * height)
-    for index, part in enumerate(parts):
+    for part in parts:
         need(offset + 8 * height, "offset table")
         part["offsets"] = struct.unpack_from(f"<{height}Q", data, offset)
         offset += 8 * height

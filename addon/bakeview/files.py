@@ -16,7 +16,9 @@ and the work is done; a call that fails removes the folders it made, so it leave
     finally:
         staged.discard()                           # nothing written is left; old files stay
 """
+import contextlib
 import os
+import shutil
 import tempfile
 
 
@@ -114,3 +116,17 @@ class Staged:
             except OSError:
                 pass  # something else was put there meanwhile: it stays
         self.moves, self.made = [], []
+
+
+@contextlib.contextmanager
+def private_folder(prefix):
+    """A folder of our own for files Blender writes and we read back at once: in memory (/dev/shm)
+    where the system has it, else in the system's temporary folder; removed afterwards, also on
+    failure."""
+    shm = "/dev/shm"
+    parent = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    folder = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -22,18 +22,15 @@ render would come back as old or empty pixels. The file's way reports them.
   other scenes may share, is left as it is: when the scene composites, our group only holds it
   as a group node, so the combined pixels are the composited ones, as write_still would write.
 """
-import array
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 
 import bpy
 
-from . import checks, exr, images, state
+from . import _core, checks, exr, files, images, state
 from .compat import VERSION, float_array
 
 # name: (view layer flag, the pass's name in Blender's multilayer EXR, Render Layers output in 5.x)
@@ -126,17 +123,23 @@ def _probe_gpu_context():
     return False, lines[-1].strip() if lines else f"exit status {done.returncode}"
 
 
-def _view_layer(scene, view_layer):
+def view_layer_to_render(scene, view_layer=None):
+    """The view layer whose passes a render gives (default: the context's, else the scene's
+    first); refused when it is off for rendering, which Blender 3.4 crashes writing."""
     if view_layer is None:
         context_layer = bpy.context.view_layer
-        if bpy.context.scene == scene and context_layer is not None:
-            return context_layer
-        return scene.view_layers[0]
-    if isinstance(view_layer, bpy.types.ViewLayer):
-        return view_layer
-    if isinstance(view_layer, str) and view_layer in scene.view_layers:
-        return scene.view_layers[view_layer]
-    raise ValueError(f"view_layer {view_layer!r} is not a view layer of scene '{scene.name}'")
+        use_context = bpy.context.scene == scene and context_layer is not None
+        layer = context_layer if use_context else scene.view_layers[0]
+    elif isinstance(view_layer, bpy.types.ViewLayer):
+        layer = view_layer
+    elif isinstance(view_layer, str) and view_layer in scene.view_layers:
+        layer = scene.view_layers[view_layer]
+    else:
+        raise ValueError(f"view_layer {view_layer!r} is not a view layer of scene '{scene.name}'")
+    if not layer.use:
+        raise ValueError(f"view layer '{layer.name}' is off for rendering (its 'Use for "
+                         "Rendering'); turn it on or pass another view_layer")
+    return layer
 
 
 def render_pixels(camera=None, scene=None, engine=None, passes=("COMBINED",), *, view_layer=None,
@@ -172,20 +175,14 @@ def render_pixels(camera=None, scene=None, engine=None, passes=("COMBINED",), *,
     checks.boolean(images, "images")
     if name is not None and not isinstance(name, str):
         raise TypeError(f"name must be a string, got {type(name).__name__}")
-    layer = _view_layer(scene, view_layer)
-    if not layer.use:  # Blender 3.4 crashes writing a render with no view layer on
-        raise ValueError(f"view layer '{layer.name}' is off for rendering (its 'Use for "
-                         "Rendering'); turn it on or pass another view_layer")
+    layer = view_layer_to_render(scene, view_layer)
     check_gpu_context(engine)
-    folder = tempfile.mkdtemp(prefix="bakeview-render-", dir=_memory_folder())
-    try:
-        with _scene_for_render(scene, camera, engine, layer, passes):
-            if hasattr(scene, "compositing_node_group"):
-                planes = _render_through_file_output(scene, layer, passes, folder, display)
-            else:
-                planes = _render_through_write_still(scene, layer, passes, folder, display)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with files.private_folder("bakeview-render-") as folder, \
+            _scene_for_render(scene, camera, engine, layer, passes):
+        if hasattr(scene, "compositing_node_group"):
+            planes = _render_through_file_output(scene, layer, passes, folder, display)
+        else:
+            planes = _render_through_write_still(scene, layer, passes, folder, display)
     result = RenderPixels(planes.width, planes.height, engine)
     for p in passes:
         names = _channels_of(planes, p)
@@ -194,11 +191,6 @@ def render_pixels(camera=None, scene=None, engine=None, passes=("COMBINED",), *,
     if images:
         result.images = _make_images(result, name or "Render", display)
     return result
-
-
-def _memory_folder():
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 @contextlib.contextmanager
@@ -364,12 +356,7 @@ def _make_images(result, base, display):
     with images.all_or_none():
         for p, values in result.pixels.items():
             n = result.channels[p]
-            rgba = values
-            if n != 4:
-                rgba = float_array(4 * result.width * result.height)
-                rgba[3::4] = array.array("f", [1.0]) * (result.width * result.height)
-                for k in range(n):
-                    rgba[k::4] = values[k::n]
+            rgba = values if n == 4 else _core.to_rgba(values, n, fill=(0.0, 0.0, 0.0, 1.0))
             image = images.store(f"{base} {p.lower()}", result.width, result.height, rgba,
                                  non_color=p != "COMBINED" or display)
             if p == "COMBINED":

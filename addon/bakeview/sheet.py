@@ -20,6 +20,7 @@ from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
 from .bake_images import KINDS
 from .view import _CHANNELS, FILTERS, PASSES
+from .steps import run as run_steps
 
 NON_COLOR_PASSES = {"ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"}
 LAYOUTS = ("MAXRECTS", "GRID")
@@ -262,16 +263,7 @@ def sprite_sheet(*args, progress=None, **kwargs):
 
     Runs sheet_steps to the end; progress(done, total, view name) is called before each view.
     See sheet_steps for the arguments."""
-    steps = sheet_steps(*args, **kwargs)
-    try:
-        while True:
-            done, total, view = next(steps)
-            if progress:
-                progress(done, total, view)
-    except StopIteration as finished:
-        return finished.value
-    finally:
-        steps.close()  # a progress callback that raised: the frame and action go back now
+    return run_steps(sheet_steps(*args, **kwargs), progress)
 
 
 def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, *, frames=None,
