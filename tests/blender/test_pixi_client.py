@@ -19,6 +19,7 @@ chromium) and `npm ci` in tests/web (`./run test` does it).
 """
 import base64
 
+import bpy
 import pytest
 
 import bakeview
@@ -44,6 +45,8 @@ CASES = {
     # premultiplied files (meta.premultiplyAlpha), uploaded by PixiJS as they are: it must draw
     # what it draws from the straight file
     "premultiplied": dict(views="COMPASS8", premultiplied=True),
+    # frames from Blender's renderer beside the core's (sprite_sheet's renderer): the same files
+    "cycles_frames": dict(views="COMPASS8", renderer={"N": "CYCLES", "E": "CYCLES"}),
 }
 
 
@@ -64,6 +67,11 @@ def test_pixijs_draws_every_frame_with_the_pixels_bakeview_rendered(browser_tool
                                                                    tmp_path, case):
     node, chromium = browser_tools
     options = CASES[case]
+    if "renderer" in options:  # Cycles at a few samples, lit by a grey world
+        scene = bpy.context.scene
+        scene.cycles.samples, scene.cycles.use_denoising = 4, False
+        scene.world = bpy.data.worlds.new("Grey")
+        scene.world.color = (0.5, 0.5, 0.5)
     path = tmp_path / "sheet.png"
     # the plain sRGB curve, which encoded_page re-derives (test_colour_files covers the scene's)
     result = bakeview.sprite_sheet(baked_cube, frame_size=(40, 32), path=str(path), colour="SRGB",
