@@ -64,14 +64,14 @@ class BlenderFrames:
         self.scene, self.objects = scene, set(objects)
         self.width, self.height, self.lens = width, height, lens
         self.camera = None
-        self.kept_render = self.kept_hidden = None
+        self.kept_render = None
+        self.kept_hidden, self.hidden_for = {}, None  # {object name: (flag, value)}, the engine
 
     def __enter__(self):
         r = self.scene.render
         self.kept_render = {k: getattr(r, k) for k in (
             "resolution_x", "resolution_y", "resolution_percentage", "pixel_aspect_x",
             "pixel_aspect_y", "use_border", "film_transparent")}
-        self.kept_hidden = {}
         try:
             r.resolution_x, r.resolution_y = self.width, self.height
             r.resolution_percentage = 100
@@ -102,26 +102,29 @@ class BlenderFrames:
         return False
 
     def _hide_others(self, engine):
-        """Objects the sheet does not show, hidden for a render by `engine`."""
+        """Objects the sheet does not show, hidden for renders by `engine` until the block ends
+        (or another engine renders)."""
+        if engine == self.hidden_for:
+            return
         self._show_others()
-        flag = "visible_camera" if engine == "CYCLES" else "hide_render"
+        flag, hidden = ("visible_camera", False) if engine == "CYCLES" else ("hide_render", True)
         for obj in self.scene.objects:
             renders = obj.type in _RENDERED_TYPES or (
                 obj.type == "EMPTY" and obj.instance_type != "NONE")
             if obj in self.objects or obj == self.camera or not renders:
                 continue
-            hidden = getattr(obj, flag) if flag == "hide_render" else not obj.visible_camera
-            if not hidden:
+            if getattr(obj, flag) != hidden:
                 self.kept_hidden[obj.name] = (flag, getattr(obj, flag))
-                setattr(obj, flag, not getattr(obj, flag))
+                setattr(obj, flag, hidden)
+        self.hidden_for = engine
 
     def _show_others(self):
-        for name, (flag, value) in (self.kept_hidden or {}).items():
+        for name, (flag, value) in self.kept_hidden.items():
             obj = bpy.data.objects.get(name)
             if obj is not None and getattr(obj, flag) != value:
                 setattr(obj, flag, value)
-        if self.kept_hidden:
-            self.kept_hidden.clear()
+        self.kept_hidden.clear()
+        self.hidden_for = None
 
     def frame(self, engine, passes, view_matrix, camera=None):
         """The buffers of one frame, as the core gives them: COLOR straight linear RGBA, ALPHA,
@@ -131,12 +134,9 @@ class BlenderFrames:
             camera = self.camera
             camera.matrix_world = mathutils.Matrix(view_matrix).inverted()
         self._hide_others(engine)
-        try:
-            wanted = ["COMBINED"] + [p for p in ("DEPTH", "NORMAL") if p in passes]
-            got = render.render_pixels(camera=camera, scene=self.scene, engine=engine,
-                                       passes=wanted, images=False)
-        finally:
-            self._show_others()
+        wanted = ["COMBINED"] + [p for p in ("DEPTH", "NORMAL") if p in passes]
+        got = render.render_pixels(camera=camera, scene=self.scene, engine=engine, passes=wanted,
+                                   images=False)
         if (got.width, got.height) != (self.width, self.height):
             raise RuntimeError(f"Blender rendered {got.width} x {got.height} pixels for a "
                                f"{self.width} x {self.height} frame")
