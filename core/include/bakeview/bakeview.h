@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "pack.h"
 #include "json.h"
+#include "light.h"
 #include "png.h"
 #include "render.h"
 #include "sheet.h"

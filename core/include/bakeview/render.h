@@ -18,6 +18,7 @@
 
 #include "buffer.h"
 #include "filter.h"
+#include "light.h"
 #include "status.h"
 #include "texture.h"
 
@@ -52,6 +53,11 @@ typedef struct bv_mesh {
     const bv_texture *texture; /* colour source; may be NULL when no colour pass is asked for */
     bv_mesh_alpha alpha;       /* default: alpha ignored */
     uint32_t object_id;        /* written to the object id pass; below 2^24 (exact in float) */
+    const bv_material *material; /* lit views (bv_render_desc.lighting): the channels besides the
+                                    base colour, which is `texture`; NULL: all defaults */
+    bv_floats tangents; /* optional object-space tangents (MikkTSpace, as Blender's
+                           calc_tangents gives them) and bitangent sign: 4 floats per triangle
+                           corner, or per loop with `loops`; a material's normal map needs them */
 } bv_mesh;
 
 /* A camera as Blender gives it: view = camera.matrix_world.inverted(), projection =
@@ -89,6 +95,9 @@ typedef struct bv_render_desc {
     bool cull_backfaces; /* default off: both sides render, as in Cycles */
     bv_normal_space normal_space; /* of the normal pass; default world */
     int threads;         /* workers; 0: one per core. The output never depends on it. */
+    const bv_lighting *lighting; /* NULL: the colour pass is the texture as it is (unlit, e.g. a
+                                    baked COMBINED); else each mesh's texture is its base colour,
+                                    lit by these lights and world through its material */
 } bv_render_desc;
 
 /* Where the passes go. Each span is either empty (ptr NULL, pass skipped) or exactly
