@@ -579,12 +579,13 @@ static double receiver_depth(const shadow_map *m, int size, int i, int j, const 
         const double num = nc[0] * (x - c0[0]) + nc[1] * (y - c0[1]);
         t = nc[2] > 0.0 ? d0 + num / nc[2] : (num > 0.0 ? INFINITY : -INFINITY);
         if (num == 0.0) t = d0;
-        lateral = hypot(x - c0[0], y - c0[1]);
+        lateral = sqrt((x - c0[0]) * (x - c0[0]) + (y - c0[1]) * (y - c0[1]));
     } else {
         const double r[3] = {x, y, -1.0};
         const double num = dot3(nc, c0), den = dot3(nc, r);
         t = num >= 0.0 ? d0 : (den < 0.0 ? num / den : INFINITY);
-        lateral = d0 * hypot(x - c0[0] / d0, y - c0[1] / d0);
+        const double dx = x - c0[0] / d0, dy = y - c0[1] / d0;
+        lateral = d0 * sqrt(dx * dx + dy * dy);
     }
     const double limit = MAX_SLOPE * lateral;
     return t > d0 + limit ? d0 + limit : (t < d0 - limit ? d0 - limit : t);
