@@ -173,6 +173,14 @@ static void test_sun_shadow_of_a_box_is_dark_below_and_lit_around(void)
     CHECK(bv__shadow_visibility(NULL, 0, (const float[3]){0, 0, 0}, up) == 1.0f);
     bv__shadows_destroy(s);
 
+    /* meshes without triangles: nothing is shadowed */
+    const bv_mesh empty = {0};
+    const bv_lighting one = lighting_of(&l, 1, 64);
+    const bv_render_desc d_empty = desc_lit(&empty, 1, &one, 1);
+    CHECK(bv__shadows_create(&d_empty, &s) == BV_OK);
+    CHECK(vis_at(s, 0, 0.0, 0.0, 0.0, up) == 1.0f);
+    bv__shadows_destroy(s);
+
     bv_light off = l;
     off.shadow = false;
     const bv_lighting g = lighting_of(&off, 1, 512);
@@ -281,6 +289,37 @@ static void test_contact_shadow_starts_at_the_contact(void)
     bv__shadows_destroy(s);
 }
 
+/* The same box on the floor lit from (-2, 0, 3) by a sharp spot aimed past it and by a point
+ * light (whose shadow crosses from the -Z cube face to the +X one at x = 1): the shadow runs from
+ * the foot at x = 0.5 to x = 1.75, where the top edge's shadow falls, to within 2 texels. */
+static void test_contact_shadow_of_spot_and_point_lights_starts_at_the_contact(void)
+{
+    soup sc = {0};
+    soup_floor(&sc, -4, -4, 4, 4, 0);
+    const float lo[3] = {-0.5f, -0.5f, 0.0f}, hi[3] = {0.5f, 0.5f, 1.0f};
+    soup_box(&sc, lo, hi);
+    const bv_mesh m = soup_mesh(&sc);
+    bv_light lights[2] = {lamp(BV_LIGHT_SPOT, -2, 0, 3, 0.0f), lamp(BV_LIGHT_POINT, -2, 0, 3, 0.0f)};
+    lights[0].direction[0] = 1.0f; /* 45 degrees down towards +x, a 90-degree cone */
+    lights[0].spot_size = (float)(M_PI / 2.0);
+    const int size = 1024;
+    /* a texel at the farthest (5 m) point of the floor strip, 1.5 times longer along it */
+    const double texel = 2.0 * 5.0 / size * 1.5;
+    for (int li = 0; li < 2; li++) {
+        bv__shadows *s = shadows_of(&m, 1, &lights[li], size, 2);
+        for (double x = 0.5 + 2 * texel; x <= 1.75 - 2 * texel; x += texel / 4)
+            CHECK_MSG(vis_at(s, 0, x, 0.0, 0.0, up) == 0.0f, "light %d, x %g: %g", li, x,
+                      (double)vis_at(s, 0, x, 0.0, 0.0, up));
+        for (double x = 1.75 + 2 * texel; x <= 3.0; x += texel / 4)
+            CHECK_MSG(vis_at(s, 0, x, 0.0, 0.0, up) == 1.0f, "light %d, x %g: %g", li, x,
+                      (double)vis_at(s, 0, x, 0.0, 0.0, up));
+        for (double x = -1.0; x <= -0.5 - 2 * texel; x += texel / 4)
+            CHECK_MSG(vis_at(s, 0, x, 0.0, 0.0, up) == 1.0f, "light %d, x %g: %g", li, x,
+                      (double)vis_at(s, 0, x, 0.0, 0.0, up));
+        bv__shadows_destroy(s);
+    }
+}
+
 /* A spot over a floor with a slab between: the slab's shadow is the slab scaled from the spot. */
 static void test_spot_shadow_is_the_projected_occluder(void)
 {
@@ -293,10 +332,12 @@ static void test_spot_shadow_is_the_projected_occluder(void)
     bv__shadows *s = shadows_of(&m, 1, &l, 512, 2);
     /* the slab's bottom at 1 m: shadow half-width 0.3 * 4 / 3 = 0.4 on the floor */
     for (double x = -2.2; x <= 2.2; x += 0.01)
-        for (double y = -0.1; y <= 0.1; y += 0.1) {
+        for (double y = -2.2; y <= 2.2; y += 0.05) {
             const float v = vis_at(s, 0, x, y, 0.0, up);
-            if (fabs(x) < 0.37) CHECK_MSG(v == 0.0f, "(%g, %g): %g", x, y, (double)v);
-            if (fabs(x) > 0.43) CHECK_MSG(v == 1.0f, "(%g, %g): %g", x, y, (double)v);
+            if (fabs(x) < 0.37 && fabs(y) < 0.37)
+                CHECK_MSG(v == 0.0f, "(%g, %g): %g", x, y, (double)v);
+            if (fabs(x) > 0.43 || fabs(y) > 0.43)
+                CHECK_MSG(v == 1.0f, "(%g, %g): %g", x, y, (double)v);
         }
     CHECK(vis_at(s, 0, 3.5, 0.0, 0.0, up) == 1.0f); /* outside the cone */
     CHECK(vis_at(s, 0, 0.0, 0.0, 5.0, up) == 1.0f); /* behind the spot */
@@ -568,6 +609,7 @@ int main(void)
     RUN(test_sun_penumbra_widens_with_angle_and_occluder_distance);
     RUN(test_unoccluded_floor_has_no_acne_at_any_incidence);
     RUN(test_contact_shadow_starts_at_the_contact);
+    RUN(test_contact_shadow_of_spot_and_point_lights_starts_at_the_contact);
     RUN(test_spot_shadow_is_the_projected_occluder);
     RUN(test_point_light_shadows_on_every_cube_face);
     RUN(test_area_light_shadow_softens_with_its_size);
