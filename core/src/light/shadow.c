@@ -594,7 +594,7 @@ static double receiver_depth(const shadow_map *m, int size, int i, int j, const 
 static int texel_index(double coord, int size)
 {
     const double f = floor(coord);
-    return f < 0.0 ? 0 : (f > size - 1 ? size - 1 : (int)f);
+    return !(f >= 0.0) ? 0 : (f > size - 1 ? size - 1 : (int)f); /* NaN: 0 */
 }
 
 float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const float p[3],
