@@ -205,17 +205,42 @@ static void project_sh(const env_map *map, float r_sh[9][3])
         for (int k = 0; k < 3; k++) r_sh[m][k] = (float)(band_scale[m] * acc[m][k]);
 }
 
+/* The kernel's sum over columns [i0, i1) of one source row: c = r.l = a cos(phi) + b sin(phi) + cz
+ * for the row's texels, weight c / dd^2 where c >= cos_max, dd = (1 - c) / 2 + a2 (1 + c) / 2
+ * (D_GGX(h) up to a constant: 1 / ((n.h)^2 (a2 - 1) + 1)^2 with (n.h)^2 = (1 + c) / 2). Branch
+ * free, so that the compiler can vectorise it. */
+static void row_sum(const float *rgb, const float *cos_phi, const float *sin_phi, int i0, int i1,
+                    float a, float b, float cz, float cos_max, float a2, float r_sum[4])
+{
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, sw = 0.0f;
+    for (int i = i0; i < i1; i++) {
+        const float c = a * cos_phi[i] + b * sin_phi[i] + cz;
+        const float dd = 0.5f * (1.0f - c) + a2 * 0.5f * (1.0f + c);
+        const float k = c >= cos_max ? c / (dd * dd) : 0.0f;
+        s0 += k * rgb[3 * i];
+        s1 += k * rgb[3 * i + 1];
+        s2 += k * rgb[3 * i + 2];
+        sw += k;
+    }
+    r_sum[0] += s0;
+    r_sum[1] += s1;
+    r_sum[2] += s2;
+    r_sum[3] += sw;
+}
+
 /* 4. One glossy level: `source` prefiltered by the GGX lobe of alpha into `out`. `rows` holds
- * 4 * source->height doubles and `columns` 2 * source->width scratch. */
-static void prefilter(const env_map *source, double alpha, env_map *out, double *rows, double *columns)
+ * 4 * source->height doubles, `columns` 2 * source->width floats of scratch. */
+static void prefilter(const env_map *source, double alpha, env_map *out, double *rows, float *columns)
 {
     const int sw = source->width, sh = source->height;
-    const double a2 = alpha * alpha;
+    const float a2 = (float)(alpha * alpha);
     double theta_max = 2.0 * atan(LOBE_TAN_LIMIT * alpha);
     const double texel_angle = PI_D / (double)sh;
     if (theta_max < 1.5 * texel_angle) theta_max = 1.5 * texel_angle;
-    if (theta_max > 0.5 * PI_D) theta_max = 0.5 * PI_D; /* n.l > 0 */
+    if (theta_max > 0.5 * PI_D) theta_max = 0.5 * PI_D;
     const double cos_max = cos(theta_max);
+    /* cos_max > 0 at most 1e-6 (n.l > 0 keeps the lobe in r's hemisphere) */
+    const float cos_max_f = cos_max > 1e-6 ? (float)cos_max : 1e-6f;
     /* per source row: colatitude, cos, sin, solid angle; per column: cos and sin of longitude */
     for (int j = 0; j < sh; j++) {
         const double theta = PI_D * (1.0 - ((double)j + 0.5) / (double)sh);
@@ -224,10 +249,11 @@ static void prefilter(const env_map *source, double alpha, env_map *out, double 
         rows[4 * j + 2] = sin(theta);
         rows[4 * j + 3] = row_solid_angle(j, sw, sh);
     }
+    float *cos_phi = columns, *sin_phi = columns + sw;
     for (int i = 0; i < sw; i++) {
         const double phi = PI_D - 2.0 * PI_D * ((double)i + 0.5) / (double)sw;
-        columns[2 * i + 0] = cos(phi);
-        columns[2 * i + 1] = sin(phi);
+        cos_phi[i] = (float)cos(phi);
+        sin_phi[i] = (float)sin(phi);
     }
     const int ow = out->width, oh = out->height;
     for (int oj = 0; oj < oh; oj++) {
@@ -242,7 +268,8 @@ static void prefilter(const env_map *source, double alpha, env_map *out, double 
                 const double theta = rows[4 * j];
                 if (fabs(theta - theta_r) > theta_max) continue;
                 const double cos_t = rows[4 * j + 1], sin_t = rows[4 * j + 2], omega = rows[4 * j + 3];
-                /* the longitudes of this row within theta_max of r */
+                /* the longitudes of this row within theta_max of r, with a texel of margin each
+                   side (the kernel's test on c decides) */
                 int i0 = 0, count = sw;
                 const double denom = sin_t * sin_r;
                 if (denom > 1e-12) {
@@ -251,7 +278,7 @@ static void prefilter(const env_map *source, double alpha, env_map *out, double 
                     if (cos_dphi > -1.0) {
                         const double du = acos(cos_dphi) / (2.0 * PI_D);
                         const double lo = (u - du) * (double)sw - 0.5, hi = (u + du) * (double)sw - 0.5;
-                        i0 = (int)floor(lo); /* one texel of margin each side; the dot test decides */
+                        i0 = (int)floor(lo);
                         count = (int)floor(hi) - i0 + 2;
                         if (count > sw) {
                             i0 = 0;
@@ -259,24 +286,16 @@ static void prefilter(const env_map *source, double alpha, env_map *out, double 
                         }
                     }
                 }
+                i0 %= sw;
+                if (i0 < 0) i0 += sw;
                 const float *row = source->rgb + 3 * (size_t)j * (size_t)sw;
-                double rsum[3] = {0.0, 0.0, 0.0}, rweight = 0.0;
-                for (int n = 0; n < count; n++) {
-                    int i = (i0 + n) % sw;
-                    if (i < 0) i += sw;
-                    const double c = sin_t * (columns[2 * i] * r[0] + columns[2 * i + 1] * r[1]) + cos_t * r[2];
-                    if (c < cos_max || c <= 0.0) continue;
-                    /* D_GGX(h) up to a constant: 1 / ((n.h)^2 (a2 - 1) + 1)^2, (n.h)^2 = (1 + c) / 2 */
-                    const double dd = 0.5 * (1.0 - c) + a2 * 0.5 * (1.0 + c);
-                    const double k = c / (dd * dd);
-                    const float *p = row + 3 * (size_t)i;
-                    rsum[0] += k * p[0];
-                    rsum[1] += k * p[1];
-                    rsum[2] += k * p[2];
-                    rweight += k;
-                }
-                for (int k = 0; k < 3; k++) sum[k] += omega * rsum[k];
-                weight += omega * rweight;
+                const float a = (float)(sin_t * r[0]), b = (float)(sin_t * r[1]), cz = (float)(cos_t * r[2]);
+                float rs[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+                const int first_end = i0 + count < sw ? i0 + count : sw;
+                row_sum(row, cos_phi, sin_phi, i0, first_end, a, b, cz, cos_max_f, a2, rs);
+                if (i0 + count > sw) row_sum(row, cos_phi, sin_phi, 0, i0 + count - sw, a, b, cz, cos_max_f, a2, rs);
+                for (int k = 0; k < 3; k++) sum[k] += omega * (double)rs[k];
+                weight += omega * (double)rs[3];
             }
             float *o = out->rgb + 3 * ((size_t)oj * (size_t)ow + (size_t)oi);
             for (int k = 0; k < 3; k++) o[k] = weight > 0.0 ? (float)(sum[k] / weight) : 0.0f;
@@ -304,6 +323,7 @@ bv_status bv__environment_create(const bv_world *world, bv__environment **r_envi
     bv__environment *env = NULL;
     float *mip_storage = NULL;
     double *scratch = NULL;
+    float *columns = NULL;
 
     env = bv__alloc_array(1, sizeof *env);
     if (!env) {
@@ -347,8 +367,9 @@ bv_status bv__environment_create(const bv_world *world, bv__environment **r_envi
     size_t mip_floats = 0;
     for (int w = BASE_WIDTH / 2; w >= MIN_WIDTH; w /= 2) mip_floats += (size_t)w * (size_t)(w / 2) * 3;
     mip_storage = bv__alloc_array(mip_floats, sizeof(float));
-    scratch = bv__alloc_array(4 * BASE_HEIGHT + 2 * BASE_WIDTH, sizeof(double));
-    if (!env->storage || !mip_storage || !scratch) {
+    scratch = bv__alloc_array(4 * BASE_HEIGHT, sizeof(double));
+    columns = bv__alloc_array(2 * BASE_WIDTH, sizeof(float));
+    if (!env->storage || !mip_storage || !scratch || !columns) {
         status = bv__fail(BV_ERROR_OUT_OF_MEMORY, "lighting: out of memory for the environment's maps");
         goto cleanup;
     }
@@ -370,12 +391,13 @@ bv_status bv__environment_create(const bv_world *world, bv__environment **r_envi
     project_sh(&mips[0], env->sh);
     for (int l = 1; l < LEVEL_COUNT; l++) {
         const double alpha = (double)level_roughness[l] * (double)level_roughness[l];
-        prefilter(&mips[source_mip[l]], alpha, &env->levels[l], scratch, scratch + 4 * BASE_HEIGHT);
+        prefilter(&mips[source_mip[l]], alpha, &env->levels[l], scratch, columns);
     }
     *r_environment = env;
     env = NULL;
 
 cleanup:
+    BV_FREE(columns);
     BV_FREE(scratch);
     BV_FREE(mip_storage);
     bv__environment_destroy(env);
