@@ -340,6 +340,58 @@ static void test_small_bright_patch_lights_diffuse_and_mirror(void)
     free(pixels);
 }
 
+/* Glossy is the GGX lobe of alpha = roughness^2 (Blender's), weighted by n.l with n = v = r:
+ * compared with that kernel integrated over the whole sphere (no truncation) here, for the white
+ * upper hemisphere, at directions a little above the horizon where the lobe's width decides how
+ * much black it sees. At the levels' own roughnesses (no blending between levels). */
+static void test_glossy_is_the_ggx_lobe_of_roughness_squared(void)
+{
+    const int w = 256, h = 128;
+    float *pixels = alloc_pixels(w, h, 0, 0, 0);
+    if (!CHECK(pixels)) return;
+    for (int j = h / 2; j < h; j++)
+        for (int i = 0; i < w; i++) set_texel(pixels, w, i, j, 1, 1, 1);
+    bv_texture *tex = make_texture(pixels, w, h, BV_EXTENSION_EXTEND);
+    const float white[3] = {1, 1, 1};
+    bv__environment *env = tex ? make_environment(white, tex) : NULL;
+    if (env) {
+        static const struct { float roughness, elevation_degrees; } cases[] = {
+            {0.25f, 2.0f}, {0.25f, 5.0f}, {0.375f, 5.0f}, {0.5f, 10.0f}, {0.5f, 25.0f},
+            {0.75f, 20.0f}, {0.75f, 45.0f},
+        };
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            const double e = cases[c].elevation_degrees * PI / 180.0;
+            const float r[3] = {(float)(cos(e) * 0.6), (float)(cos(e) * 0.8), (float)sin(e)};
+            const double alpha = (double)cases[c].roughness * cases[c].roughness, a2 = alpha * alpha;
+            double sum = 0.0, weight = 0.0;
+            const int gw = 2048, gh = 1024;
+            for (int j = 0; j < gh; j++) {
+                const double om = row_solid_angle(j, gw, gh);
+                const double radiance = j >= gh / 2 ? 1.0 : 0.0;
+                for (int i = 0; i < gw; i++) {
+                    float l[3];
+                    texel_direction((i + 0.5) / gw, (j + 0.5) / gh, l);
+                    const double cl = (double)r[0] * l[0] + (double)r[1] * l[1] + (double)r[2] * l[2];
+                    if (cl <= 0.0) continue;
+                    const double nh2 = 0.5 * (1.0 + cl); /* (n.h)^2, h halfway between r and l */
+                    const double d = a2 / (PI * (nh2 * (a2 - 1.0) + 1.0) * (nh2 * (a2 - 1.0) + 1.0));
+                    sum += om * d * cl * radiance;
+                    weight += om * d * cl;
+                }
+            }
+            const double expected = sum / weight;
+            float rgb[3];
+            bv__environment_specular(env, r, cases[c].roughness, rgb);
+            CHECK_MSG(fabs(rgb[0] - expected) <= 0.015, "roughness %g, %g degrees up: %g, GGX %g",
+                      (double)cases[c].roughness, (double)cases[c].elevation_degrees, (double)rgb[0],
+                      expected);
+        }
+    }
+    bv__environment_destroy(env);
+    bv_texture_destroy(tex);
+    free(pixels);
+}
+
 /* The prefiltering moves light around, never makes or loses it: the sphere's mean of the glossy
  * lookup (as shading reads it) equals the image's mean at every roughness. The image: noise, a
  * sun-like patch and a bright horizon band, 512 x 256. */
@@ -418,6 +470,7 @@ int main(void)
     RUN(test_roughness_zero_reads_the_radiance_along_r);
     RUN(test_bright_upper_hemisphere_gives_half_plus_half_cosine);
     RUN(test_small_bright_patch_lights_diffuse_and_mirror);
+    RUN(test_glossy_is_the_ggx_lobe_of_roughness_squared);
     RUN(test_glossy_keeps_the_mean_radiance);
     RUN(test_bad_world_colour_is_refused_by_name);
     return check_summary();

@@ -46,11 +46,16 @@
 #define LOBE_TAN_LIMIT 8.0 /* the kernel's support: tan(theta_h) <= 8 alpha */
 #define FWHM_TEXELS 3.0    /* a level's source mip has texels <= the lobe's width / 3 */
 
-/* Roughness levels. alpha = roughness^2 sets the lobe's width; consecutive levels from 0.25 on
- * differ by at most 2.25x in width (0.25 -> 0.375: 2.25, 0.375 -> 0.5: 1.78, 0.5 -> 0.75: 2.25,
- * 0.75 -> 1: 1.78), so blending two neighbours approximates the lobe in between; 0.125 sits
- * between the mirror and 0.25, whose lobe (9 degrees wide) is too wide to blend with a mirror. */
-static const float level_roughness[] = {0.0f, 0.125f, 0.25f, 0.375f, 0.5f, 0.75f, 1.0f};
+/* Roughness levels. alpha = roughness^2 sets the lobe's width, so levels are denser at low
+ * roughness where width changes fastest: from 0.125 on, consecutive levels differ by at most
+ * 2.25x in lobe width (0.125 -> 0.1875), 1.3 to 1.8x above. Shading blends the two levels around
+ * a roughness; measured against prefiltering at that roughness directly (noise + a 500x sun),
+ * the blend is off by 1 to 3% of the mean radiance midway between levels (2.8% at 0.156, 0.4% at
+ * 0.94); between the mirror and 0.125 (lobes under 2.3 degrees wide, a few base texels) it is a
+ * blend of sharp and slightly blurred. The levels above 0.5 cost about 1 ms each; 0.125 and
+ * 0.1875 most (two thirds of the create time). */
+static const float level_roughness[] = {0.0f,  0.125f, 0.1875f, 0.25f, 0.3125f, 0.375f,
+                                        0.4375f, 0.5f, 0.625f, 0.75f, 0.875f, 1.0f};
 #define LEVEL_COUNT ((int)(sizeof level_roughness / sizeof level_roughness[0]))
 #define MAX_MIPS 8
 
