@@ -462,6 +462,29 @@ static void test_bad_world_colour_is_refused_by_name(void)
     CHECK_CONTAINS(bv_error_message(), "world");
 }
 
+/* A zero or NaN direction (a degenerate normal) reads the image at (0, 0) as Cycles does for a
+ * zero vector, instead of turning a NaN into an index. */
+static void test_degenerate_directions_read_a_texel_not_garbage(void)
+{
+    const int w = 16, h = 8;
+    float *pixels = alloc_pixels(w, h, 0.25f, 0.5f, 0.75f);
+    if (!CHECK(pixels)) return;
+    bv_texture *tex = make_texture(pixels, w, h, BV_EXTENSION_REPEAT);
+    const float white[3] = {1, 1, 1};
+    bv__environment *env = tex ? make_environment(white, tex) : NULL;
+    if (env) {
+        const float zero[3] = {0, 0, 0}, nan_dir[3] = {NAN, 0, 1};
+        float rgb[3];
+        bv__environment_specular(env, zero, 0.3f, rgb);
+        CHECK_NEAR(rgb[2], 0.75f, 1e-5);
+        bv__environment_specular(env, nan_dir, NAN, rgb);
+        CHECK_NEAR(rgb[2], 0.75f, 1e-5);
+    }
+    bv__environment_destroy(env);
+    bv_texture_destroy(tex);
+    free(pixels);
+}
+
 int main(void)
 {
     RUN(test_constant_world_lights_diffuse_and_glossy_with_its_colour);
@@ -473,5 +496,6 @@ int main(void)
     RUN(test_glossy_is_the_ggx_lobe_of_roughness_squared);
     RUN(test_glossy_keeps_the_mean_radiance);
     RUN(test_bad_world_colour_is_refused_by_name);
+    RUN(test_degenerate_directions_read_a_texel_not_garbage);
     return check_summary();
 }

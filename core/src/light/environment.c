@@ -72,10 +72,16 @@ struct bv__environment {
     float *storage; /* owns every level's rgb */
 };
 
-/* Cycles' direction_to_equirectangular for a unit direction. */
+/* Cycles' direction_to_equirectangular: (0, 0) for a zero direction, and for one with a NaN
+ * (where Cycles' result is undefined). */
 static void direction_to_uv(const float d[3], float *r_u, float *r_v)
 {
-    float z = d[2];
+    const float length = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+    if (!(length > 0.0f) || !isfinite(length)) {
+        *r_u = *r_v = 0.0f;
+        return;
+    }
+    float z = d[2] / length;
     z = z > 1.0f ? 1.0f : (z < -1.0f ? -1.0f : z);
     *r_u = 0.5f - atan2f(d[1], d[0]) * (float)(0.5 / PI_D);
     *r_v = 1.0f - acosf(z) * (float)(1.0 / PI_D);
@@ -341,7 +347,8 @@ bv_status bv__environment_create(const bv_world *world, bv__environment **r_envi
         /* A constant: L00 = c sqrt(4 pi), the other coefficients 0; diffuse = c exactly. */
         env->constant = true;
         *r_environment = env;
-        return BV_OK;
+        env = NULL;
+        goto cleanup;
     }
 
     /* Level sizes: level 0 is the base; each other level integrates over the first mip whose
