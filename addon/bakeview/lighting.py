@@ -5,9 +5,10 @@ the core.
 Conversions (Cycles' scene/light.cpp device_update_lights and kernel/light/*.h, by version;
 P = the light's energy x colour x 2^exposure (4.x+) x temperature colour (use_temperature, 4.5+)):
 
-- SUN: irradiance E on a surface facing it. 3.4: E = P (the disc's pdf and eval_fac cancel).
-  4.0+: normalize (default): radiance P / area of the disc, so E = P x 2 / (1 + cos h), h the half
-  angle (1 for a sharp sun); without normalize radiance P, E = P x 2 pi (1 - cos h).
+- SUN: irradiance E on a surface facing it; h = half the angle. 3.4: each sample of the disc
+  (radius tan h, one unit away) brings P x cos: E = P x 2 cos h / (1 + cos h) (P when sharp).
+  4.0+: normalize (default): radiance P / (pi sin^2 h), E = P; without normalize radiance P,
+  E = P x pi sin^2 h.
 - POINT, SPOT: intensity I (W/sr). 3.4: radiance P / (4 pi) x 1 / (pi r^2) over the disc that
   faces the point, so I = P / (4 pi). 4.0+: radiance P / (pi x 4 pi r^2) on a sphere, I = P / (4 pi)
   also; without normalize I = P r^2 (4.0 to 4.3: P / (4 pi) at r = 0), 4.4+: P r^2, or P / pi at
@@ -185,14 +186,17 @@ def _light(obj, matrix, unsupported):
 
 
 def _sun_irradiance(angle, normalize):
-    """E / strength for a sun of angular diameter `angle`."""
+    """E / strength on a surface facing a sun of angular diameter `angle` (half angle h)."""
     half = 0.5 * angle
-    if VERSION < (4, 0, 0) or half <= 0.0:
+    if half <= 0.0:
         return 1.0
-    solid_angle = 2.0 * math.pi * (1.0 - math.cos(half))  # the kernel's 1 / pdf
-    if not normalize:
-        return solid_angle
-    return solid_angle / (math.pi * math.sin(half) ** 2)  # eval_fac 1 / (pi sin^2 h)
+    if VERSION < (4, 0, 0):
+        # 3.x samples the disc of radius tan h one unit away with pdf = eval_fac: each sample
+        # brings strength x cos, whose mean over that disc is 2 cos h / (1 + cos h)
+        return 2.0 * math.cos(half) / (1.0 + math.cos(half))
+    if normalize:  # radiance strength / (pi sin^2 h) over the cap: E = strength
+        return 1.0
+    return math.pi * math.sin(half) ** 2  # radiance = strength; the cap's projected solid angle
 
 
 def _point_intensity(radius, normalize):

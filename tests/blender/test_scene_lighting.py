@@ -211,6 +211,24 @@ def test_exposure_and_unnormalized_sphere_point_as_cycles_5_renders_them(make):
     _check(measured, _predicted_radiance(point), spread, "POINT radius 0.1, normalize off")
 
 
+def test_wide_sun_irradiance_as_cycles_renders_it(make):
+    """5.x without normalize: radiance = strength over the cap, E = strength x pi sin^2 h, seen
+    35 deg off the normal; 3.4 (no normalize): a 60 deg sun straight above,
+    E = strength x 2 cos h / (1 + cos h)."""
+    _white_plane(make, samples=32)
+    if BLENDER_5:
+        _add_light("SUN", rotation=(math.radians(35.0), 0.0, 0.0), energy=100.0,
+                   angle=math.radians(20.0), normalize=False)
+        expected = 100.0 * math.pi * math.sin(math.radians(10.0)) ** 2
+    else:
+        _add_light("SUN", energy=100.0, angle=math.radians(60.0))
+        expected = 100.0 * 2.0 * math.cos(math.radians(30.0)) / (1.0 + math.cos(math.radians(30.0)))
+    (sun,) = _lighting().lights
+    assert sun["color"][0] == pytest.approx(expected, rel=1e-5)
+    measured, spread = _render_mean()
+    _check(measured, _predicted_radiance(sun), spread, "SUN wide")
+
+
 def test_uniform_world_lights_an_open_plane_with_its_radiance(make):
     _white_plane(make, samples=64)
     world = bpy.context.scene.world
@@ -281,7 +299,7 @@ def test_animated_light_follows_the_frame(make):
     obj.data.keyframe_insert("energy", frame=1)
     obj.data.energy = 5.0
     obj.data.keyframe_insert("energy", frame=10)
-    bpy.context.scene.frame_set(10)  # (5.x's default sun angle adds 5e-6: 2 / (1 + cos h))
+    bpy.context.scene.frame_set(10)
     assert _lighting().lights[0]["color"] == pytest.approx((5.0, 5.0, 5.0), rel=1e-4)
     bpy.context.scene.frame_set(1)
     assert _lighting().lights[0]["color"] == pytest.approx((1.0, 1.0, 1.0), rel=1e-4)
