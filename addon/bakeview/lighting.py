@@ -48,7 +48,10 @@ def scene_lighting(scene, depsgraph, objects_hidden=()):
     """The lights and world of `scene` as `depsgraph` (evaluated at its frame) has them.
 
     Lights hidden from render (hide_render, not in the depsgraph's view layer) or named in
-    `objects_hidden` (objects or names) are skipped."""
+    `objects_hidden` (objects or names) are skipped. Lights the depsgraph does not evaluate are
+    absent: a viewport depsgraph (context.evaluated_depsgraph_get()) leaves out objects disabled
+    in viewports (hide_viewport) that a render would light with. Camera visibility of a lamp is
+    not reported: it only decides whether the camera sees the lamp itself."""
     if not isinstance(scene, bpy.types.Scene):
         raise TypeError(f"scene must be a bpy Scene, got {type(scene).__name__}")
     if not isinstance(depsgraph, bpy.types.Depsgraph):

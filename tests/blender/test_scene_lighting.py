@@ -243,6 +243,22 @@ def test_uniform_world_lights_an_open_plane_with_its_radiance(make):
     _check(measured, list(lighting.world["color"]), spread, "WORLD uniform")
 
 
+def test_environment_world_lights_an_open_plane_with_strength_times_the_image(make):
+    _white_plane(make, samples=64)
+    world = bpy.context.scene.world
+    tree = world.node_tree
+    tree.nodes["Background"].inputs["Strength"].default_value = 1.5
+    environment = tree.nodes.new("ShaderNodeTexEnvironment")
+    environment.image = make.texture("Sky", 8, 4, pixels=[0.2, 0.4, 0.6, 1.0] * 32)
+    tree.links.new(environment.outputs["Color"], tree.nodes["Background"].inputs["Color"])
+    lighting = _lighting()
+    assert lighting.unsupported == [] and lighting.world["environment"] == environment.image
+    texel = tuple(environment.image.pixels[:3])
+    measured, spread = _render_mean()
+    _check(measured, [c * t for c, t in zip(lighting.world["color"], texel)], spread,
+           "WORLD environment")
+
+
 # -- reading without rendering -------------------------------------------------------------------
 
 
