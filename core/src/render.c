@@ -121,6 +121,41 @@ static bv_status check_mesh(const bv__render *r, size_t index, const bv_mesh *m)
     }
     if (m->normals.count && !m->normals.ptr)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: normals.ptr is NULL", index);
+    if (m->tangents.count != 0 &&
+        (by_loop ? m->tangents.count % 3 != 0 : m->tangents.count != tris * 9))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        by_loop ? "render: mesh %zu: tangents holds %zu floats, not 3 per loop"
+                                : "render: mesh %zu: tangents holds %zu floats, %zu triangles need 9 each",
+                        index, m->tangents.count, tris);
+    if (m->bitangent_signs.count * 3 != m->tangents.count)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "render: mesh %zu: %zu bitangent_signs for %zu tangents (one each)", index,
+                        m->bitangent_signs.count, m->tangents.count / 3);
+    if ((m->tangents.count && !m->tangents.ptr) || (m->bitangent_signs.count && !m->bitangent_signs.ptr))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: %s.ptr is NULL", index,
+                        m->tangents.ptr ? "bitangent_signs" : "tangents");
+    if (by_loop && m->tangents.count)
+        for (size_t i = 0; i < m->loops.count; i++)
+            if (m->loops.ptr[i] >= m->tangents.count / 3)
+                return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                                "render: mesh %zu: triangle %zu uses loop %u, beyond the tangents",
+                                index, i / 3, m->loops.ptr[i]);
+    if (!bv__floats_finite(m->tangents.ptr, m->tangents.count) ||
+        !bv__floats_finite(m->bitangent_signs.ptr, m->bitangent_signs.count))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "render: mesh %zu: tangents or bitangent_signs has a NaN or infinite value",
+                        index);
+    if (r->lit_wanted && m->material && m->material->normal && tris && m->tangents.count == 0)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "render: mesh %zu: its material has a normal map, which needs tangents",
+                        index);
+    if (r->lit_wanted && m->material && (unsigned)m->material->bsdf > BV_BSDF_PRINCIPLED_V1)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: unknown material bsdf %d",
+                        index, (int)m->material->bsdf);
+    if (r->lit_wanted && m->material && (!isfinite(m->material->ior) || m->material->ior < 0.0f))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT,
+                        "render: mesh %zu: material ior %g is not a finite value >= 0 (0: 1.5)",
+                        index, (double)m->material->ior);
     if ((unsigned)m->alpha > BV_MESH_ALPHA_COVERAGE)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: mesh %zu: unknown alpha %d", index,
                         (int)m->alpha);
@@ -199,6 +234,10 @@ static bv_status check_desc(const bv_render_desc *d)
     if ((unsigned)d->normal_space > BV_NORMAL_CAMERA)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: unknown normal_space %d",
                         (int)d->normal_space);
+    if (d->lighting) {
+        const bv_status ls = bv__lighting_check(d->lighting);
+        if (ls != BV_OK) return ls;
+    }
     if (d->mesh_count && !d->meshes)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: meshes is NULL but mesh_count is %zu",
                         d->mesh_count);
@@ -283,6 +322,7 @@ static bv_status prepare_meshes(bv__render *r)
         bv__mat4_from_rows(m->matrix_world, true, world);
         glm_mat4_mul(view, world, model_view);
         glm_mat4_mul(view_projection, world, model_view_projection);
+        memcpy(ms->model, world, sizeof ms->model);
         memcpy(ms->model_view, model_view, sizeof ms->model_view);
         memcpy(ms->model_view_projection, model_view_projection, sizeof ms->model_view_projection);
         mat3 linear;
@@ -291,6 +331,8 @@ static bv_status prepare_meshes(bv__render *r)
         mat3 normal_world;
         glm_mat3_inv(linear, normal_world);
         glm_mat3_transpose(normal_world);
+        glm_mat3_copy(normal_world, ms->normal_world);
+        glm_mat3_copy(linear, ms->linear_world);
         if (camera_normals) glm_mat3_mul(to_camera, normal_world, ms->normal_matrix);
         else glm_mat3_copy(normal_world, ms->normal_matrix);
     }
@@ -300,6 +342,12 @@ static bv_status prepare_meshes(bv__render *r)
     r->tris = bv__alloc_array(triangles ? triangles : 1, sizeof *r->tris);
     if (!r->vertices || !r->tris)
         return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for %zu vertices", vertices);
+    if (r->lit_wanted) {
+        r->world_positions = bv__alloc_array(vertices ? vertices : 1, 3 * sizeof(float));
+        if (!r->world_positions)
+            return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for %zu vertices",
+                            vertices);
+    }
     return BV_OK;
 }
 
@@ -312,12 +360,13 @@ static bv_status transform_task(void *context, int index, int worker)
     const size_t last = first + BV__BIN_CHUNK < r->vertex_count ? first + BV__BIN_CHUNK : r->vertex_count;
     size_t m = 0; /* the mesh holding vertex `first` */
     while (m + 1 < r->mesh_count && r->meshes[m + 1].vertex_base <= first) m++;
-    mat4 model_view, model_view_projection; /* aligned copies of the current mesh's matrices */
+    mat4 model, model_view, model_view_projection; /* aligned copies of the mesh's matrices */
     size_t loaded = SIZE_MAX;
     for (size_t g = first; g < last; g++) {
         while (m + 1 < r->mesh_count && r->meshes[m + 1].vertex_base <= g) m++;
         const bv__mesh_state *ms = &r->meshes[m];
         if (loaded != m) {
+            memcpy(model, ms->model, sizeof model);
             memcpy(model_view, ms->model_view, sizeof model_view);
             memcpy(model_view_projection, ms->model_view_projection, sizeof model_view_projection);
             loaded = m;
@@ -333,6 +382,11 @@ static bv_status transform_task(void *context, int index, int worker)
                             "render: mesh %zu: vertex %zu overflows to infinity in the camera's view",
                             m, i);
         memcpy(v->clip, clip, sizeof v->clip);
+        if (r->world_positions) {
+            vec4 world;
+            glm_mat4_mulv(model, p, world);
+            memcpy(r->world_positions + 3 * g, world, 3 * sizeof(float));
+        }
         v->depth = -eye[2];
         v->outcode = bv__clip_outcode(&r->planes, clip);
         if (!(clip[3] > 0.0f)) v->outcode |= 1u; /* behind the eye counts as beyond the near plane */
@@ -522,6 +576,13 @@ static bv_status alloc_scratch(bv__render *r)
         if (!s->key || !s->prim || !s->color || !s->rows || !s->column_x || !s->column_ndc ||
             !s->color_row || !s->uvl || !s->runs)
             return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
+        if (r->lit) {
+            s->lit = bv__alloc_array(span, sizeof *s->lit);
+            s->lit_cache = bv__alloc_array(BV__LIT_CACHE_SIZE, sizeof *s->lit_cache);
+            if (!s->lit || !s->lit_cache)
+                return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
+            for (int e = 0; e < BV__LIT_CACHE_SIZE; e++) s->lit_cache[e].prim = BV__PRIM_NONE;
+        }
     }
     return BV_OK;
 }
@@ -539,6 +600,8 @@ static void release(bv__render *r)
             BV_FREE(r->scratch[w].color_row);
             BV_FREE(r->scratch[w].uvl);
             BV_FREE(r->scratch[w].runs);
+            BV_FREE(r->scratch[w].lit);
+            BV_FREE(r->scratch[w].lit_cache);
         }
     BV_FREE(r->scratch);
     BV_FREE(r->bin_prims);
@@ -546,6 +609,8 @@ static void release(bv__render *r)
     BV_FREE(r->tris);
     BV_FREE(r->vertices);
     BV_FREE(r->meshes);
+    BV_FREE(r->world_positions);
+    bv__lit_destroy(r->lit);
 }
 
 static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_render_targets *targets)
@@ -580,6 +645,7 @@ static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_rend
     r->tiles_y = (r->height + r->tile_size - 1) / r->tile_size;
     r->workers = bv__resolve_threads(d->threads); /* each stage uses at most one per task */
     r->mesh_count = d->mesh_count;
+    r->lit_wanted = d->lighting != NULL && r->want_color;
     return BV_OK;
 }
 
@@ -626,6 +692,7 @@ bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets
         s = bv__parallel_for(r.workers, chunks, bounds_task, &r);
     }
     if (s == BV_OK) s = bin_triangles(&r);
+    if (s == BV_OK && r.lit_wanted) s = bv__lit_create(desc, &r.lit);
     if (s == BV_OK) s = alloc_scratch(&r);
     /* from here on nothing fails: targets are written only now */
     if (s == BV_OK) s = bv__parallel_for(r.tile_workers, r.tiles_x * r.tiles_y, bv__render_tile, &r);

@@ -13,6 +13,7 @@
 #include "clip.h"
 #include "kernel.h"
 #include "raster.h"
+#include "light/shade.h"
 
 #define BV__PRIM_NONE UINT32_MAX
 /* Spare samples at the end of the key and prim buffers: the rasteriser's vectors of eight may
@@ -39,8 +40,11 @@ typedef struct bv__mesh_state {
     mat3 normal_matrix;     /* object -> the normal pass's space (desc.normal_space) for
                                normals: the inverse transpose, then world -> camera's rotation */
     bool negative_scale;    /* mirrored: the winding seen from outside flips */
+    mat3 normal_world;      /* object -> world for normals (lit views) */
+    mat3 linear_world;      /* object -> world for directions: tangents (lit views) */
     /* column-major like mat4, but plain floats: heap memory is not aligned as cglm's SIMD paths
        need (32 bytes with AVX), so tasks copy these into aligned locals */
+    float model[16];
     float model_view[16];
     float model_view_projection[16];
 } bv__mesh_state;
@@ -54,6 +58,7 @@ typedef struct bv__tri_bounds {
 typedef struct bv__shade_run {
     int first, end;
     const bv_mesh *mesh;
+    int lit_span; /* lit views: its first span in bv__scratch.lit */
 } bv__shade_run;
 
 /* Per-worker scratch, sized for the largest tile. */
@@ -67,7 +72,26 @@ typedef struct bv__scratch {
     double *column_ndc; /* x of each sample column in NDC */
     float *uvl;            /* 3 per sample column: u, v and level of detail, of one row */
     bv__shade_run *runs;   /* a row's runs, at most one per sample column */
+    struct bv__lit_span *lit; /* lit views: a row's lighting, one span per pixel of a run (or
+                                 per sample), at most one per sample column */
+    struct bv__lit_entry *lit_cache; /* lit views, pixel rate: lighting by (pixel, primitive) */
 } bv__scratch;
+
+/* Samples up to `end` (exclusive) of a row share this lighting. */
+typedef struct bv__lit_span {
+    int end;
+    float diffuse[3], glossy[3];
+} bv__lit_span;
+
+/* Lighting of one primitive at one pixel (BV_SHADING_PIXEL), kept while the pixel's samples are
+ * shaded. Entries are a pure function of their key, so what the cache holds never changes the
+ * image. */
+#define BV__LIT_CACHE_SIZE 512 /* a power of two */
+typedef struct bv__lit_entry {
+    int32_t px, py;
+    uint32_t prim; /* BV__PRIM_NONE: empty */
+    float diffuse[3], glossy[3];
+} bv__lit_entry;
 
 typedef struct bv__render {
     const bv_render_desc *desc;
@@ -76,6 +100,9 @@ typedef struct bv__render {
     bool perspective;
     bool want_color, want_filtered, want_data;
     bool any_coverage; /* a mesh's texture alpha is coverage (BV_MESH_ALPHA_COVERAGE) */
+    bool lit_wanted;   /* desc.lighting is set and the colour pass asked for */
+    bv__lit *lit;      /* lit views (desc.lighting and a colour pass), else NULL */
+    float *world_positions; /* lit views: 3 per vertex, world space */
     bv_filter filter;
     float filter_width;
     float background[4]; /* premultiplied */

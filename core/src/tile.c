@@ -179,6 +179,101 @@ static void run_uvs(const bv__render *r, const bv__scratch *s, const bv__prim_ca
     }
 }
 
+/* --- lit views --- */
+
+/* The lighting of the cached primitive at an NDC position; `clamp` moves a position outside the
+ * triangle to the nearest barycentrics inside it (a pixel centre the triangle does not cover). */
+static void lit_point(const bv__render *r, const bv__prim_cache *c, double x, double y, bool clamp,
+                      float r_diffuse[3], float r_glossy[3])
+{
+    const bv_mesh *m = c->ms->mesh;
+    double b[3], u[3];
+    if (!barycentrics(c, x, y, b, u)) b[0] = 1, b[1] = b[2] = 0;
+    if (clamp && (b[0] < 0.0 || b[1] < 0.0 || b[2] < 0.0)) {
+        double sum = 0.0;
+        for (int k = 0; k < 3; k++) sum += b[k] = b[k] > 0.0 ? b[k] : 0.0;
+        for (int k = 0; k < 3; k++) b[k] = sum > 0.0 ? b[k] / sum : 1.0 / 3.0;
+    }
+    bv__surface_point p;
+    memset(&p, 0, sizeof p);
+    const uint32_t *tri = m->triangles.ptr + 3 * (size_t)c->local;
+    const float *wp[3];
+    for (int k = 0; k < 3; k++) wp[k] = r->world_positions + 3 * (c->ms->vertex_base + tri[k]);
+    for (int k = 0; k < 3; k++)
+        p.position[k] = (float)(b[0] * wp[0][k] + b[1] * wp[1][k] + b[2] * wp[2][k]);
+    vec3 e1, e2, toward;
+    glm_vec3_sub((float *)wp[1], (float *)wp[0], e1);
+    glm_vec3_sub((float *)wp[2], (float *)wp[0], e2);
+    glm_vec3_cross(e1, e2, p.geometric);
+    glm_vec3_normalize(p.geometric);
+    if (r->lit->perspective) glm_vec3_sub(r->lit->eye, p.position, toward);
+    else glm_vec3_negate_to(r->lit->forward, toward);
+    if (glm_vec3_dot(p.geometric, toward) < 0.0f) glm_vec3_negate(p.geometric);
+    if (m->normals.count) {
+        vec3 n;
+        const float *n0 = m->normals.ptr + 3 * corner_index(c, 0);
+        const float *n1 = m->normals.ptr + 3 * corner_index(c, 1);
+        const float *n2 = m->normals.ptr + 3 * corner_index(c, 2);
+        for (int k = 0; k < 3; k++) n[k] = (float)(b[0] * n0[k] + b[1] * n1[k] + b[2] * n2[k]);
+        glm_mat3_mulv((vec3 *)c->ms->normal_world, n, p.normal);
+        glm_vec3_normalize(p.normal);
+        if (c->backfacing) glm_vec3_negate(p.normal); /* as Cycles: the normal faces the viewer */
+    } else {
+        glm_vec3_copy(p.geometric, p.normal);
+    }
+    if (m->tangents.count) {
+        vec3 t;
+        const float *t0 = m->tangents.ptr + 3 * corner_index(c, 0);
+        const float *t1 = m->tangents.ptr + 3 * corner_index(c, 1);
+        const float *t2 = m->tangents.ptr + 3 * corner_index(c, 2);
+        for (int k = 0; k < 3; k++) t[k] = (float)(b[0] * t0[k] + b[1] * t1[k] + b[2] * t2[k]);
+        glm_mat3_mulv((vec3 *)c->ms->linear_world, t, p.tangent);
+        /* Gram-Schmidt against the shading normal, as MikkTSpace's frame is used */
+        glm_vec3_muladds(p.normal, -glm_vec3_dot(p.normal, p.tangent), p.tangent);
+        const float len = glm_vec3_norm(p.tangent);
+        if (len > 1e-8f) {
+            glm_vec3_divs(p.tangent, len, p.tangent);
+            p.tangent[3] = m->bitangent_signs.ptr[corner_index(c, 0)] < 0.0f ? -1.0f : 1.0f;
+        }
+    }
+    interpolate_uv(c, b, p.uv);
+    bv__lit_shade(r->lit, m, &p, r_diffuse, r_glossy);
+}
+
+/* The lighting of the samples i0 .. i1 - 1 of a run, as spans from r_spans on: one per sample, or
+ * one per pixel shared through the worker's cache. Returns the number of spans written. */
+static int run_lighting(const bv__render *r, bv__scratch *s, const bv__window *w,
+                        const bv__prim_cache *c, int row, double y, int i0, int i1,
+                        bv__lit_span *r_spans)
+{
+    int count = 0;
+    if (r->desc->lighting->shading_rate == BV_SHADING_SAMPLE) {
+        for (int i = i0; i < i1; i++, count++) {
+            lit_point(r, c, s->column_ndc[i], y, false, r_spans[count].diffuse, r_spans[count].glossy);
+            r_spans[count].end = i + 1;
+        }
+        return count;
+    }
+    const int n = r->grid.n;
+    const int py = bv__floor_div(w->sy0 + row, n);
+    const double cy = ndc_y(r, (int64_t)py * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+    for (int i = i0; i < i1; count++) { /* a pixel's samples of the run at a time */
+        const int px = bv__floor_div(w->sx0 + i, n);
+        const int end = (px + 1) * n - w->sx0 < i1 ? (px + 1) * n - w->sx0 : i1;
+        const uint32_t hash = ((uint32_t)px * 73856093u) ^ ((uint32_t)py * 19349663u) ^ (c->prim * 83492791u);
+        bv__lit_entry *e = &s->lit_cache[hash & (BV__LIT_CACHE_SIZE - 1)];
+        if (e->prim != c->prim || e->px != px || e->py != py) {
+            const double cx = ndc_x(r, (int64_t)px * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+            lit_point(r, c, cx, cy, true, e->diffuse, e->glossy);
+            e->prim = c->prim, e->px = px, e->py = py;
+        }
+        memcpy(r_spans[count].diffuse, e->diffuse, sizeof e->diffuse);
+        memcpy(r_spans[count].glossy, e->glossy, sizeof e->glossy);
+        r_spans[count].end = i = end;
+    }
+    return count;
+}
+
 /* Colour and coverage of every sample, a row at a time in two passes: first the runs of samples
  * that show one primitive and their UVs, then the texture taps. Two short loops keep more taps
  * in flight than one loop that does everything per sample. */
@@ -192,7 +287,7 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
         const size_t row = (size_t)j * (size_t)w->sw;
         const uint32_t *prims = s->prim + row;
         float *out = s->color + 4 * row;
-        int run_count = 0;
+        int run_count = 0, span_count = 0;
         for (int i = 0; i < w->sw;) {
             const uint32_t prim = prims[i];
             int end = i + 1;
@@ -210,7 +305,8 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
                 }
             } else {
                 run_uvs(r, s, c, y, i, end, s->uvl);
-                runs[run_count++] = (bv__shade_run){i, end, c->ms->mesh};
+                runs[run_count++] = (bv__shade_run){i, end, c->ms->mesh, span_count};
+                if (r->lit) span_count += run_lighting(r, s, w, c, j, y, i, end, s->lit + span_count);
             }
             i = end;
         }
@@ -218,6 +314,7 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
             const bv_texture *tex = runs[q].mesh->texture;
             const bool coverage = runs[q].mesh->alpha == BV_MESH_ALPHA_COVERAGE;
             const bool weigh = coverage && tex->alpha == BV_TEXTURE_ALPHA_CHANNEL_PACKED;
+            const bv__lit_span *span = r->lit ? s->lit + runs[q].lit_span : NULL;
             for (int k = runs[q].first; k < runs[q].end; k++) {
                 const float *uvl = s->uvl + 3 * k;
                 float rgba[4];
@@ -236,9 +333,15 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
                     cover = a > 0.0f ? (a < 1.0f ? a : 1.0f) : 0.0f;
                     weight = weigh ? cover : a > 1.0f ? 1.0f / a : cover > 0.0f ? 1.0f : 0.0f;
                 }
-                out[4 * k] = rgba[0] * weight;
-                out[4 * k + 1] = rgba[1] * weight;
-                out[4 * k + 2] = rgba[2] * weight;
+                if (span) { /* base colour x diffuse lighting, plus the rest, as opaque as it */
+                    if (k >= span->end) span++;
+                    for (int ch = 0; ch < 3; ch++)
+                        out[4 * k + ch] = rgba[ch] * weight * span->diffuse[ch] + cover * span->glossy[ch];
+                } else {
+                    out[4 * k] = rgba[0] * weight;
+                    out[4 * k + 1] = rgba[1] * weight;
+                    out[4 * k + 2] = rgba[2] * weight;
+                }
                 out[4 * k + 3] = cover;
             }
         }

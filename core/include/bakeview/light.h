@@ -77,18 +77,19 @@ typedef enum bv_bsdf {
 } bv_bsdf;
 
 /* A mesh's baked material channels. The base colour (and its alpha) is the mesh's own texture
- * (bv_mesh.texture), tapped per sample as unlit views do; these add what lighting needs. A NULL
- * texture is a constant: metallic 0, roughness 0.5, specular 0.5, no emission, the
- * interpolated normal, no occlusion. Scalars are read from the red channel. */
+ * (bv_mesh.texture), tapped per sample as unlit views do; these add what lighting needs. The
+ * scalar channels come packed in one texture, as glTF packs occlusion, roughness and metallic,
+ * so that a point takes one tap for all of them. A NULL texture is its defaults. */
 typedef struct bv_material {
-    const bv_texture *metallic;
-    const bv_texture *roughness;
-    const bv_texture *specular;  /* Specular (3.x) or Specular IOR Level (4.0+) */
-    const bv_texture *emission;  /* RGB radiance: emission colour x strength */
+    const bv_texture *channels;  /* R metallic, G roughness, B specular (3.x Specular, 4.0+
+                                    Specular IOR Level), A the world light's occlusion (1: none,
+                                    e.g. an AO bake); give it BV_TEXTURE_ALPHA_CHANNEL_PACKED.
+                                    NULL: (0, 0.5, 0.5, 1) */
+    const bv_texture *emission;  /* RGB radiance: emission colour x strength; NULL: none */
     const bv_texture *normal;    /* tangent-space normal as Blender bakes it (n * 0.5 + 0.5);
-                                    needs bv_mesh.tangents */
-    const bv_texture *occlusion; /* the world light's occlusion, 1 unoccluded (an AO bake) */
-    float ior;                   /* BV_BSDF_PRINCIPLED_V2; 0: 1.5 */
+                                    needs bv_mesh.tangents; NULL: the interpolated normal */
+    float ior;                   /* the dielectric's index of refraction; 0: 1.5 (V2), 1.45 (V1,
+                                    the Principled BSDF's defaults) */
     bv_bsdf bsdf;
 } bv_material;
 

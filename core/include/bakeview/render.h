@@ -55,9 +55,10 @@ typedef struct bv_mesh {
     uint32_t object_id;        /* written to the object id pass; below 2^24 (exact in float) */
     const bv_material *material; /* lit views (bv_render_desc.lighting): the channels besides the
                                     base colour, which is `texture`; NULL: all defaults */
-    bv_floats tangents; /* optional object-space tangents (MikkTSpace, as Blender's
-                           calc_tangents gives them) and bitangent sign: 4 floats per triangle
-                           corner, or per loop with `loops`; a material's normal map needs them */
+    bv_floats tangents;        /* optional object-space tangents (MikkTSpace, Blender's
+                                  calc_tangents): 3 floats per triangle corner, or per loop with
+                                  `loops`; a material's normal map needs them */
+    bv_floats bitangent_signs; /* 1 float per tangent: the bitangent is sign x cross(n, t) */
 } bv_mesh;
 
 /* A camera as Blender gives it: view = camera.matrix_world.inverted(), projection =
