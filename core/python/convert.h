@@ -16,6 +16,7 @@ typedef struct module_state {
     PyObject *texture_type;
     PyObject *mesh_type;
     PyObject *color_lut_type;
+    PyObject *material_type;
 } module_state;
 
 /* Raises ValueError, MemoryError or OSError with the core's message; returns NULL. */

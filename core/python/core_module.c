@@ -42,6 +42,13 @@ static PyMethodDef core_methods[] = {
      "camera_normals(normals, view) -> float32 XYZ memoryview\n\nWorld-space normals (a render's "
      "normal pass, 3 per pixel) turned into the view matrix's camera space (its rotation, not its "
      "scale) and made unit; zero normals (nothing seen) stay zero."},
+    {"pack_channels", (PyCFunction)(void (*)(void))core_pack_channels, METH_VARARGS | METH_KEYWORDS,
+     "pack_channels(sources, count) -> float32 RGBA: the R channel of each of 4 RGBA float "
+     "buffers of `count` pixels (or a number, for a constant), interleaved: a Material's channels "
+     "(metallic, roughness, specular, occlusion)"},
+    {"shadow_bytes", core_shadow_bytes, METH_O,
+     "shadow_bytes(lighting) -> the bytes the shadow maps of a view lit by `lighting` (render's "
+     "argument) take, after fitting its shadow_memory_limit"},
     {"linear_to_srgb8", core_linear_to_srgb8, METH_O, "linear_to_srgb8(x) -> 8-bit sRGB code"},
     {"trim_bounds", (PyCFunction)(void (*)(void))core_trim_bounds, METH_VARARGS | METH_KEYWORDS,
      "trim_bounds(pixels, width, height, channels=4, threshold=0.0) -> (x, y, w, h)\n\n"
@@ -98,6 +105,10 @@ static int core_exec(PyObject *module)
     state->color_lut_type = PyType_FromModuleAndSpec(module, &color_lut_spec, NULL);
     if (!state->color_lut_type || PyModule_AddObjectRef(module, "ColorLut", state->color_lut_type) != 0)
         return -1;
+    state->material_type = PyType_FromModuleAndSpec(module, &material_spec, NULL);
+    if (!state->material_type || PyModule_AddObjectRef(module, "Material", state->material_type) != 0)
+        return -1;
+    if (PyModule_AddIntConstant(module, "MAX_LIGHTS", BV_MAX_LIGHTS) != 0) return -1;
     if (PyModule_AddStringConstant(module, "version", BV_VERSION_STRING) != 0) return -1;
     if (PyModule_AddObject(module, "DEPTH_EMPTY", PyFloat_FromDouble(BV_DEPTH_EMPTY)) != 0) return -1;
     if (PyModule_AddObject(module, "OBJECT_ID_EMPTY", PyFloat_FromDouble(BV_OBJECT_ID_EMPTY)) != 0)
@@ -112,6 +123,7 @@ static int core_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(state->texture_type);
     Py_VISIT(state->mesh_type);
     Py_VISIT(state->color_lut_type);
+    Py_VISIT(state->material_type);
     return 0;
 }
 
@@ -121,6 +133,7 @@ static int core_clear(PyObject *module)
     Py_CLEAR(state->texture_type);
     Py_CLEAR(state->mesh_type);
     Py_CLEAR(state->color_lut_type);
+    Py_CLEAR(state->material_type);
     return 0;
 }
 

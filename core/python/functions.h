@@ -7,6 +7,24 @@
 extern PyType_Spec texture_spec;
 extern PyType_Spec mesh_spec;
 extern PyType_Spec color_lut_spec;
+extern PyType_Spec material_spec;
+
+/* The core texture of an initialised Texture object (NULL if not initialised). */
+const bv_texture *texture_of(PyObject *object);
+/* The core material of a Material object. */
+const bv_material *material_of(PyObject *object);
+
+/* render's lighting argument: a dict of lights (dicts of bv_light's fields), world (color,
+ * environment Texture), shading_rate, shadow_map_size, shadow_memory_limit. */
+typedef struct lighting_arg {
+    bv_lighting lighting;
+    bv_light *lights;      /* PyMem */
+    PyObject *environment; /* held for the call */
+} lighting_arg;
+int get_lighting(PyObject *module, PyObject *object, lighting_arg *out);
+void release_lighting(lighting_arg *arg);
+PyObject *core_shadow_bytes(PyObject *module, PyObject *arg);
+PyObject *core_pack_channels(PyObject *module, PyObject *args, PyObject *kwargs);
 
 /* The core LUT of a ColorLut argument named "lut"; NULL with TypeError (or ValueError if it is
  * not initialised) otherwise. */

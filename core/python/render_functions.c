@@ -68,6 +68,11 @@ static int texture_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
     return 0;
 }
 
+const bv_texture *texture_of(PyObject *object)
+{
+    return ((texture_object *)object)->texture;
+}
+
 static void texture_dealloc(PyObject *self_object)
 {
     texture_object *self = (texture_object *)self_object;
@@ -137,15 +142,17 @@ PyType_Spec texture_spec = {"bakeview._core.Texture", sizeof(texture_object), 0,
 
 typedef struct mesh_object {
     PyObject_HEAD
-    Py_buffer positions, triangles, uvs, normals, loops; /* held: the core borrows them */
+    Py_buffer positions, triangles, uvs, normals, loops, tangents, signs; /* held: the core borrows them */
     PyObject *texture;                            /* a Texture or None */
+    PyObject *material;                           /* a Material or None */
     bv_mesh mesh;
 } mesh_object;
 
 static void release_mesh_buffers(mesh_object *self)
 {
-    Py_buffer *views[] = {&self->positions, &self->triangles, &self->uvs, &self->normals, &self->loops};
-    for (int i = 0; i < 5; i++)
+    Py_buffer *views[] = {&self->positions, &self->triangles, &self->uvs, &self->normals, &self->loops,
+                          &self->tangents, &self->signs};
+    for (int i = 0; i < 7; i++)
         if (views[i]->obj) {
             PyBuffer_Release(views[i]);
             memset(views[i], 0, sizeof *views[i]);
@@ -156,18 +163,21 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
 {
     mesh_object *self = (mesh_object *)self_object;
     static char *keywords[] = {"positions", "triangles", "uvs", "normals", "loops", "matrix_world",
-                               "texture", "object_id", "alpha", NULL};
+                               "texture", "object_id", "alpha", "material", "tangents",
+                               "bitangent_signs", NULL};
     PyObject *positions, *triangles, *uvs = Py_None, *normals = Py_None, *loops = Py_None,
                                      *matrix = Py_None, *texture = Py_None, *object_id_object = NULL,
-                                     *alpha_object = NULL;
+                                     *alpha_object = NULL, *material = Py_None, *tangents = Py_None,
+                                     *signs = Py_None;
     int object_id = 0, alpha = 0;
     if (self->positions.obj) {
         PyErr_SetString(PyExc_RuntimeError, "Mesh is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOOO:Mesh", keywords, &positions, &triangles,
-                                     &uvs, &normals, &loops, &matrix, &texture, &object_id_object,
-                                     &alpha_object) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOOOOOO:Mesh", keywords, &positions,
+                                     &triangles, &uvs, &normals, &loops, &matrix, &texture,
+                                     &object_id_object, &alpha_object, &material, &tangents,
+                                     &signs) ||
         get_int(object_id_object, "object_id", &object_id) != 0)
         return -1;
     if (alpha_object && parse_choice(alpha_object, "alpha", mesh_alpha_names, 2, &alpha) != 0) return -1;
@@ -176,6 +186,10 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
     if (!state) return -1;
     if (texture != Py_None && !PyObject_TypeCheck(texture, (PyTypeObject *)state->texture_type)) {
         PyErr_SetString(PyExc_ValueError, "texture must be a bakeview._core.Texture or None");
+        return -1;
+    }
+    if (material != Py_None && !PyObject_TypeCheck(material, (PyTypeObject *)state->material_type)) {
+        raise_wrong_type("material", "a bakeview._core.Material or None", material);
         return -1;
     }
     if (object_id < 0 || object_id >= (1 << 24)) {
@@ -189,17 +203,27 @@ static int mesh_init(PyObject *self_object, PyObject *args, PyObject *kwargs)
     if (uvs != Py_None && get_floats(uvs, "uvs", &self->uvs) != 0) goto fail;
     if (normals != Py_None && get_floats(normals, "normals", &self->normals) != 0) goto fail;
     if (loops != Py_None && get_buffer(loops, "loops", "IiLl", 4, &self->loops) != 0) goto fail;
+    if (tangents != Py_None && get_floats(tangents, "tangents", &self->tangents) != 0) goto fail;
+    if (signs != Py_None && get_floats(signs, "bitangent_signs", &self->signs) != 0) goto fail;
     self->mesh.positions = (bv_floats){self->positions.buf, (size_t)self->positions.len / 4};
     self->mesh.triangles = (bv_uints){self->triangles.buf, (size_t)self->triangles.len / 4};
     if (self->uvs.obj) self->mesh.uvs = (bv_floats){self->uvs.buf, (size_t)self->uvs.len / 4};
     if (self->normals.obj) self->mesh.normals = (bv_floats){self->normals.buf, (size_t)self->normals.len / 4};
     if (self->loops.obj) self->mesh.loops = (bv_uints){self->loops.buf, (size_t)self->loops.len / 4};
+    if (self->tangents.obj)
+        self->mesh.tangents = (bv_floats){self->tangents.buf, (size_t)self->tangents.len / 4};
+    if (self->signs.obj)
+        self->mesh.bitangent_signs = (bv_floats){self->signs.buf, (size_t)self->signs.len / 4};
     self->mesh.object_id = (uint32_t)object_id;
     self->mesh.alpha = (bv_mesh_alpha)alpha;
     PyObject *old = self->texture;
     self->texture = Py_NewRef(texture);
     Py_XDECREF(old);
     self->mesh.texture = texture != Py_None ? ((texture_object *)texture)->texture : NULL;
+    old = self->material;
+    self->material = material != Py_None ? Py_NewRef(material) : NULL;
+    Py_XDECREF(old);
+    self->mesh.material = self->material ? material_of(self->material) : NULL;
     return 0;
 fail:
     release_mesh_buffers(self);
@@ -212,6 +236,7 @@ static void mesh_dealloc(PyObject *self_object)
     PyTypeObject *type = Py_TYPE(self_object);
     release_mesh_buffers(self);
     Py_XDECREF(self->texture);
+    Py_XDECREF(self->material);
     freefunc free_fn = (freefunc)PyType_GetSlot(type, Py_tp_free);
     free_fn(self_object);
     Py_DECREF(type);
@@ -230,14 +255,18 @@ static PyGetSetDef mesh_getset[] = {
 
 static PyType_Slot mesh_slots[] = {
     {Py_tp_doc, "Mesh(positions, triangles, uvs=None, *, normals=None, loops=None, "
-                "matrix_world=None, texture=None, object_id=0, alpha='IGNORED')\n\nA triangle mesh in the layout of "
+                "matrix_world=None, texture=None, object_id=0, alpha='IGNORED', material=None, "
+                "tangents=None, bitangent_signs=None)\n\nA triangle mesh in the layout of "
                 "Blender's loop_triangles: float32 positions (3 per vertex), uint32 triangles (3 "
                 "per triangle), float32 uvs (6 per triangle) and optional normals (9 per "
                 "triangle). With loops (3 loop indices per triangle), uvs and normals are per "
                 "loop (2 and 3 floats), as a UV layer and corner normals read with foreach_get. "
                 "alpha: what the texture's alpha does: IGNORED (opaque, as an Image Texture node "
                 "whose Alpha output is unlinked) or COVERAGE (the surface's opacity: a bake of a "
-                "material with holes). "
+                "material with holes). material: a Material for lit views (the texture is then the "
+                "base colour); tangents, bitangent_signs: float32 object-space tangents (3 per "
+                "triangle corner, or per loop with loops) and their signs (1 each), as "
+                "calc_tangents gives them, which a Material's normal map needs. "
                 "Holds the buffers without copying them."},
     {Py_tp_init, mesh_init},
     {Py_tp_new, PyType_GenericNew},
@@ -276,16 +305,17 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"meshes", "view", "projection", "width", "height", "passes", "samples",
                                "filter", "filter_width", "background", "premultiplied", "mipmaps",
-                               "cull_backfaces", "threads", "normal_space", NULL};
+                               "cull_backfaces", "threads", "normal_space", "lighting", NULL};
     PyObject *meshes, *view, *projection, *width_object, *height_object;
     PyObject *passes = NULL, *samples_object = NULL, *filter = NULL, *filter_width_object = NULL,
-             *background = NULL, *threads_object = NULL, *normal_space = NULL;
+             *background = NULL, *threads_object = NULL, *normal_space = NULL, *lighting = NULL;
     int width, height, samples = 4, premultiplied = 0, mipmaps = 0, cull = 0, threads = 0;
     double filter_width = BV_DEFAULT_FILTER_WIDTH;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOOOpppOO:render", keywords, &meshes, &view,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOOOpppOOO:render", keywords, &meshes, &view,
                                      &projection, &width_object, &height_object, &passes,
                                      &samples_object, &filter, &filter_width_object, &background,
-                                     &premultiplied, &mipmaps, &cull, &threads_object, &normal_space) ||
+                                     &premultiplied, &mipmaps, &cull, &threads_object, &normal_space,
+                                     &lighting) ||
         get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
         get_int(samples_object, "samples", &samples) != 0 ||
         get_double(filter_width_object, "filter_width", &filter_width) != 0 ||
@@ -367,10 +397,16 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     }
     desc.meshes = descs;
     desc.mesh_count = (size_t)mesh_count;
+    lighting_arg lit = {0};
+    PyObject *result = NULL;
+    if (lighting && lighting != Py_None) {
+        if (get_lighting(module, lighting, &lit) != 0) goto fail;
+        desc.lighting = &lit.lighting;
+    }
 
     /* outputs: everything checked before allocating them, so a huge view with bad input fails with
        the reason, not for want of memory */
-    PyObject *result = PyDict_New();
+    result = PyDict_New();
     bv_render_targets targets = {0};
     bv_float_span *spans[PASS_COUNT] = {&targets.color, &targets.alpha, &targets.depth,
                                         &targets.normal, &targets.uv, &targets.object_id};
@@ -409,6 +445,7 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_END_ALLOW_THREADS
     PyMem_Free(descs);
     Py_DECREF(mesh_list);
+    release_lighting(&lit);
     if (status != BV_OK) {
         Py_DECREF(result);
         return raise_core_error(status);
@@ -418,6 +455,7 @@ fail:
     Py_XDECREF(result);
     PyMem_Free(descs);
     Py_DECREF(mesh_list);
+    release_lighting(&lit);
     return NULL;
 }
 
