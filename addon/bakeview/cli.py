@@ -39,7 +39,7 @@ SHEET_FLAGS = {
     "square": "--square", "allow_rotation": "--allow-rotation", "dedupe": "--dedupe",
     "premultiplied": "--premultiplied", "colour": "--colour", "json_form": "--json-form",
     "normal_y": "--normal-y", "pivot": "--pivot", "overwrite": "--overwrite",
-    "objects": "--objects", "renderer": "--renderer"}
+    "objects": "--objects", "renderer": "--renderer", "lighting": "--lighting"}
 # earlier names of sheet flags, still read: each warns once and says the name to use
 DEPRECATED = {"sheet": {"--size": "--frame-size", "--padding": "--shape-padding",
                         "--border": "--border-padding", "--rotate": "--allow-rotation",
@@ -249,6 +249,12 @@ def parser():
                        "settings (no bake needed); VIEW=NAME,... for some views only, e.g. "
                        "N=CYCLES,S=CYCLES. EEVEE and Workbench need a GPU context (a display, or "
                        "EGL)")
+    sheet.add_argument("--lighting", type=_upper, choices=("BAKED", "SCENE"), default="BAKED",
+                       help="BAKED (default): the bakes as they are (a COMBINED bake holds its "
+                       "lighting); SCENE: every view and frame lit by the core from the objects' "
+                       "material channels (baked with --kind MATERIAL where missing) with the "
+                       "scene's lights, world and shadows at that frame, as Cycles would light "
+                       "it")
     _shard_option(sheet, "sheets (files x objects with --per-object)")
 
     atlas = commands.add_parser(
@@ -522,11 +528,16 @@ def _bake_what_is_missing(objects, args, label):
     import bakeview
     from bakeview import records
 
+    lit = getattr(args, "lighting", "BAKED") == "SCENE"
     todo = {}  # (kind, UV map or None) -> objects
     for obj in objects:
-        if records.baked_image(obj, args.kind) is not None and not args.rebake:
+        if lit:  # the material channels, where one is missing
+            if all(records.baked_image(obj, k) is not None for k in bakeview.MATERIAL_KINDS) \
+                    and not args.rebake:
+                continue
+        elif records.baked_image(obj, args.kind) is not None and not args.rebake:
             continue
-        kind = args.kind or obj.get(records.LAST) or NEW_BAKE_KIND
+        kind = "MATERIAL" if lit else args.kind or obj.get(records.LAST) or NEW_BAKE_KIND
         uv_map = records.uv_map(obj)
         if uv_map is not None and obj.data.uv_layers.get(uv_map) is None:
             uv_map = None
@@ -594,7 +605,8 @@ def run_sheet(args):
                 allow_rotation=args.allow_rotation, dedupe=args.dedupe,
                 premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
                 json_form=args.json_form, pivot=args.pivot, name=job.stem,
-                overwrite=args.overwrite, renderer=args.renderer, progress=progress)
+                overwrite=args.overwrite, renderer=args.renderer, lighting=args.lighting,
+                progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"{label}: {len(result.frames)} frames on {len(result.occupancy)} page(s) "
               f"({occupancy})", flush=True)

@@ -1,6 +1,7 @@
 """Scene data as the core wants it: evaluated meshes as whole buffers (foreach_get, no per-vertex
 Python loops) and Blender's own camera matrices."""
 import math
+import warnings
 
 import bpy
 
@@ -41,10 +42,13 @@ def camera_matrices(camera, depsgraph, width, height, scene):
     return view, projection
 
 
-def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IGNORED"):
+def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IGNORED",
+              material=None):
     """A _core.Mesh of the object's evaluated mesh (modifiers, shape keys, armatures) in world
     space, with UVs from `uv_name` (default: the active UV map). alpha: what the texture's alpha
-    does (IGNORED or COVERAGE, images.alpha_use)."""
+    does (IGNORED or COVERAGE, images.alpha_use). material: a lit.Materials entry's
+    (_core.Material, its copy without the normal map); the mesh then carries the UV map's
+    MikkTSpace tangents for the normal map, as Blender's bake made it."""
     evaluated = obj.evaluated_get(depsgraph)
     mesh = evaluated.to_mesh()
     try:
@@ -59,6 +63,7 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IG
         mesh.loop_triangles.foreach_get("loops", loops)
         uv_layer = mesh.uv_layers.get(uv_name) if uv_name else mesh.uv_layers.active
         uvs = None
+        layer_name = uv_layer.name if uv_layer is not None else None  # corner_normals moves it
         if uv_layer is not None:
             uvs = float_array(2 * loop_count)
             uv_layer.data.foreach_get("uv", uvs)
@@ -66,6 +71,13 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IG
             wanted = f"UV map '{uv_name}'" if uv_name else "a UV map"
             raise ValueError(f"object '{obj.name}' has no {wanted}")
         normals = corner_normals(mesh)
+        tangents = signs = None
+        core_material = None
+        if material is not None:
+            core_material, without_normal_map = material
+            tangents, signs = _tangents(obj, mesh, layer_name)
+            if tangents is None:
+                core_material = without_normal_map
         return _core.Mesh(
             positions,
             triangles,
@@ -76,9 +88,28 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IG
             texture=texture,
             object_id=object_id,
             alpha=alpha,
+            material=core_material,
+            tangents=tangents,
+            bitangent_signs=signs,
         )
     finally:
         evaluated.to_mesh_clear()
+
+
+def _tangents(obj, mesh, uv_name):
+    """Per-loop tangents and bitangent signs of the UV map (what a tangent-space normal bake is
+    relative to), or (None, None) with a warning where Blender cannot compute them."""
+    try:
+        mesh.calc_tangents(uvmap=uv_name)
+    except RuntimeError as error:  # n-gons: MikkTSpace here takes triangles and quads only
+        warnings.warn(f"object '{obj.name}': no tangents ({error}); its NORMAL bake is not "
+                      f"applied in lit views, the mesh's own normals are", stacklevel=4)
+        return None, None
+    tangents = float_array(3 * len(mesh.loops))
+    signs = float_array(len(mesh.loops))
+    mesh.loops.foreach_get("tangent", tangents)
+    mesh.loops.foreach_get("bitangent_sign", signs)
+    return tangents, signs
 
 
 def visible_meshes(scene, view_layer=None):

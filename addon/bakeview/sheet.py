@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import _core, blender_frames, checks, display, files, framing, images, records, viewsets
+from . import (_core, blender_frames, checks, display, files, framing, images, lit, records,
+               viewsets)
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -178,6 +179,10 @@ def _check_arguments(a):
     fixed["json_form"] = checks.choice(a["json_form"], "json_form", JSON_FORMS)
     fixed["normal_y"] = checks.choice(a["normal_y"], "normal_y", NORMAL_Y)
     fixed["pivot"] = _check_pivot(a["pivot"])
+    fixed["lighting"] = lit.check(a["lighting"])
+    if fixed["lighting"] != "BAKED" and fixed["kind"] not in (None, "BASE_COLOR"):
+        raise ValueError(f"kind={fixed['kind']!r} in a lit sheet: lit views draw the BASE_COLOR "
+                         f"bake and its material channels; leave kind unset")
     checks.name(a["name"], "name")
     actions = a["actions"]
     if actions is not None and not isinstance(actions, (str, bpy.types.Action, list, tuple)):
@@ -274,7 +279,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
                 grid_columns=0, actions=None, action_target=None, colour="SCENE", normal_y="UP",
-                pivot="ORIGIN", renderer="BAKEVIEW"):
+                pivot="ORIGIN", renderer="BAKEVIEW", lighting="BAKED"):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
@@ -335,6 +340,11 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         (meta.bakeview.depth) and in SheetResult.depth_range.
         The NORMAL and DEPTH page Images hold what their files hold, as floats in [0, 1]
         (Non-Color): the encoded normal map, and the normalised depth in R, G, B with alpha.
+    lighting: BAKED (default) draws the bake as it is (unlit, or lit as a COMBINED bake froze
+        it); SCENE lights every view and frame in the core from the objects' material channels
+        (bake(kind="MATERIAL")) with the scene's lights, world and shadows at that frame, as
+        Cycles would; or a light rig dict (lights, world, space WORLD or CAMERA: a rig that
+        turns with each view), see bakeview.lit and render_view.
     renderer: what renders the frames: BAKEVIEW (default: the core, from the bakes), or
         Blender's own CYCLES, EEVEE or WORKBENCH (bakeview.render_pixels, with the scene's render
         settings: samples, lights, world, colour management), for every view or, as a dict
@@ -348,6 +358,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     projection, kind, passes, filter, layout, colour, heuristic, json_form, normal_y, pivot = (
         fixed[k] for k in ("projection", "kind", "passes", "filter", "layout", "colour",
                            "heuristic", "json_form", "normal_y", "pivot"))
+    lighting = fixed["lighting"]
+    if lighting != "BAKED":
+        kind = "BASE_COLOR"
     scene = scene or bpy.context.scene
     width, height = frame_size
     view_list = parse_views(views)
@@ -366,11 +379,14 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         encoding = display.encoding(scene, colour)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
-    chosen = _resolve_objects(objects, scene, kind, need_texture=uses_core, need_bake=uses_core)
+    chosen = _resolve_objects(objects, scene, kind if lighting == "BAKED" else None,
+                              need_texture=uses_core, need_bake=uses_core)
     scene_filter, scene_width = _scene_filter(scene)
     filter = filter or scene_filter
     filter_width = scene_width if filter_width is None else filter_width
     textures = {}
+    materials = lit.Materials(chosen) if uses_core and lighting != "BAKED" else None
+    lights = lit.Lighting(lighting, scene) if materials is not None else None
     for obj in chosen if uses_core else ():
         image = records.baked_image(obj, kind)
         if image.name not in textures:
@@ -418,8 +434,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                     depsgraph = bpy.context.evaluated_depsgraph_get()
                     meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
                                         textures[records.baked_image(obj, kind).name], i,
-                                        images.alpha_use(records.baked_image(obj, kind)))
+                                        images.alpha_use(records.baked_image(obj, kind)),
+                                        materials.material(obj) if materials else None)
                               for i, obj in enumerate(chosen)] if uses_core else []
+                    frame_lighting = lights.frame(depsgraph) if lights else None
                     origin = (tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
                               if pivot == "ORIGIN" else pivot)
                     jobs = _jobs(view_list, fitted, depsgraph, width, height, scene, center)
@@ -428,7 +446,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                         return _core.render(meshes, job[1], job[2], width, height, passes=passes,
                                             samples=samples, filter=filter,
                                             filter_width=filter_width, threads=threads_per_view,
-                                            normal_space="CAMERA")
+                                            normal_space="CAMERA",
+                                            lighting=lit.for_view(frame_lighting, job[1])
+                                            if frame_lighting else None)
 
                     for _, view_matrix, _ in jobs:
                         depths.append(_sphere_depths(view_matrix, center, radius))

@@ -153,6 +153,11 @@ class BakeviewSettings(bpy.types.PropertyGroup):
         ("EEVEE", "EEVEE", "EEVEE renders each frame with the scene's settings (no bake)"),
         ("WORKBENCH", "Workbench", "Workbench renders each frame (no bake)")],
         default="BAKEVIEW", description="sprite_sheet's renderer: what renders the frames")
+    sheet_lighting: EnumProperty(name="Lighting", items=[
+        ("BAKED", "Baked", "The bakes as they are: unlit, or lit as a COMBINED bake froze it"),
+        ("SCENE", "Scene", "Lit in the core per view and frame from the material channels "
+                           "(Bake: Material) with the scene's lights, world and shadows")],
+        default="BAKED", description="sprite_sheet's lighting: where the frames' light comes from")
     sheet_path: StringProperty(name="Path", default="//sheet.png", subtype="FILE_PATH",
                                description="PNG path; the JSON goes beside it (sprite_sheet's "
                                "path)")
@@ -404,12 +409,13 @@ def _sheet_arguments(context):
              else settings.sheet_pivot)
     return dict(objects=objects, views=views_spec(settings),
                 frame_size=tuple(settings.sheet_frame_size), path=path, frames=frames,
-                kind=_kind(settings.sheet_kind), passes=passes,
-                projection=settings.sheet_projection, margin=settings.sheet_margin, pivot=pivot,
+                kind=_kind(settings.sheet_kind) if settings.sheet_lighting == "BAKED" else None,
+                passes=passes, projection=settings.sheet_projection, margin=settings.sheet_margin, pivot=pivot,
                 extrude=settings.sheet_extrude, shape_padding=settings.sheet_shape_padding,
                 json_form=settings.sheet_json_form, colour=settings.sheet_colour,
                 premultiplied=settings.sheet_premultiplied, normal_y=settings.sheet_normal_y,
-                renderer=settings.sheet_renderer, overwrite=True)
+                renderer=settings.sheet_renderer, lighting=settings.sheet_lighting,
+                overwrite=True)
 
 
 class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
@@ -563,6 +569,9 @@ class BAKEVIEW_PT_sprite_sheet(_Panel, bpy.types.Panel):
         col.prop(settings, "sheet_renderer")
         sub = col.column()
         sub.active = settings.sheet_renderer == "BAKEVIEW"  # frames by Blender draw no bake
+        sub.prop(settings, "sheet_lighting")
+        sub = sub.column()
+        sub.active = settings.sheet_lighting == "BAKED"  # lit frames draw the material channels
         sub.prop(settings, "sheet_kind")
         _passes_grid(layout.column(), settings, "sheet_passes")
         col = layout.column()

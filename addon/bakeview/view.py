@@ -2,7 +2,7 @@
 Image datablocks whose pixels are readable at once."""
 import bpy
 
-from . import _core, checks, images, memory, records
+from . import _core, checks, images, lit, memory, records
 from .bake_images import KINDS
 from .objects import find, meshes
 from .extract import camera_matrices, core_mesh, output_size, visible_meshes
@@ -93,7 +93,7 @@ def _scene_filter(scene):
 def render_view(camera=None, objects=None, width=None, height=None, samples=4, filter=None,
                 filter_width=None, passes=("COLOR",), background=(0.0, 0.0, 0.0, 0.0), name=None,
                 *, kind=None, overwrite=False, premultiplied=False, mipmaps=False, threads=0,
-                scene=None, normal_space="WORLD"):
+                scene=None, normal_space="WORLD", lighting="BAKED"):
     """Render baked objects from a camera with the core; returns Image datablocks.
 
     camera: a camera object or name (default: the scene camera). objects: the objects to draw
@@ -108,6 +108,11 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
         float unit normals facing the camera, 0 where nothing is seen.
     background: linear RGBA behind the objects (default transparent).
     kind: which bake to draw (default: each object's latest).
+    lighting: BAKED (default): the bake as it is, unlit (a COMBINED bake holds its lighting).
+        SCENE: lit by the scene's lights and world as Cycles would light it, from the objects'
+        material channels (bake(kind="MATERIAL")): highlights, the lighting of animated parts
+        and shadows (the core's shadow maps) follow the camera and the frame. Or a light rig:
+        {"lights": [...], "world": {...}, "space": "WORLD" or "CAMERA"} (see bakeview.lit).
     name: base name of the images (default "<camera> view"; other passes add " depth" ...).
         With the default name, a new call replaces the images an earlier render_view made under
         those names (their users move to the new ones), so repeated calls leave one image per
@@ -129,6 +134,12 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     if not passes:
         raise ValueError("passes is empty")
     normal_space = checks.choice(normal_space, "normal_space", NORMAL_SPACES)
+    lighting = lit.check(lighting)
+    if lighting != "BAKED":
+        if kind not in (None, "BASE_COLOR"):
+            raise ValueError(f"kind={kind!r} in a lit view: lit views draw the BASE_COLOR bake "
+                             f"and its material channels; leave kind unset")
+        kind = "BASE_COLOR"
     default_width, default_height = output_size(scene)
     width = _check_size(default_width if width is None else width, "width")
     height = _check_size(default_height if height is None else height, "height")
@@ -151,11 +162,18 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
         images.check_new_name(image_name, overwrite)
 
     need_texture = "COLOR" in passes
-    chosen = _resolve_objects(objects, scene, kind, need_texture)
+    # lit views: objects with any bake, so that lit.Materials names what one of them lacks
+    chosen = _resolve_objects(objects, scene, kind if lighting == "BAKED" else None, need_texture)
     depsgraph = bpy.context.evaluated_depsgraph_get()
     textures = {}
     meshes = []
+    materials = lit.Materials(chosen, mipmaps) if lighting != "BAKED" and need_texture else None
     for object_id, obj in enumerate(chosen):
+        if materials is not None:
+            base = records.baked_image(obj, "BASE_COLOR")
+            meshes.append(core_mesh(obj, depsgraph, records.uv_map(obj), materials.base(obj),
+                                    object_id, images.alpha_use(base), materials.material(obj)))
+            continue
         texture = None
         image = records.baked_image(obj, kind)
         if need_texture:
@@ -170,10 +188,13 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
                 texture = textures[image.name] = images.texture(image, mipmaps=mipmaps)
         meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id, alpha))
     view, projection = camera_matrices(camera, depsgraph, width, height, scene)
+    core_lighting = None
+    if materials is not None:
+        core_lighting = lit.for_view(lit.Lighting(lighting, scene).frame(depsgraph), view)
     buffers = _core.render(
         meshes, view, projection, width, height, passes=passes, samples=samples, filter=filter,
         filter_width=filter_width, background=tuple(background), premultiplied=premultiplied,
-        mipmaps=mipmaps, threads=threads, normal_space=normal_space,
+        mipmaps=mipmaps, threads=threads, normal_space=normal_space, lighting=core_lighting,
     )
     ids = {obj.name: i for i, obj in enumerate(chosen)}
     out = {}

@@ -30,8 +30,30 @@ def test_help_documents_every_option(capsys):
     for option in ("--out", "--views", "--frame-size", "--frames", "--kind", "--passes", "--shard",
                    "--shape-padding", "--border-padding", "--allow-rotation", "--json-form",
                    "--pivot", "--extrude", "--max-size", "--overwrite", "--per-object",
-                   "--renderer"):
+                   "--renderer", "--lighting"):
         assert option in text
+
+
+def test_lit_sheets_bake_the_material_channels_where_missing_and_light_each_view(make, tmp_path):
+    path = tmp_path / "lit.blend"
+    save_scene(make, path, ["One"])
+    make.sun(rotation=(0.6, 0.3, 0.0))  # the file's own light, which SCENE lighting reads
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    out = tmp_path / "out"
+    common = ["sheet", str(path), "--out", str(out), "--frame-size", "24", "--bake-size", "16",
+              "--colour", "SRGB", "--views", "COMPASS8:30"]
+    assert cli.run(common + ["--lighting", "SCENE"]) == 0
+    bpy.ops.wm.open_mainfile(filepath=str(path))
+    assert all(bakeview.records.baked_image(bpy.data.objects["One"], kind) is None
+               for kind in bakeview.MATERIAL_KINDS), "the file named is read, never written"
+    data = json.loads((out / "lit.json").read_text())
+    assert len(data["frames"]) == 8
+    unlit = tmp_path / "unlit"
+    assert cli.run(common[:3] + [str(unlit)] + common[4:]) == 0
+    lit_rgba, unlit_rgba = (bakeview.pixels(bpy.data.images.load(str(folder / "lit.png")))
+                            for folder in (out, unlit))
+    assert lit_rgba[3::4] == unlit_rgba[3::4], "lighting changes colour, not coverage"
+    assert max(abs(a - b) for a, b in zip(lit_rgba, unlit_rgba)) > 0.1
 
 
 def test_sheets_for_each_file_and_shards_split_the_jobs(make, tmp_path, capsys):

@@ -256,6 +256,29 @@ def test_sheet_operator_renders_with_cycles_without_a_bake_as_sprite_sheet_does(
         assert (tmp_path / "ui" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()
 
 
+def test_sheet_operator_lit_by_the_scene_makes_the_files_sprite_sheet_makes(
+        make, registered, tmp_path):
+    cube = make.cube("Cube", materials=[make.material("m", base=make.texture("t", 8, 8),
+                                                      roughness=0.3)])
+    make.sun(rotation=(0.5, 0.2, 0.0))
+    make.world(color=(0.1, 0.1, 0.1))
+    cube.select_set(True)
+    bakeview.bake(cube, kind="MATERIAL", size=16)
+    settings = bpy.context.scene.bakeview
+    settings.sheet_views, settings.sheet_elevation = "COMPASS8", 20.0
+    settings.sheet_frame_size = (24, 24)
+    settings.sheet_lighting = "SCENE"
+    settings.sheet_kind = "DIFFUSE"  # not what lit frames draw: the operator leaves it out
+    settings.sheet_path = str(tmp_path / "ui" / "sheet.png")
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "api").mkdir()
+    assert bpy.ops.bakeview.sprite_sheet() == {"FINISHED"}
+    bakeview.sprite_sheet(cube, views="COMPASS8:20", frame_size=(24, 24), lighting="SCENE",
+                          path=str(tmp_path / "api" / "sheet.png"), overwrite=True)
+    for name in ("sheet.png", "sheet.json"):
+        assert (tmp_path / "ui" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()
+
+
 def test_views_spec_of_the_settings_is_the_api_spec(registered):
     settings = bpy.context.scene.bakeview
     cases = {("COMPASS16", 8, 15.0): "COMPASS16:15", ("TURNTABLE", 12, -10.0): "TURNTABLE:12:-10",
