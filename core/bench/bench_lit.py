@@ -32,7 +32,7 @@ def parse_args():
     argv = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else sys.argv[1:]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", default="build", help="build folder holding python/bakeview")
-    parser.add_argument("--frame", type=int, default=128, help="frame width and height, pixels")
+    parser.add_argument("--frame", type=int, default=256, help="frame width and height, pixels")
     parser.add_argument("--bake-size", type=int, default=1024, help="MATERIAL bake size")
     parser.add_argument("--samples", type=int, default=None,
                         help="Cycles samples (default: lit_scenes.SPEED_SAMPLES['robot'])")
