@@ -1,0 +1,125 @@
+"""Benchmark: a lit 64-frame sprite sheet end to end against Cycles rendering the same frames
+(issue 13's speed target: >= 20x faster; prints figures, asserts nothing).
+
+    blender -b --factory-startup --python core/bench/bench_lit.py -- --build build
+    python core/bench/bench_lit.py --build build          # the bpy module
+
+Scene: the bundled walking robot (samples/robot_scene.py via tests/blender/lit_scenes.robot:
+armature-skinned parts, a procedural painted material, a sun of 3 W/m2 and 5 degrees, a sky
+world), 8 compass views (COMPASS8) x 8 frames (1, 4, ..., 22) = 64 frames of --frame pixels,
+untrimmed and not deduplicated so every frame is compared.
+bakeview, end to end: bake(kind="MATERIAL") (1 sample per channel) + sprite_sheet(lighting=
+"SCENE", samples=4), pages in memory (no files).
+Cycles: the same sprite_sheet with renderer="CYCLES" (render_pixels per frame, the scene's
+default light paths) at the sample count whose two seeds agree to >= 40 dB
+(lit_scenes.SPEED_SAMPLES["robot"], measured), seed 1, no denoising, no adaptive sampling.
+Then each lit frame's PSNR against its Cycles frame (lit_scenes.psnr: the fidelity tests' PSNR,
+premultiplied RGB after the sRGB curve, peak 1): median and minimum.
+
+Until render_view and sprite_sheet accept lighting= (issue 13), prints "lighting API missing"
+and ends with status 0."""
+import argparse
+import inspect
+import os
+import statistics
+import sys
+import time
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def parse_args():
+    argv = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else sys.argv[1:]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", default="build", help="build folder holding python/bakeview")
+    parser.add_argument("--frame", type=int, default=256, help="frame width and height, pixels")
+    parser.add_argument("--bake-size", type=int, default=1024, help="MATERIAL bake size")
+    parser.add_argument("--samples", type=int, default=None,
+                        help="Cycles samples (default: lit_scenes.SPEED_SAMPLES['robot'])")
+    return parser.parse_args(argv)
+
+
+def lighting_api(bakeview):
+    import bakeview.sheet
+    import bakeview.view
+
+    def takes(function):
+        return "lighting" in inspect.signature(function).parameters
+
+    return ((takes(bakeview.render_view) or takes(bakeview.view.render_view))
+            and (takes(bakeview.sprite_sheet) or takes(bakeview.sheet.sheet_steps)))
+
+
+def frame_pixels(result, frame):
+    """A sheet frame's pixels (straight RGBA floats, row 0 at the bottom) cut from its page."""
+    import bakeview
+
+    page = result.pages["COLOR"][frame["page"]]
+    width, height = page.size
+    pixels = bakeview.pixels(page)
+    x, y, w, h = frame["frame"]
+    assert not frame.get("rotated"), "frames are packed without rotation"
+    out = []
+    for row in range(height - y - h, height - y):  # y down in the frame table
+        start = 4 * (row * width + x)
+        out.extend(pixels[start:start + 4 * w])
+    return out
+
+
+def main():
+    args = parse_args()
+    sys.path.insert(0, os.path.join(os.path.abspath(args.build), "python"))
+    sys.path.insert(0, os.path.join(_ROOT, "tests", "blender"))
+    import bakeview
+
+    if not lighting_api(bakeview):
+        print("lighting API missing: render_view / sprite_sheet do not accept lighting= yet "
+              "(issue 13); nothing to measure")
+        return
+
+    import lit_scenes
+    from lit_scenes import premultiply, psnr
+
+    samples = args.samples or lit_scenes.SPEED_SAMPLES["robot"]
+    lit = lit_scenes.robot()
+    scene = lit.scene
+    size = args.frame
+    sheet = dict(objects=lit.objects, views="COMPASS8", frames=(1, 22, 3),
+                 frame_size=(size, size), trim=False, dedupe=False)
+
+    scene.frame_set(1)
+    start = time.perf_counter()
+    bakeview.bake(lit.objects, kind="MATERIAL", size=args.bake_size, **lit_scenes.bake_options(lit))
+    bake_time = time.perf_counter() - start
+    start = time.perf_counter()
+    ours = bakeview.sprite_sheet(**sheet, lighting="SCENE", samples=4, name="lit bench")
+    sheet_time = time.perf_counter() - start
+    ours_time = bake_time + sheet_time
+
+    scene.cycles.samples, scene.cycles.seed = samples, 1
+    scene.cycles.use_denoising = scene.cycles.use_adaptive_sampling = False
+    start = time.perf_counter()
+    cycles = bakeview.sprite_sheet(**sheet, renderer="CYCLES", name="cycles bench")
+    cycles_time = time.perf_counter() - start
+
+    theirs = {f["name"]: f for f in cycles.frames}
+    assert len(ours.frames) == len(theirs) == 64, (len(ours.frames), len(theirs))
+    figures = []
+    for frame in ours.frames:
+        a = premultiply(frame_pixels(ours, frame))
+        b = premultiply(frame_pixels(cycles, theirs[frame["name"]]))
+        figures.append((psnr(a, b), frame["name"]))
+    figures.sort()
+    dbs = [db for db, _ in figures]
+
+    print(f"robot, 64 frames (COMPASS8 x frames 1..22 step 3), {size} x {size}")
+    print(f"bakeview lit: MATERIAL bake {args.bake_size} px {bake_time:.2f} s + sheet "
+          f"{sheet_time:.2f} s = {ours_time:.2f} s")
+    print(f"Cycles at {samples} samples (two seeds agree >= 40 dB): {cycles_time:.2f} s")
+    print(f"speed-up: {cycles_time / ours_time:.1f}x (target >= 20x)")
+    print(f"PSNR lit vs Cycles per frame: median {statistics.median(dbs):.1f} dB, min "
+          f"{dbs[0]:.1f} dB ({figures[0][1]}), max {dbs[-1]:.1f} dB")
+
+
+if __name__ == "__main__":
+    main()
