@@ -14,8 +14,10 @@
  *
  * Visibility: the point is moved along its normal by up to one texel (normal offset, times the
  * sine of the light's incidence), each tap compares the stored depth with the receiver's plane
- * (through the point, with its normal) along that texel's own ray, less a bias of half a texel
- * plus half a texel per unit of the incidence's tangent (slope-scaled). A blocker search over
+ * (through the point, with its normal) at that texel, less a bias of half a texel plus half a
+ * texel per unit of the incidence's tangent (slope-scaled). The plane's depth is linear in the
+ * texel (exactly for ORTHO, to first order about the point for PERSPECTIVE), its gradient never
+ * steeper than MAX_SLOPE: a tap costs a multiply-add and a compare. A blocker search over
  * the largest possible penumbra gives the mean blocker depth, hence the penumbra (sun angle,
  * light radius, area size), filtered by percentage-closer taps; at least a 1-texel radius for
  * sharp lights. Taps are a fixed golden-angle spiral: the result is a pure function. */
@@ -567,28 +569,50 @@ static double texel_at(const shadow_map *m, int size, double d)
     return m->kind == MAP_ORTHO ? 2.0 * m->scale / size : 2.0 * m->scale * d / size;
 }
 
-/* The depth, along texel (i, j)'s ray, of the receiver's plane through c0 (camera space, depth
- * d0) of camera-space normal nc; never steeper than MAX_SLOPE. */
-static double receiver_depth(const shadow_map *m, int size, int i, int j, const double c0[3],
-                             double d0, const double nc[3])
+/* The receiver's plane as the map sees it: at texel (i, j) its depth is
+ * d0 + du (i + 0.5 - u) + dv (j + 0.5 - v), where (u, v) is the point's texel position. */
+typedef struct receiver {
+    double u, v, d0, du, dv;
+} receiver;
+
+/* The plane through camera-space c0 (depth d0) of camera-space normal nc, whose texel at c0 spans
+ * `texel` metres: its depth gradient per texel, clamped to MAX_SLOPE x texel. Where the light
+ * grazes or misses the plane the gradient is the steepest, along the normal's lean. */
+static void receiver_gradient(const shadow_map *m, int size, const double c0[3], double d0,
+                              const double nc[3], double texel, receiver *r)
 {
-    const double x = ((i + 0.5) * 2.0 / size - 1.0) * m->scale;
-    const double y = ((j + 0.5) * 2.0 / size - 1.0) * m->scale;
-    double t, lateral;
+    const double lean = sqrt(nc[0] * nc[0] + nc[1] * nc[1]), steepest = MAX_SLOPE * texel;
+    double du = 0.0, dv = 0.0;
+    bool grazing;
     if (m->kind == MAP_ORTHO) {
-        const double num = nc[0] * (x - c0[0]) + nc[1] * (y - c0[1]);
-        t = nc[2] > 0.0 ? d0 + num / nc[2] : (num > 0.0 ? INFINITY : -INFINITY);
-        if (num == 0.0) t = d0;
-        lateral = sqrt((x - c0[0]) * (x - c0[0]) + (y - c0[1]) * (y - c0[1]));
+        grazing = !(nc[2] > 0.0);
+        if (!grazing) du = nc[0] / nc[2] * texel, dv = nc[1] / nc[2] * texel;
     } else {
-        const double r[3] = {x, y, -1.0};
-        const double num = dot3(nc, c0), den = dot3(nc, r);
-        t = num >= 0.0 ? d0 : (den < 0.0 ? num / den : INFINITY);
-        const double dx = x - c0[0] / d0, dy = y - c0[1] / d0;
-        lateral = d0 * sqrt(dx * dx + dy * dy);
+        /* depth along the ray (x, y, -1) is num / den; its derivative in x is -num nc_x / den^2 */
+        const double ray[3] = {c0[0] / d0, c0[1] / d0, -1.0};
+        const double num = dot3(nc, c0), den = dot3(nc, ray), per_texel = 2.0 * m->scale / size;
+        grazing = num < 0.0 && !(den < 0.0);
+        if (num < 0.0 && den < 0.0) {
+            du = -num * nc[0] / (den * den) * per_texel;
+            dv = -num * nc[1] / (den * den) * per_texel;
+        }
     }
-    const double limit = MAX_SLOPE * lateral;
-    return t > d0 + limit ? d0 + limit : (t < d0 - limit ? d0 - limit : t);
+    const double g = sqrt(du * du + dv * dv);
+    if (grazing) {
+        du = lean > 0.0 ? steepest * nc[0] / lean : 0.0;
+        dv = lean > 0.0 ? steepest * nc[1] / lean : 0.0;
+    } else if (g > steepest) {
+        du *= steepest / g;
+        dv *= steepest / g;
+    }
+    r->d0 = d0;
+    r->du = du;
+    r->dv = dv;
+}
+
+static double receiver_depth(const receiver *r, int i, int j)
+{
+    return r->d0 + r->du * (i + 0.5 - r->u) + r->dv * (j + 0.5 - r->v);
 }
 
 static int texel_index(double coord, int size)
@@ -648,6 +672,8 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
     if (!lm->cube && !(u >= 0.0 && u < size && v >= 0.0 && v < size)) return 1.0f; /* outside */
     const double texel = texel_at(m, size, d0);
     const double bias = texel * (CONSTANT_BIAS_TEXELS + SLOPE_BIAS_TEXELS * tan_i);
+    receiver rc = {.u = u, .v = v};
+    receiver_gradient(m, size, c0, d0, nc, texel, &rc);
     const double soft = lm->softness;
 
     /* blocker search over the widest penumbra any blocker could cast */
@@ -667,7 +693,7 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
             const int i = texel_index(u + search * shadows->blocker_taps[k][0], size);
             const int j = texel_index(v + search * shadows->blocker_taps[k][1], size);
             const double z = m->depth[(size_t)j * (size_t)size + (size_t)i];
-            if (z < receiver_depth(m, size, i, j, c0, d0, nc) - bias) {
+            if (z < receiver_depth(&rc, i, j) - bias) {
                 sum += z;
                 found++;
             }
@@ -686,7 +712,7 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
         const int i = texel_index(u + radius * shadows->filter_taps[k][0], size);
         const int j = texel_index(v + radius * shadows->filter_taps[k][1], size);
         const double z = m->depth[(size_t)j * (size_t)size + (size_t)i];
-        if (!(z < receiver_depth(m, size, i, j, c0, d0, nc) - bias)) lit++;
+        if (!(z < receiver_depth(&rc, i, j) - bias)) lit++;
     }
     return (float)lit / (float)FILTER_TAPS;
 }
