@@ -15,11 +15,8 @@ default light paths) at the sample count whose two seeds agree to >= 40 dB
 (lit_scenes.SPEED_SAMPLES["robot"], measured), seed 1, no denoising, no adaptive sampling.
 Then each lit frame's PSNR against its Cycles frame (lit_scenes.psnr: the fidelity tests' PSNR,
 premultiplied RGB after the sRGB curve, peak 1): median and minimum.
-
-Until render_view and sprite_sheet accept lighting= (issue 13), prints "lighting API missing"
-and ends with status 0."""
+"""
 import argparse
-import inspect
 import os
 import statistics
 import sys
@@ -37,17 +34,6 @@ def parse_args():
     parser.add_argument("--samples", type=int, default=None,
                         help="Cycles samples (default: lit_scenes.SPEED_SAMPLES['robot'])")
     return parser.parse_args(argv)
-
-
-def lighting_api(bakeview):
-    import bakeview.sheet
-    import bakeview.view
-
-    def takes(function):
-        return "lighting" in inspect.signature(function).parameters
-
-    return ((takes(bakeview.render_view) or takes(bakeview.view.render_view))
-            and (takes(bakeview.sprite_sheet) or takes(bakeview.sheet.sheet_steps)))
 
 
 def frame_pixels(result, frame):
@@ -71,11 +57,6 @@ def main():
     sys.path.insert(0, os.path.join(os.path.abspath(args.build), "python"))
     sys.path.insert(0, os.path.join(_ROOT, "tests", "blender"))
     import bakeview
-
-    if not lighting_api(bakeview):
-        print("lighting API missing: render_view / sprite_sheet do not accept lighting= yet "
-              "(issue 13); nothing to measure")
-        return
 
     import lit_scenes
     from lit_scenes import premultiply, psnr

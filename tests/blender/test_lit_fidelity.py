@@ -12,34 +12,18 @@ animated part at every frame >= 35 dB, a shadow onto another object >= 35 dB (in
 over the frame). Metallic, spot, point, area and HDRI: thresholds marked PROVISIONAL were set
 before the lit API existed, from the COMBINED-bake baseline; the lead tunes them on measurement.
 
-The lit tests are skipped while render_view has no `lighting` argument; the reference checks
-(two seeds agree, the shadow is in the picture) run now."""
-import inspect
+The reference checks (two seeds agree, the shadow is in the picture) keep the references honest."""
 import statistics
 
 import bpy
 import pytest
 
 import bakeview
-import bakeview.view
 import lit_scenes
 from lit_scenes import SIZE, cycles_reference, premultiply, psnr
 
 MATERIAL_BAKE_SIZE = 512
 VIEW_SAMPLES = 4
-
-
-def _has_lighting():
-    for function in (bakeview.render_view, bakeview.view.render_view):
-        if "lighting" in inspect.signature(function).parameters:
-            return True
-    return False
-
-
-LIGHTING_API = _has_lighting()
-needs_lighting = pytest.mark.skipif(
-    not LIGHTING_API, reason="bakeview.render_view does not accept lighting= yet (issue 13's "
-    "lit views): nothing to judge against Cycles")
 
 
 def _references(lit, views, seed=1):
@@ -66,7 +50,7 @@ def _lit_figures(lit, views=None):
     return figures
 
 
-# -- references: runnable now --------------------------------------------------------------------
+# -- the references --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", list(lit_scenes.SCENES))
@@ -103,35 +87,30 @@ def test_shadow_scene_shows_the_box_shadow_on_the_ground():
     assert sum(mask) >= 0.03 * SIZE * SIZE, f"only {sum(mask)} pixels in the shadow"
 
 
-# -- lit views: once the API lands ---------------------------------------------------------------
+# -- lit views against them ------------------------------------------------------------------
 
 
-@needs_lighting
 def test_matte_head_median_over_8_compass_views_at_least_40_db():
     figures = _lit_figures(lit_scenes.head("matte"))
     assert statistics.median(figures.values()) >= 40.0
 
 
-@needs_lighting
 def test_glossy_head_median_over_8_compass_views_at_least_35_db():
     figures = _lit_figures(lit_scenes.head("glossy"))
     assert statistics.median(figures.values()) >= 35.0
 
 
-@needs_lighting
 def test_metallic_head_median_over_8_compass_views_at_least_33_db():
     figures = _lit_figures(lit_scenes.head("metallic"))  # PROVISIONAL threshold
     assert statistics.median(figures.values()) >= 33.0
 
 
-@needs_lighting
 def test_animated_robot_every_frame_and_camera_at_least_35_db():
     figures = _lit_figures(lit_scenes.robot())
     assert len(figures) == 2 * len(lit_scenes.FRAMES_ANIMATED)
     assert min(figures.values()) >= 35.0, figures
 
 
-@needs_lighting
 def test_box_shadow_on_the_ground_at_least_35_db_in_the_shadow_and_the_frame():
     lit = lit_scenes.shadow()
     mask, reference = _shadow_mask(lit)
@@ -148,25 +127,21 @@ def test_box_shadow_on_the_ground_at_least_35_db_in_the_shadow_and_the_frame():
     assert shadow_db >= 35.0
 
 
-@needs_lighting
 def test_spot_light_pool_at_least_35_db():
     figures = _lit_figures(lit_scenes.spot_pool())  # PROVISIONAL threshold
     assert min(figures.values()) >= 35.0
 
 
-@needs_lighting
 def test_point_light_at_least_35_db():
     figures = _lit_figures(lit_scenes.point())  # PROVISIONAL threshold
     assert min(figures.values()) >= 35.0
 
 
-@needs_lighting
 def test_area_light_at_least_33_db():
     figures = _lit_figures(lit_scenes.area())  # PROVISIONAL threshold (area approximated)
     assert min(figures.values()) >= 33.0
 
 
-@needs_lighting
 def test_hdri_world_head_at_least_33_db():
     figures = _lit_figures(lit_scenes.hdri())  # PROVISIONAL threshold
     assert min(figures.values()) >= 33.0
