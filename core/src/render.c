@@ -578,10 +578,11 @@ static bv_status alloc_scratch(bv__render *r)
             return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
         if (r->lit) {
             s->lit = bv__alloc_array(span, sizeof *s->lit);
-            s->lit_cache = bv__alloc_array(BV__LIT_CACHE_SIZE, sizeof *s->lit_cache);
+            s->lit_cache = bv__alloc_array((span + 2) * BV__LIT_SLOTS, sizeof *s->lit_cache);
             if (!s->lit || !s->lit_cache)
                 return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
-            for (int e = 0; e < BV__LIT_CACHE_SIZE; e++) s->lit_cache[e].prim = BV__PRIM_NONE;
+            for (size_t e = 0; e < (span + 2) * BV__LIT_SLOTS; e++)
+                s->lit_cache[e].prim = BV__PRIM_NONE;
         }
     }
     return BV_OK;

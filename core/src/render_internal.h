@@ -74,7 +74,8 @@ typedef struct bv__scratch {
     bv__shade_run *runs;   /* a row's runs, at most one per sample column */
     struct bv__lit_span *lit; /* lit views: a row's lighting, one span per pixel of a run (or
                                  per sample), at most one per sample column */
-    struct bv__lit_entry *lit_cache; /* lit views, pixel rate: lighting by (pixel, primitive) */
+    struct bv__lit_entry *lit_cache; /* lit views, pixel rate: lighting by (pixel, primitive),
+                                        BV__LIT_SLOTS per sample column (more than enough) */
 } bv__scratch;
 
 /* Samples up to `end` (exclusive) of a row share this lighting. */
@@ -84,9 +85,10 @@ typedef struct bv__lit_span {
 } bv__lit_span;
 
 /* Lighting of one primitive at one pixel (BV_SHADING_PIXEL), kept while the pixel's samples are
- * shaded. Entries are a pure function of their key, so what the cache holds never changes the
- * image. */
-#define BV__LIT_CACHE_SIZE 512 /* a power of two */
+ * shaded: BV__LIT_SLOTS entries per pixel column of the tile's window, the slot chosen by the
+ * primitive's low bits (the few primitives of a pixel are usually neighbours). Entries are a pure
+ * function of their key, so what the cache holds never changes the image. */
+#define BV__LIT_SLOTS 4 /* a power of two */
 typedef struct bv__lit_entry {
     int32_t px, py;
     uint32_t prim; /* BV__PRIM_NONE: empty */

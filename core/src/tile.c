@@ -255,13 +255,13 @@ static int run_lighting(const bv__render *r, bv__scratch *s, const bv__window *w
         return count;
     }
     const int n = r->grid.n;
-    const int py = bv__floor_div(w->sy0 + row, n);
+    const int py = bv__floor_div(w->sy0 + row, n), px0 = bv__floor_div(w->sx0, n);
     const double cy = ndc_y(r, (int64_t)py * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
     for (int i = i0; i < i1; count++) { /* a pixel's samples of the run at a time */
         const int px = bv__floor_div(w->sx0 + i, n);
         const int end = (px + 1) * n - w->sx0 < i1 ? (px + 1) * n - w->sx0 : i1;
-        const uint32_t hash = ((uint32_t)px * 73856093u) ^ ((uint32_t)py * 19349663u) ^ (c->prim * 83492791u);
-        bv__lit_entry *e = &s->lit_cache[hash & (BV__LIT_CACHE_SIZE - 1)];
+        bv__lit_entry *e = &s->lit_cache[(size_t)(px - px0) * BV__LIT_SLOTS +
+                                         (c->prim & (BV__LIT_SLOTS - 1))];
         if (e->prim != c->prim || e->px != px || e->py != py) {
             const double cx = ndc_x(r, (int64_t)px * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
             lit_point(r, c, cx, cy, true, e->diffuse, e->glossy);
