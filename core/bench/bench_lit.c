@@ -125,15 +125,15 @@ int main(void)
            "time (target <= 2)%s\n", ms[1] / ms[0], ms[1] / ms[0] <= 2.0 ? "" : "  MISSED");
 
     size_t bytes = 0;
-    if (bv_lighting_shadow_bytes(&lit, &bytes) != BV_OK) {
+    if (bv_lighting_shadow_bytes(&lit, size, size, &bytes) != BV_OK) {
         fprintf(stderr, "bench_lit: %s\n", bv_error_message());
         goto cleanup;
     }
-    printf("shadow maps: %.1f MiB for one sun at the default size and limit\n",
+    printf("shadow maps: %.1f MiB for one sun at the default (automatic) size and limit\n",
            (double)bytes / (1024.0 * 1024.0));
     bv_lighting limited = lit;
     limited.shadow_memory_limit = 1u << 20;
-    if (bv_lighting_shadow_bytes(&limited, &bytes) != BV_OK) {
+    if (bv_lighting_shadow_bytes(&limited, size, size, &bytes) != BV_OK) {
         fprintf(stderr, "bench_lit: %s\n", bv_error_message());
         goto cleanup;
     }

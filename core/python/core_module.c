@@ -46,9 +46,9 @@ static PyMethodDef core_methods[] = {
      "pack_channels(sources, count) -> float32 RGBA: the R channel of each of 4 RGBA float "
      "buffers of `count` pixels (or a number, for a constant), interleaved: a Material's channels "
      "(metallic, roughness, specular, occlusion)"},
-    {"shadow_bytes", core_shadow_bytes, METH_O,
-     "shadow_bytes(lighting) -> the bytes the shadow maps of a view lit by `lighting` (render's "
-     "argument) take, after fitting its shadow_memory_limit"},
+    {"shadow_bytes", core_shadow_bytes, METH_VARARGS,
+     "shadow_bytes(lighting, width, height) -> the bytes the shadow maps of a width x height view "
+     "lit by `lighting` (render's argument) take, after fitting its shadow_memory_limit"},
     {"linear_to_srgb8", core_linear_to_srgb8, METH_O, "linear_to_srgb8(x) -> 8-bit sRGB code"},
     {"trim_bounds", (PyCFunction)(void (*)(void))core_trim_bounds, METH_VARARGS | METH_KEYWORDS,
      "trim_bounds(pixels, width, height, channels=4, threshold=0.0) -> (x, y, w, h)\n\n"

@@ -267,7 +267,7 @@ int get_lighting(PyObject *module, PyObject *object, lighting_arg *out)
         return -1;
     }
     if (size < 0) {
-        PyErr_Format(PyExc_ValueError, "lighting['shadow_map_size'] %d is negative (0: 2048)", size);
+        PyErr_Format(PyExc_ValueError, "lighting['shadow_map_size'] %d is negative (0: automatic)", size);
         release_lighting(out);
         return -1;
     }
@@ -294,12 +294,15 @@ void release_lighting(lighting_arg *arg)
     memset(arg, 0, sizeof *arg);
 }
 
-PyObject *core_shadow_bytes(PyObject *module, PyObject *arg)
+PyObject *core_shadow_bytes(PyObject *module, PyObject *args)
 {
+    PyObject *arg;
+    int width, height;
+    if (!PyArg_ParseTuple(args, "Oii:shadow_bytes", &arg, &width, &height)) return NULL;
     lighting_arg lighting;
     if (get_lighting(module, arg, &lighting) != 0) return NULL;
     size_t bytes = 0;
-    const bv_status status = bv_lighting_shadow_bytes(&lighting.lighting, &bytes);
+    const bv_status status = bv_lighting_shadow_bytes(&lighting.lighting, width, height, &bytes);
     release_lighting(&lighting);
     if (status != BV_OK) return raise_core_error(status);
     return PyLong_FromSize_t(bytes);

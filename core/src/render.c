@@ -235,7 +235,7 @@ static bv_status check_desc(const bv_render_desc *d)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: unknown normal_space %d",
                         (int)d->normal_space);
     if (d->lighting) {
-        const bv_status ls = bv__lighting_check(d->lighting);
+        const bv_status ls = bv__lighting_check(d->lighting, d->camera.width, d->camera.height);
         if (ls != BV_OK) return ls;
     }
     if (d->mesh_count && !d->meshes)

@@ -65,12 +65,14 @@ static bv_mesh soup_mesh(const soup *s)
     return m;
 }
 
-/* A view description whose only purpose is to carry the meshes, threads and lighting. */
+/* A view description whose only purpose is to carry the meshes, threads and lighting; its
+ * 1024 x 1024 size makes automatic shadow maps 2048 texels a side. */
 static bv_render_desc desc_lit(const bv_mesh *meshes, size_t count, const bv_lighting *lighting,
                                int threads)
 {
     bv_render_desc d;
     memset(&d, 0, sizeof d);
+    d.camera.width = d.camera.height = 1024;
     d.meshes = meshes;
     d.mesh_count = count;
     d.threads = threads;
@@ -476,7 +478,7 @@ static size_t bytes_of(const bv_light *lights, size_t count, int size, size_t li
     bv_lighting g = lighting_of(lights, count, size);
     g.shadow_memory_limit = limit;
     size_t bytes = 12345;
-    const bv_status st = bv_lighting_shadow_bytes(&g, &bytes);
+    const bv_status st = bv_lighting_shadow_bytes(&g, 1024, 1024, &bytes); /* automatic: 2048 */
     CHECK_MSG(st == BV_OK, "%s", bv_error_message());
     return bytes;
 }
@@ -525,7 +527,7 @@ static void test_shadow_bytes_follow_the_budget(void)
 static void expect_error(const bv_lighting *g, const char *message)
 {
     size_t bytes = 777;
-    CHECK(bv_lighting_shadow_bytes(g, &bytes) == BV_ERROR_INVALID_ARGUMENT);
+    CHECK(bv_lighting_shadow_bytes(g, 1024, 1024, &bytes) == BV_ERROR_INVALID_ARGUMENT);
     CHECK_MSG(strcmp(bv_error_message(), message) == 0, "got \"%s\", expected \"%s\"",
               bv_error_message(), message);
     CHECK(bytes == 777);
@@ -546,9 +548,9 @@ static void test_bad_lighting_is_refused_with_its_message(void)
                      lamp(BV_LIGHT_SPOT, 0, 0, 1, 0)};
     bv_lighting g = lighting_of(l, 3, 0);
     size_t bytes;
-    CHECK(bv_lighting_shadow_bytes(NULL, &bytes) == BV_ERROR_INVALID_ARGUMENT);
+    CHECK(bv_lighting_shadow_bytes(NULL, 1024, 1024, &bytes) == BV_ERROR_INVALID_ARGUMENT);
     CHECK(strcmp(bv_error_message(), "lighting: lighting is NULL") == 0);
-    CHECK(bv_lighting_shadow_bytes(&g, NULL) == BV_ERROR_INVALID_ARGUMENT);
+    CHECK(bv_lighting_shadow_bytes(&g, 1024, 1024, NULL) == BV_ERROR_INVALID_ARGUMENT);
     CHECK(strcmp(bv_error_message(), "lighting: r_bytes is NULL") == 0);
 
     l[2].spot_size = 4.0f;
@@ -586,9 +588,9 @@ static void test_bad_lighting_is_refused_with_its_message(void)
     expect_error(&g, "lighting: light 1: unknown shape 3");
     l[1].shape = BV_AREA_RECTANGLE;
     g.shadow_map_size = 8193;
-    expect_error(&g, "lighting: shadow_map_size 8193 is outside 1..8192 (0: 2048)");
+    expect_error(&g, "lighting: shadow_map_size 8193 is outside 1..8192 (0: automatic)");
     g.shadow_map_size = -1;
-    expect_error(&g, "lighting: shadow_map_size -1 is outside 1..8192 (0: 2048)");
+    expect_error(&g, "lighting: shadow_map_size -1 is outside 1..8192 (0: automatic)");
     g.shadow_map_size = 0;
     g.light_count = 65;
     expect_error(&g, "lighting: light_count 65 is more than 64");
@@ -600,7 +602,7 @@ static void test_bad_lighting_is_refused_with_its_message(void)
     expect_error(&g, "lighting: 7 shadow maps of 16 x 16 texels take 7168 bytes, more than "
                      "shadow_memory_limit 1000");
     g.shadow_memory_limit = 0;
-    CHECK(bv_lighting_shadow_bytes(&g, &bytes) == BV_OK);
+    CHECK(bv_lighting_shadow_bytes(&g, 1024, 1024, &bytes) == BV_OK);
 }
 
 int main(void)

@@ -108,15 +108,18 @@ typedef struct bv_lighting {
     size_t light_count;
     bv_world world;
     bv_shading_rate shading_rate;
-    int shadow_map_size;       /* texels per side of a shadow map (a cube face for POINT); 0: 2048 */
+    int shadow_map_size;       /* texels per side of a shadow map (a cube face for POINT); 0:
+                                  automatic, twice the view's larger side rounded up to a power
+                                  of two, within 256..2048 (1024 for a 512 x 512 view) */
     size_t shadow_memory_limit; /* bytes all shadow maps of a view may take; maps are made smaller
                                    (halving their side) to fit; 0: 256 MiB */
 } bv_lighting;
 
-/* The bytes the shadow maps of a view lit by `lighting` take (every shadowing light's maps, after
- * fitting the memory limit), or 0 without shadows; what a benchmark prints. Fails on bad lights
- * or options as bv_render would. */
-bv_status bv_lighting_shadow_bytes(const bv_lighting *lighting, size_t *r_bytes);
+/* The bytes the shadow maps of a view_width x view_height view lit by `lighting` take (every
+ * shadowing light's maps, after fitting the memory limit), or 0 without shadows; what a
+ * benchmark prints. Fails on bad lights or options as bv_render would. */
+bv_status bv_lighting_shadow_bytes(const bv_lighting *lighting, int view_width, int view_height,
+                                   size_t *r_bytes);
 
 #ifdef __cplusplus
 }

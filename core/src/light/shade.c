@@ -27,7 +27,7 @@ static bv_status check_light(size_t i, const bv_light *l)
     return BV_OK;
 }
 
-bv_status bv__lighting_check(const bv_lighting *lighting)
+bv_status bv__lighting_check(const bv_lighting *lighting, int view_width, int view_height)
 {
     if (lighting->light_count && !lighting->lights)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
@@ -46,7 +46,7 @@ bv_status bv__lighting_check(const bv_lighting *lighting)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "lighting: unknown shading_rate %d",
                         (int)lighting->shading_rate);
     size_t bytes; /* the lights' geometry and the shadow-map options */
-    return bv_lighting_shadow_bytes(lighting, &bytes);
+    return bv_lighting_shadow_bytes(lighting, view_width, view_height, &bytes);
 }
 
 

@@ -45,8 +45,9 @@ typedef struct bv__surface_point {
     float uv[2];
 } bv__surface_point;
 
-/* desc->lighting's checks, as bv_render_check makes them (lights, world, shadow options). */
-bv_status bv__lighting_check(const bv_lighting *lighting);
+/* desc->lighting's checks, as bv_render_check makes them (lights, world, shadow options) for a
+ * view_width x view_height view. */
+bv_status bv__lighting_check(const bv_lighting *lighting, int view_width, int view_height);
 
 /* Shadow maps, world and tables for desc (whose lighting is set and checked). */
 bv_status bv__lit_create(const bv_render_desc *desc, bv__lit **r_lit);

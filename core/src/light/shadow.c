@@ -30,7 +30,8 @@
 #include "error.h"
 
 #define PI 3.14159265358979323846
-#define DEFAULT_MAP_SIZE 2048
+#define AUTO_MIN_SIZE 256 /* shadow_map_size 0: twice the view, a power of two in this range */
+#define AUTO_MAX_SIZE 2048
 #define DEFAULT_MEMORY_LIMIT ((size_t)256 << 20)
 #define MIN_FITTED_SIZE 16
 #define WIDE_SPOT (2.0 * PI / 3.0) /* wider spots take a cube */
@@ -147,7 +148,8 @@ static size_t maps_of_light(const bv_light *l)
 }
 
 /* Checks `lighting` and fits the maps' side to the budget: *r_maps maps of *r_size texels a side. */
-static bv_status plan(const bv_lighting *lighting, size_t *r_maps, int *r_size, size_t *r_bytes)
+static bv_status plan(const bv_lighting *lighting, int view_width, int view_height,
+                      size_t *r_maps, int *r_size, size_t *r_bytes)
 {
     if (!lighting) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "lighting: lighting is NULL");
     if (lighting->light_count > BV_MAX_LIGHTS)
@@ -158,8 +160,8 @@ static bv_status plan(const bv_lighting *lighting, size_t *r_maps, int *r_size, 
                         lighting->light_count);
     if (lighting->shadow_map_size < 0 || lighting->shadow_map_size > BV_MAX_SHADOW_MAP_SIZE)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
-                        "lighting: shadow_map_size %d is outside 1..%d (0: %d)",
-                        lighting->shadow_map_size, BV_MAX_SHADOW_MAP_SIZE, DEFAULT_MAP_SIZE);
+                        "lighting: shadow_map_size %d is outside 1..%d (0: automatic)",
+                        lighting->shadow_map_size, BV_MAX_SHADOW_MAP_SIZE);
     size_t maps = 0;
     for (size_t i = 0; i < lighting->light_count; i++) {
         const bv_status s = check_light(i, &lighting->lights[i]);
@@ -168,7 +170,12 @@ static bv_status plan(const bv_lighting *lighting, size_t *r_maps, int *r_size, 
     }
     const size_t limit = lighting->shadow_memory_limit ? lighting->shadow_memory_limit
                                                        : DEFAULT_MEMORY_LIMIT;
-    int size = lighting->shadow_map_size ? lighting->shadow_map_size : DEFAULT_MAP_SIZE;
+    int size = lighting->shadow_map_size;
+    if (size == 0) { /* a map texel for about half a pixel of the view, whatever it sees */
+        const long twice = 2L * (view_width > view_height ? view_width : view_height);
+        size = AUTO_MIN_SIZE;
+        while (size < AUTO_MAX_SIZE && size < twice) size *= 2;
+    }
     /* maps <= 6 * 64 and size <= 8192: the product fits in 64 bits */
     size_t bytes = maps * (size_t)size * (size_t)size * sizeof(float);
     while (bytes > limit && size > MIN_FITTED_SIZE) {
@@ -186,12 +193,13 @@ static bv_status plan(const bv_lighting *lighting, size_t *r_maps, int *r_size, 
     return BV_OK;
 }
 
-bv_status bv_lighting_shadow_bytes(const bv_lighting *lighting, size_t *r_bytes)
+bv_status bv_lighting_shadow_bytes(const bv_lighting *lighting, int view_width, int view_height,
+                                   size_t *r_bytes)
 {
     if (!r_bytes) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "lighting: r_bytes is NULL");
     size_t maps, bytes;
     int size;
-    const bv_status s = plan(lighting, &maps, &size, &bytes);
+    const bv_status s = plan(lighting, view_width, view_height, &maps, &size, &bytes);
     if (s == BV_OK) *r_bytes = bytes;
     return s;
 }
@@ -457,7 +465,8 @@ bv_status bv__shadows_create(const bv_render_desc *desc, bv__shadows **r_shadows
     if (!desc->lighting) return BV_OK;
     size_t map_count, bytes;
     int size;
-    bv_status s = plan(desc->lighting, &map_count, &size, &bytes);
+    bv_status s = plan(desc->lighting, desc->camera.width, desc->camera.height, &map_count, &size,
+                       &bytes);
     if (s != BV_OK || map_count == 0) return s;
 
     bv__shadows *sh = NULL;
