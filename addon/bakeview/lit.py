@@ -2,6 +2,7 @@
 object's material channels (bake(kind="MATERIAL")) become a base-colour texture and a
 _core.Material; the lights and world come from the scene (bakeview.lighting reads them in the
 core's units), or from the caller as a light rig, in world space or turning with the camera.
+An object's AO bake (bake(kind="AO")), when it has one, occludes the world's light on it.
 
 lighting, as the public functions take it:
 - "BAKED" (default): the bake as it is, unlit (a COMBINED bake holds its own lighting);
@@ -24,6 +25,8 @@ LIGHTINGS = ("BAKED", "SCENE")
 # the bakes a lit view reads besides BASE_COLOR: packed into the core's channels (R, G, B), and
 # the others
 PACKED = ("METALLIC", "ROUGHNESS", "SPECULAR")
+# optional: the world light's occlusion (the packed channels' A; 1 without it)
+OCCLUSION = "AO"
 CHANNELS = {"emission": "EMISSION", "normal": "NORMAL"}
 _RIG_KEYS = {"lights", "world", "space", "shading_rate", "shadow_map_size", "shadow_memory_limit"}
 _SPACES = ("WORLD", "CAMERA")
@@ -68,7 +71,9 @@ def need_kinds(lighting):
 
 
 class Materials:
-    """Each object's base-colour texture and _core.Material, made once for a call."""
+    """Each object's base-colour texture and _core.Material, made once for a call. An object with
+    an AO bake (bake(kind="AO"), the size of its MATERIAL bakes) has the world's light occluded by
+    it, diffuse and glossy alike; without one the world reaches every point unoccluded."""
 
     def __init__(self, objects, mipmaps=False):
         self.textures = {}
@@ -84,7 +89,8 @@ class Materials:
             self.textures[obj.name] = self._texture(base, mipmaps)
             channels = {name: self._texture(records.baked_image(obj, kind), False)
                         for name, kind in CHANNELS.items()}
-            channels["channels"] = _packed([records.baked_image(obj, k) for k in PACKED])
+            channels["channels"] = _packed([records.baked_image(obj, k) for k in PACKED],
+                                           records.baked_image(obj, OCCLUSION))
             ior = _ior(obj)
             plain = _core.Material(**dict(channels, normal=None), ior=ior, bsdf=bsdf())
             # without a normal map or bump the NORMAL bake is the mesh's own normal, up to its
@@ -107,18 +113,25 @@ class Materials:
         return self.materials[obj.name]
 
 
-def _packed(bakes):
-    """One channel-packed texture of the metallic, roughness and specular bakes (occlusion 1):
-    the core taps it once for all three."""
+def _packed(bakes, occlusion=None):
+    """One channel-packed texture of the metallic, roughness and specular bakes and the
+    occlusion (the red of an AO bake, or 1 without one): the core taps it once for all four."""
     width, height = bakes[0].size
     for image in bakes[1:]:
         if tuple(image.size) != (width, height):
             raise ValueError(f"bakes '{bakes[0].name}' ({width} x {height}) and '{image.name}' "
                              f"({image.size[0]} x {image.size[1]}) differ in size; bake the "
                              f"object's material channels again, in one call (kind='MATERIAL')")
+    if occlusion is not None and tuple(occlusion.size) != (width, height):
+        raise ValueError(f"AO bake '{occlusion.name}' ({occlusion.size[0]} x "
+                         f"{occlusion.size[1]}) differs in size from bake '{bakes[0].name}' "
+                         f"({width} x {height}); bake AO at the size of the material channels")
     sources = [images.pixels(image) if image.channels == 4
-               else _core.to_rgba(images.pixels(image), image.channels) for image in bakes]
-    packed = _core.pack_channels((*sources, 1.0), width * height)
+               else _core.to_rgba(images.pixels(image), image.channels)
+               for image in bakes + ([occlusion] if occlusion is not None else [])]
+    if occlusion is None:
+        sources.append(1.0)
+    packed = _core.pack_channels(tuple(sources), width * height)
     return _core.Texture(packed, width, height, alpha="CHANNEL_PACKED")
 
 

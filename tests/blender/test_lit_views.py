@@ -116,3 +116,42 @@ def test_a_lit_view_leaves_the_file_as_it_was_but_its_image(make):
     image = bakeview.render_view(lighting={"lights": [{"type": "SUN", "color": (1, 1, 1),
                                                        "direction": (0, 1, 0)}]})
     assert differences(forget(before), forget(snapshot(), images=[image.name])) == []
+
+
+def box_on_ground(make):
+    """A 2 m grey plane with a 0.6 m cube on it, seen from above (orthographic), under a grey
+    world only: the plane beside the box sees less of the sky."""
+    bpy.ops.mesh.primitive_plane_add(size=2.0)
+    plane = bpy.context.active_object
+    plane.data.materials.append(make.material("Ground", base=(0.8, 0.8, 0.8, 1.0), roughness=1.0))
+    bpy.ops.mesh.primitive_cube_add(size=0.6, location=(0.0, 0.0, 0.3))
+    box = bpy.context.active_object
+    box.data.materials.append(make.material("Box", base=(0.8, 0.8, 0.8, 1.0), roughness=1.0))
+    make.camera(location=(0.0, 0.0, 5.0), orthographic_scale=2.0, resolution=(SIZE, SIZE))
+    return plane, box
+
+
+def test_an_ao_bake_occludes_the_world_beside_the_box_as_cycles_does(make):
+    plane, box = box_on_ground(make)
+    bakeview.bake([plane, box], kind="MATERIAL", size=32)
+    rig = {"lights": [], "world": {"color": (0.5, 0.5, 0.5)}}
+    before = bakeview.pixels(bakeview.render_view(lighting=rig))
+    bakeview.bake([plane, box], kind="AO", size=32, samples=64)
+    after = bakeview.pixels(bakeview.render_view(lighting=rig))
+    # texels of the plane just beside the box (x 0.35..0.5 m: columns 16..17 of 24 over 2 m)
+    # and near the plane's corner, far from it
+    near = brightness(after, SIZE, 16, 18, 11, 13) / brightness(before, SIZE, 16, 18, 11, 13)
+    far = brightness(after, SIZE, 21, 23, 21, 23) / brightness(before, SIZE, 21, 23, 21, 23)
+    # a wall beside a point hides a quarter or more of its cosine-weighted sky; far away ~none
+    print(f"AO: beside the box x{near:.3f}, far from it x{far:.3f}")
+    assert 0.5 < near < 0.8, near
+    assert far > 0.93, far
+
+
+def test_an_ao_bake_of_another_size_is_refused_naming_both_images(make):
+    plane, box = box_on_ground(make)
+    bakeview.bake(plane, kind="MATERIAL", size=32)
+    bakeview.bake(plane, kind="AO", size=16, samples=4)
+    with pytest.raises(ValueError, match=r"AO bake '.*' \(16 x 16\) differs in size from bake "
+                                         r"'.*' \(32 x 32\); bake AO at the size"):
+        bakeview.render_view(objects=[plane], lighting={"lights": []})
