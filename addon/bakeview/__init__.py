@@ -29,8 +29,8 @@ bl_info = {
 __all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS",
            "MATERIAL_KINDS", "PASSES", "register", "unregister"]
 
-BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "COMBINED", "GLOSSY", "SHADOW", "UV",
-              "BASE_COLOR", "ALPHA", "METALLIC", "SPECULAR", "EMISSION")
+BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "INDIRECT", "COMBINED", "GLOSSY",
+              "SHADOW", "UV", "BASE_COLOR", "ALPHA", "METALLIC", "SPECULAR", "EMISSION")
 # bake(kind="MATERIAL") bakes these material channels in one call
 MATERIAL_KINDS = ("BASE_COLOR", "ALPHA", "METALLIC", "ROUGHNESS", "SPECULAR", "EMISSION", "NORMAL")
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")

@@ -2,7 +2,10 @@
 object's material channels (bake(kind="MATERIAL")) become a base-colour texture and a
 _core.Material; the lights and world come from the scene (bakeview.lighting reads them in the
 core's units), or from the caller as a light rig, in world space or turning with the camera.
-An object's AO bake (bake(kind="AO")), when it has one, occludes the world's light on it.
+An object's AO bake (bake(kind="AO")), when it has one, occludes the world's light on it; its
+INDIRECT bake (bake(kind="INDIRECT")), the diffuse light that reached it after a bounce, is added
+to its emission: the core traces no bounce, and frozen bounce light beats none for objects that
+do not move.
 
 lighting, as the public functions take it:
 - "BAKED" (default): the bake as it is, unlit (a COMBINED bake holds its own lighting);
@@ -27,6 +30,8 @@ LIGHTINGS = ("BAKED", "SCENE")
 PACKED = ("METALLIC", "ROUGHNESS", "SPECULAR")
 # optional: the world light's occlusion (the packed channels' A; 1 without it)
 OCCLUSION = "AO"
+# optional: the bounced diffuse light, added to the emission
+INDIRECT = "INDIRECT"
 CHANNELS = {"emission": "EMISSION", "normal": "NORMAL"}
 _RIG_KEYS = {"lights", "world", "space", "shading_rate", "shadow_map_size", "shadow_memory_limit"}
 _SPACES = ("WORLD", "CAMERA")
@@ -89,6 +94,10 @@ class Materials:
             self.textures[obj.name] = self._texture(base, mipmaps)
             channels = {name: self._texture(records.baked_image(obj, kind), False)
                         for name, kind in CHANNELS.items()}
+            indirect = records.baked_image(obj, INDIRECT)
+            if indirect is not None:
+                channels["emission"] = _with_indirect(records.baked_image(obj, "EMISSION"),
+                                                      indirect)
             channels["channels"] = _packed([records.baked_image(obj, k) for k in PACKED],
                                            records.baked_image(obj, OCCLUSION))
             ior = _ior(obj)
@@ -111,6 +120,19 @@ class Materials:
     def material(self, obj):
         """(the object's _core.Material, the same without its normal map), for extract.core_mesh."""
         return self.materials[obj.name]
+
+
+def _with_indirect(emission, indirect):
+    """The emission bake plus the INDIRECT bake, one texture (the same size: one UV layout)."""
+    width, height = emission.size
+    if tuple(indirect.size) != (width, height):
+        raise ValueError(f"INDIRECT bake '{indirect.name}' ({indirect.size[0]} x "
+                         f"{indirect.size[1]}) differs in size from bake '{emission.name}' "
+                         f"({width} x {height}); bake INDIRECT at the size of the material channels")
+    rgba = [images.pixels(image) if image.channels == 4
+            else _core.to_rgba(images.pixels(image), image.channels) for image in (emission, indirect)]
+    return _core.Texture(_core.add_rgb(*rgba, width * height), width, height,
+                         alpha=images.texture_alpha(emission))
 
 
 def _packed(bakes, occlusion=None):

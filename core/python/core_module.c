@@ -46,6 +46,9 @@ static PyMethodDef core_methods[] = {
      "pack_channels(sources, count) -> float32 RGBA: the R channel of each of 4 RGBA float "
      "buffers of `count` pixels (or a number, for a constant), interleaved: a Material's channels "
      "(metallic, roughness, specular, occlusion)"},
+    {"add_rgb", (PyCFunction)(void (*)(void))core_add_rgb, METH_VARARGS | METH_KEYWORDS,
+     "add_rgb(a, b, count, weight=1) -> float32 RGBA: two RGBA float buffers of `count` pixels, "
+     "RGB a + weight x b, alpha a's (an emission bake plus the indirect light baked beside it)"},
     {"shadow_bytes", core_shadow_bytes, METH_VARARGS,
      "shadow_bytes(lighting, width, height) -> the bytes the shadow maps of a width x height view "
      "lit by `lighting` (render's argument) take, after fitting its shadow_memory_limit"},

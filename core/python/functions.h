@@ -25,6 +25,7 @@ int get_lighting(PyObject *module, PyObject *object, lighting_arg *out);
 void release_lighting(lighting_arg *arg);
 PyObject *core_shadow_bytes(PyObject *module, PyObject *args);
 PyObject *core_pack_channels(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_add_rgb(PyObject *module, PyObject *args, PyObject *kwargs);
 
 /* The core LUT of a ColorLut argument named "lut"; NULL with TypeError (or ValueError if it is
  * not initialised) otherwise. */

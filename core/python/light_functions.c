@@ -364,3 +364,44 @@ done:
     Py_DECREF(seq);
     return result;
 }
+
+/* add_rgb(a, b, count, weight=1): two RGBA float buffers of `count` pixels, RGB a + weight b and
+ * a's alpha: an emission bake with the indirect light baked beside it; a bake less another. */
+PyObject *core_add_rgb(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    (void)module;
+    static char *keywords[] = {"a", "b", "count", "weight", NULL};
+    PyObject *a, *b;
+    Py_ssize_t count;
+    double weight = 1.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOn|d:add_rgb", keywords, &a, &b, &count,
+                                     &weight))
+        return NULL;
+    if (count < 0) {
+        PyErr_SetString(PyExc_ValueError, "count must be a number of pixels >= 0");
+        return NULL;
+    }
+    Py_buffer views[2];
+    memset(views, 0, sizeof views);
+    PyObject *result = NULL, *bytes = NULL;
+    PyObject *sources[2] = {a, b};
+    for (int s = 0; s < 2; s++) {
+        if (get_floats(sources[s], s ? "b" : "a", &views[s]) != 0) goto done;
+        if (views[s].len / 4 != count * 4) {
+            PyErr_Format(PyExc_ValueError, "%s holds %zd floats, %zd RGBA pixels need %zd",
+                         s ? "b" : "a", views[s].len / 4, count, count * 4);
+            goto done;
+        }
+    }
+    result = new_float_buffer(count * 4, "the summed colours", &bytes);
+    if (!result) goto done;
+    float *out = (float *)PyByteArray_AsString(bytes);
+    const float *x = views[0].buf, *y = views[1].buf;
+    const float w = (float)weight;
+    for (Py_ssize_t i = 0; i < 4 * count; i++) out[i] = (i & 3) == 3 ? x[i] : x[i] + w * y[i];
+    Py_DECREF(bytes);
+done:
+    for (int s = 0; s < 2; s++)
+        if (views[s].obj) PyBuffer_Release(&views[s]);
+    return result;
+}

@@ -33,7 +33,7 @@ BLENDER_4 = VERSION >= (4, 0, 0)
 BLENDER_5 = VERSION >= (5, 0, 0)
 DETERMINISTIC_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "UV", "BASE_COLOR", "ALPHA",
                        "METALLIC", "SPECULAR", "EMISSION")
-LIGHTING_KINDS = ("AO", "COMBINED", "GLOSSY", "SHADOW")
+LIGHTING_KINDS = ("AO", "INDIRECT", "COMBINED", "GLOSSY", "SHADOW")
 BAKEVIEW_PROPS = ("bakeview_bakes", "bakeview_uv_map", "bakeview_last_kind",
                   "bakeview_bake_names")
 

@@ -9,8 +9,11 @@ premultiplied RGB after the sRGB curve, peak 1 (lit_scenes.psnr).
 
 Targets from the issue: glossy (roughness 0.3) median >= 35 dB, matte median >= 40 dB, the
 animated part at every frame >= 35 dB, a shadow onto another object >= 35 dB (in the shadow and
-over the frame). Metallic, spot, point, area and HDRI: thresholds marked PROVISIONAL were set
-before the lit API existed, from the COMBINED-bake baseline; the lead tunes them on measurement.
+over the frame). The scenes of static objects on a ground (shadow, point, area) also bake the
+light the core does not trace: INDIRECT (bounced diffuse light, added to the emission) and AO
+(the world's occlusion), 64 samples at 256 px. The other thresholds sit 1.5 to 3 dB under
+what Blender 3.4 and bpy 5.0 measured (README, "Lit views": the fidelity table), so that a
+change that costs fidelity fails.
 
 The reference checks (two seeds agree, the shadow is in the picture) keep the references honest."""
 import statistics
@@ -24,6 +27,17 @@ from lit_scenes import SIZE, cycles_reference, premultiply, psnr
 
 MATERIAL_BAKE_SIZE = 512
 VIEW_SAMPLES = 4
+BOUNCE_BAKE_SIZE = 256  # INDIRECT and AO bakes, and the MATERIAL bakes beside them (one size)
+BOUNCE_SAMPLES = 64
+
+
+def _bake(lit, bounce=False):
+    """The MATERIAL bakes; with bounce also INDIRECT and AO, at BOUNCE_BAKE_SIZE."""
+    size = BOUNCE_BAKE_SIZE if bounce else MATERIAL_BAKE_SIZE
+    bakeview.bake(lit.objects, kind="MATERIAL", size=size, **lit_scenes.bake_options(lit))
+    if bounce:
+        bakeview.bake(lit.objects, kind=("INDIRECT", "AO"), size=size, samples=BOUNCE_SAMPLES,
+                      **lit_scenes.bake_options(lit))
 
 
 def _references(lit, views, seed=1):
@@ -31,13 +45,12 @@ def _references(lit, views, seed=1):
     return {(c.name, f): cycles_reference(lit.scene, c, f, samples, seed) for c, f in views}
 
 
-def _lit_figures(lit, views=None):
+def _lit_figures(lit, views=None, bounce=False):
     """dB of render_view(lighting="SCENE") against Cycles for each (camera, frame)."""
     views = views or [(c, f) for c in lit.cameras for f in lit.frames]
     references = _references(lit, views)
     lit.scene.frame_set(lit.frames[0])
-    bakeview.bake(lit.objects, kind="MATERIAL", size=MATERIAL_BAKE_SIZE,
-                  **lit_scenes.bake_options(lit))
+    _bake(lit, bounce)
     figures = {}
     for camera, frame in views:
         lit.scene.frame_set(frame)
@@ -100,9 +113,9 @@ def test_glossy_head_median_over_8_compass_views_at_least_35_db():
     assert statistics.median(figures.values()) >= 35.0
 
 
-def test_metallic_head_median_over_8_compass_views_at_least_33_db():
-    figures = _lit_figures(lit_scenes.head("metallic"))  # PROVISIONAL threshold
-    assert statistics.median(figures.values()) >= 33.0
+def test_metallic_head_median_over_8_compass_views_at_least_35_db():
+    figures = _lit_figures(lit_scenes.head("metallic"))
+    assert statistics.median(figures.values()) >= 35.0
 
 
 def test_animated_robot_every_frame_and_camera_at_least_35_db():
@@ -114,7 +127,7 @@ def test_animated_robot_every_frame_and_camera_at_least_35_db():
 def test_box_shadow_on_the_ground_at_least_35_db_in_the_shadow_and_the_frame():
     lit = lit_scenes.shadow()
     mask, reference = _shadow_mask(lit)
-    bakeview.bake(lit.objects, kind="MATERIAL", size=MATERIAL_BAKE_SIZE)
+    _bake(lit, bounce=True)
     view = bakeview.render_view(camera=lit.cameras[0], objects=lit.objects, width=SIZE,
                                 height=SIZE, lighting="SCENE", samples=VIEW_SAMPLES)
     ours = premultiply(bakeview.pixels(view))
@@ -127,21 +140,21 @@ def test_box_shadow_on_the_ground_at_least_35_db_in_the_shadow_and_the_frame():
     assert shadow_db >= 35.0
 
 
-def test_spot_light_pool_at_least_35_db():
-    figures = _lit_figures(lit_scenes.spot_pool())  # PROVISIONAL threshold
+def test_spot_light_pool_at_least_35_db_without_bounce_bakes():
+    figures = _lit_figures(lit_scenes.spot_pool())
     assert min(figures.values()) >= 35.0
 
 
-def test_point_light_at_least_35_db():
-    figures = _lit_figures(lit_scenes.point())  # PROVISIONAL threshold
-    assert min(figures.values()) >= 35.0
+def test_point_light_at_least_38_db():
+    figures = _lit_figures(lit_scenes.point(), bounce=True)
+    assert min(figures.values()) >= 38.0
 
 
 def test_area_light_at_least_33_db():
-    figures = _lit_figures(lit_scenes.area())  # PROVISIONAL threshold (area approximated)
+    figures = _lit_figures(lit_scenes.area(), bounce=True)  # a point at the centre, cos falloff
     assert min(figures.values()) >= 33.0
 
 
-def test_hdri_world_head_at_least_33_db():
-    figures = _lit_figures(lit_scenes.hdri())  # PROVISIONAL threshold
-    assert min(figures.values()) >= 33.0
+def test_hdri_world_head_at_least_37_db():
+    figures = _lit_figures(lit_scenes.hdri())
+    assert min(figures.values()) >= 37.0

@@ -155,3 +155,43 @@ def test_an_ao_bake_of_another_size_is_refused_naming_both_images(make):
     with pytest.raises(ValueError, match=r"AO bake '.*' \(16 x 16\) differs in size from bake "
                                          r"'.*' \(32 x 32\); bake AO at the size"):
         bakeview.render_view(objects=[plane], lighting={"lights": []})
+
+
+def box_beside_lit_ground(make):
+    """A 0.6 m grey box on a 4 m grey plane; a sun from -x (50 degrees from straight down)
+    leaves the box's +x face in shade, lit only by the sunny ground beyond it; an orthographic
+    camera looks at that face."""
+    plane, box = box_on_ground(make)
+    plane.scale = (2.0, 2.0, 1.0)
+    make.world(color=(0.05, 0.05, 0.05))
+    make.sun(strength=3.0, rotation=(0.0, math.radians(-50.0), 0.0))
+    camera = make.camera(location=(4.0, 0.0, 0.3), rotation=(math.radians(90.0), 0.0,
+                                                             math.radians(90.0)),
+                         orthographic_scale=1.0, resolution=(SIZE, SIZE))
+    return plane, box, camera
+
+
+def test_an_indirect_bake_lights_a_shaded_face_with_the_ground_s_bounce_as_cycles_does(make):
+    plane, box, camera = box_beside_lit_ground(make)
+    scene = bpy.context.scene
+    scene.cycles.samples, scene.cycles.use_denoising = 128, False
+    render = bakeview.render_pixels(camera=camera, engine="CYCLES", images=False)
+    face = lambda rgba: brightness(rgba, SIZE, 9, 15, 9, 15)  # noqa: E731 (the +x face's middle)
+    cycles = face(render.pixels["COMBINED"])
+    bakeview.bake([plane, box], kind="MATERIAL", size=32)
+    without = face(bakeview.pixels(bakeview.render_view(camera=camera, lighting="SCENE")))
+    bakeview.bake([plane, box], kind="INDIRECT", size=32, samples=64)
+    with_bounce = face(bakeview.pixels(bakeview.render_view(camera=camera, lighting="SCENE")))
+    print(f"shaded face: Cycles {cycles:.3f}, lit view {without:.3f}, with INDIRECT "
+          f"{with_bounce:.3f}")
+    assert without < 0.6 * cycles, "the ground's bounce is most of the shaded face's light"
+    assert abs(with_bounce - cycles) < 0.15 * cycles
+
+
+def test_an_indirect_bake_of_another_size_is_refused_naming_both_images(make):
+    plane, box = box_on_ground(make)
+    bakeview.bake(plane, kind="MATERIAL", size=32)
+    bakeview.bake(plane, kind="INDIRECT", size=16, samples=4)
+    with pytest.raises(ValueError, match=r"INDIRECT bake '.*' \(16 x 16\) differs in size from "
+                                         r"bake '.*' \(32 x 32\); bake INDIRECT at the size"):
+        bakeview.render_view(objects=[plane], lighting={"lights": []})

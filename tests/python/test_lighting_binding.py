@@ -158,3 +158,15 @@ def test_pack_channels_interleaves_the_red_of_each_source_or_a_constant():
         _core.pack_channels((a, array.array("f", [0] * 4), 0, 1), 2)
     with pytest.raises(ValueError, match="sources must be 4 buffers or numbers"):
         _core.pack_channels((a, b), 2)
+
+
+def test_add_rgb_adds_weighted_colour_and_keeps_the_first_alpha():
+    a = array.array("f", [0.1, 0.2, 0.3, 0.5, 1.0, 1.0, 1.0, 1.0])
+    b = array.array("f", [0.4, 0.4, 0.4, 0.0, 0.25, 0.5, 2.0, 0.0])
+    assert list(_core.add_rgb(a, b, 2)) == pytest.approx([0.5, 0.6, 0.7, 0.5, 1.25, 1.5, 3.0, 1.0])
+    assert list(_core.add_rgb(a, b, 2, -1.0)) == pytest.approx(
+        [-0.3, -0.2, -0.1, 0.5, 0.75, 0.5, -1.0, 1.0])
+    with pytest.raises(ValueError, match="b holds 4 floats, 2 RGBA pixels need 8"):
+        _core.add_rgb(a, array.array("f", [0] * 4), 2)
+    with pytest.raises(ValueError, match="count must be a number of pixels >= 0"):
+        _core.add_rgb(a, b, -1)
