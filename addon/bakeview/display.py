@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import bpy
 
-from . import _core, files, state
+from . import _core, files, images, state
 from .compat import float_array
 
 MODES = ("SCENE", "SRGB")
@@ -210,7 +210,7 @@ def _through(scene, folder, rgba, count):
     try:
         image = bpy.data.images.new("bakeview colour sample", width, height, alpha=True,
                                     float_buffer=True)
-        image.pixels.foreach_set(padded)
+        image.pixels.foreach_set(images.as_float_array(padded))
         image.save_render(path, scene=scene)
         loaded = bpy.data.images.load(path)
         loaded.colorspace_settings.name = "Non-Color"  # the file's values, not linearised
