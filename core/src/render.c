@@ -581,6 +581,7 @@ static bv_status alloc_scratch(bv__render *r)
             s->lit_cache = bv__alloc_array((span + 2) * BV__LIT_SLOTS, sizeof *s->lit_cache);
             if (!s->lit || !s->lit_cache)
                 return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
+            memset(s->lit_cache, 0, (span + 2) * BV__LIT_SLOTS * sizeof *s->lit_cache);
             for (size_t e = 0; e < (span + 2) * BV__LIT_SLOTS; e++)
                 s->lit_cache[e].prim = BV__PRIM_NONE;
         }
@@ -678,12 +679,18 @@ bv_status bv_render_check(const bv_render_desc *desc, const bv_render_targets *t
     return check_and_configure(&r, desc, targets, false);
 }
 
-bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets)
+static bv_status render(const bv_render_desc *desc, const bv_render_targets *targets, bool depth_map)
 {
     bv__render r;
     memset(&r, 0, sizeof r);
     bv_status s = check_and_configure(&r, desc, targets, true);
     if (s == BV_OK) s = prepare_meshes(&r);
+    if (s == BV_OK && depth_map && !r.perspective && r.grid.n == 1 && desc->camera.projection[10] != 0.0f) {
+        /* key = -z_clip = -(P[10] z + P[11]) and depth = -z (row-major P, orthographic) */
+        r.depth_from_keys = true;
+        r.key_to_depth[0] = desc->camera.projection[10];
+        r.key_to_depth[1] = desc->camera.projection[11];
+    }
     if (s == BV_OK && r.vertex_count) {
         const int chunks = (int)((r.vertex_count + BV__BIN_CHUNK - 1) / BV__BIN_CHUNK);
         s = bv__parallel_for(r.workers, chunks, transform_task, &r);
@@ -699,4 +706,17 @@ bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets
     if (s == BV_OK) s = bv__parallel_for(r.tile_workers, r.tiles_x * r.tiles_y, bv__render_tile, &r);
     release(&r);
     return s;
+}
+
+bv_status bv_render(const bv_render_desc *desc, const bv_render_targets *targets)
+{
+    return render(desc, targets, false);
+}
+
+bv_status bv__render_depth_map(const bv_render_desc *desc, const bv_render_targets *targets)
+{
+    if (targets && (targets->color.ptr || targets->alpha.ptr || targets->normal.ptr ||
+                    targets->uv.ptr || targets->object_id.ptr))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "shadows: a depth map takes the depth target only");
+    return render(desc, targets, true);
 }

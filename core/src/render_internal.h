@@ -86,12 +86,18 @@ typedef struct bv__lit_span {
 
 /* Lighting of one primitive at one pixel (BV_SHADING_PIXEL), kept while the pixel's samples are
  * shaded: BV__LIT_SLOTS entries per pixel column of the tile's window, the slot chosen by the
- * primitive's low bits (the few primitives of a pixel are usually neighbours). Entries are a pure
- * function of their key, so what the cache holds never changes the image. */
+ * primitive's low bits (the few primitives of a pixel are usually neighbours). A primitive that
+ * continues the surface of the pixel's own (the one its middle sample shows: same mesh, a shared
+ * vertex, face normals within about 8 degrees, as a smooth surface's triangles meeting in the
+ * pixel) takes that one's lighting. Entries are a pure function of their key, so what the cache
+ * holds never changes the image. */
 #define BV__LIT_SLOTS 4 /* a power of two */
 typedef struct bv__lit_entry {
     int32_t px, py;
     uint32_t prim; /* BV__PRIM_NONE: empty */
+    const void *mesh;
+    uint32_t vertices[3];
+    float face[3]; /* the unit face normal, world space */
     float diffuse[3], glossy[3];
 } bv__lit_entry;
 
@@ -101,6 +107,10 @@ typedef struct bv__render {
     int width, height;
     bool perspective;
     bool want_color, want_filtered, want_data;
+    /* a shadow map (bv__render_depth_map) seen orthographically at one sample a pixel: the depth
+       is the sample's depth key, affine in it: depth = (key + key_to_depth[1]) / key_to_depth[0] */
+    bool depth_from_keys;
+    float key_to_depth[2];
     bool any_coverage; /* a mesh's texture alpha is coverage (BV_MESH_ALPHA_COVERAGE) */
     bool lit_wanted;   /* desc.lighting is set and the colour pass asked for */
     bv__lit *lit;      /* lit views (desc.lighting and a colour pass), else NULL */
@@ -181,5 +191,10 @@ int bv__clip_polygon(const bv__render *render, uint32_t prim, int64_t r_fx[BV__C
 
 /* Screen position (pixels) of clip-space point p, and its depth key. */
 void bv__project(const bv__render *render, const float p[4], int64_t *r_fx, int64_t *r_fy, float *r_key);
+
+/* bv_render for a shadow map: the depth target alone; under an orthographic projection at one
+ * sample a pixel the depth comes from the rasteriser's key, not from barycentrics (the same to
+ * a micrometre at a map's tens of metres, at a fraction of the cost). */
+bv_status bv__render_depth_map(const bv_render_desc *desc, const bv_render_targets *targets);
 
 #endif

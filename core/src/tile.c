@@ -221,7 +221,7 @@ static void lit_point(const bv__render *r, const bv__prim_cache *c, double x, do
     } else {
         glm_vec3_copy(p.geometric, p.normal);
     }
-    if (m->tangents.count) {
+    if (m->tangents.count && m->material && m->material->normal) { /* only a normal map uses it */
         vec3 t;
         const float *t0 = m->tangents.ptr + 3 * corner_index(c, 0);
         const float *t1 = m->tangents.ptr + 3 * corner_index(c, 1);
@@ -238,6 +238,55 @@ static void lit_point(const bv__render *r, const bv__prim_cache *c, double x, do
     }
     interpolate_uv(c, b, p.uv);
     bv__lit_shade(r->lit, m, &p, r_diffuse, r_glossy);
+}
+
+/* The primitive's unit face normal in world space (zero for a degenerate triangle). */
+static void face_normal(const bv__render *r, const bv__prim_cache *c, float r_face[3])
+{
+    const uint32_t *tri = c->ms->mesh->triangles.ptr + 3 * (size_t)c->local;
+    const float *p0 = r->world_positions + 3 * (c->ms->vertex_base + tri[0]);
+    const float *p1 = r->world_positions + 3 * (c->ms->vertex_base + tri[1]);
+    const float *p2 = r->world_positions + 3 * (c->ms->vertex_base + tri[2]);
+    vec3 e1, e2;
+    glm_vec3_sub((float *)p1, (float *)p0, e1);
+    glm_vec3_sub((float *)p2, (float *)p0, e2);
+    glm_vec3_cross(e1, e2, r_face);
+    glm_vec3_normalize(r_face);
+}
+
+/* Entry e's key and triangle: primitive c at pixel (px, py). */
+static void set_key(const bv__render *r, const bv__prim_cache *c, int px, int py, bv__lit_entry *e)
+{
+    e->prim = c->prim, e->px = px, e->py = py;
+    e->mesh = c->ms->mesh;
+    memcpy(e->vertices, c->ms->mesh->triangles.ptr + 3 * (size_t)c->local, sizeof e->vertices);
+    face_normal(r, c, e->face);
+}
+
+/* Lights entry e: primitive c at pixel (px, py), lit at the pixel's centre (clamped into it). */
+static void light_entry(const bv__render *r, const bv__prim_cache *c, int px, int py, double cy,
+                        bv__lit_entry *e)
+{
+    const double cx = ndc_x(r, (int64_t)px * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+    lit_point(r, c, cx, cy, true, e->diffuse, e->glossy);
+    set_key(r, c, px, py, e);
+}
+
+/* Whether the triangle of entry e continues the surface of primitive c: the same mesh, a shared
+ * vertex and face normals within about 8 degrees (a crease, a fold or another part of the mesh
+ * behind keeps its own lighting). */
+#define CONTINUES_COS 0.99f
+static bool continues(const bv__render *r, const bv__lit_entry *e, const bv__prim_cache *c)
+{
+    if (e->mesh != c->ms->mesh) return false;
+    const uint32_t *tri = c->ms->mesh->triangles.ptr + 3 * (size_t)c->local;
+    bool shared = false;
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) shared = shared || e->vertices[a] == tri[b];
+    if (!shared) return false;
+    float face[3];
+    face_normal(r, c, face);
+    return glm_vec3_dot((float *)e->face, face) >= CONTINUES_COS;
 }
 
 /* The lighting of the samples i0 .. i1 - 1 of a run, as spans from r_spans on: one per sample, or
@@ -257,15 +306,43 @@ static int run_lighting(const bv__render *r, bv__scratch *s, const bv__window *w
     const int n = r->grid.n;
     const int py = bv__floor_div(w->sy0 + row, n), px0 = bv__floor_div(w->sx0, n);
     const double cy = ndc_y(r, (int64_t)py * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+    const int middle_row = py * n + n / 2 - w->sy0; /* the pixels' middle sample row, in the window */
     for (int i = i0; i < i1; count++) { /* a pixel's samples of the run at a time */
         const int px = bv__floor_div(w->sx0 + i, n);
         const int end = (px + 1) * n - w->sx0 < i1 ? (px + 1) * n - w->sx0 : i1;
-        bv__lit_entry *e = &s->lit_cache[(size_t)(px - px0) * BV__LIT_SLOTS +
-                                         (c->prim & (BV__LIT_SLOTS - 1))];
+        bv__lit_entry *column = &s->lit_cache[(size_t)(px - px0) * BV__LIT_SLOTS];
+        bv__lit_entry *e = &column[c->prim & (BV__LIT_SLOTS - 1)];
         if (e->prim != c->prim || e->px != px || e->py != py) {
-            const double cx = ndc_x(r, (int64_t)px * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
-            lit_point(r, c, cx, cy, true, e->diffuse, e->glossy);
-            e->prim = c->prim, e->px = px, e->py = py;
+            /* the pixel's own primitive: the one its middle sample shows */
+            const int middle = px * n + n / 2 - w->sx0;
+            const uint32_t own = middle_row >= 0 && middle_row < w->sh && middle >= 0 && middle < w->sw
+                                     ? s->prim[(size_t)middle_row * (size_t)w->sw + (size_t)middle]
+                                     : BV__PRIM_NONE;
+            bv__lit_entry spare, *o = NULL;
+            if (own != BV__PRIM_NONE && own != c->prim) {
+                bv__lit_entry *slot = &column[own & (BV__LIT_SLOTS - 1)];
+                if (slot->prim == own && slot->px == px && slot->py == py) {
+                    o = slot;
+                } else {
+                    bv__prim_cache oc; /* not the worker's caches: c points into them */
+                    memset(&oc, 0, sizeof oc);
+                    cache_prim(r, own, &oc);
+                    if (oc.ms->mesh == c->ms->mesh) { /* the same mesh: textured, lit */
+                        o = slot != e ? slot : &spare;
+                        light_entry(r, &oc, px, py, cy, o);
+                    }
+                }
+            }
+            if (o && continues(r, o, c)) { /* one surface: the pixel's own lighting */
+                float diffuse[3], glossy[3];
+                memcpy(diffuse, o->diffuse, sizeof diffuse);
+                memcpy(glossy, o->glossy, sizeof glossy);
+                set_key(r, c, px, py, e);
+                memcpy(e->diffuse, diffuse, sizeof diffuse);
+                memcpy(e->glossy, glossy, sizeof glossy);
+            } else {
+                light_entry(r, c, px, py, cy, e);
+            }
         }
         memcpy(r_spans[count].diffuse, e->diffuse, sizeof e->diffuse);
         memcpy(r_spans[count].glossy, e->glossy, sizeof e->glossy);
@@ -445,6 +522,11 @@ static void write_data(const bv__render *r, bv__scratch *s, const bv__window *w)
             const uint32_t prim = s->prim[(size_t)j * (size_t)w->sw + (size_t)i];
             if (prim == BV__PRIM_NONE) {
                 write_empty_data(tg, p);
+                continue;
+            }
+            if (r->depth_from_keys) {
+                const float key = s->key[(size_t)j * (size_t)w->sw + (size_t)i];
+                tg->depth.ptr[p] = (key + r->key_to_depth[1]) / r->key_to_depth[0];
                 continue;
             }
             const bv__prim_cache *cache = lookup_prim(r, prim, caches);

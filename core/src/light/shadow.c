@@ -28,12 +28,16 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "render_internal.h"
 
 #define PI 3.14159265358979323846
-/* shadow_map_size 0: twice the view, a power of two in this range; below 512 texels the
- * soft-shadow filter and the depth bias grow past a pixel of a small view (96 px views of the
- * box scene, in the shadow: 29.2 dB with 256 texels, 33.6 with 512, 33.5 with 1024) */
-#define AUTO_MIN_SIZE 512
+/* shadow_map_size 0: twice the view, a power of two from a floor to AUTO_MAX_SIZE. Below the
+ * floor the soft-shadow filter and the depth bias grow past a pixel of a small view: sun maps
+ * (96 px views of the box scene, in the shadow: 29.2 dB with 256 texels, 33.6 with 512, 33.5
+ * with 1024) need less than the 90-degree faces of point, spot and area lights (the area scene:
+ * 34.9 and 33.6 dB with 512, 35.8 and 34.9 with 1024). */
+#define AUTO_MIN_SUN_SIZE 512
+#define AUTO_MIN_SIZE 1024
 #define AUTO_MAX_SIZE 2048
 #define DEFAULT_MEMORY_LIMIT ((size_t)256 << 20)
 #define MIN_FITTED_SIZE 16
@@ -73,8 +77,8 @@ struct bv__shadows {
     light_maps per_light[BV_MAX_LIGHTS];
     shadow_map *maps;
     size_t map_count;
-    double blocker_taps[BLOCKER_TAPS][2];
-    double filter_taps[FILTER_TAPS][2];
+    float blocker_x[BLOCKER_TAPS], blocker_y[BLOCKER_TAPS]; /* unit-disc spirals, by axis */
+    float filter_x[FILTER_TAPS], filter_y[FILTER_TAPS];
 };
 
 /* --- validation and the memory budget --- */
@@ -166,17 +170,20 @@ static bv_status plan(const bv_lighting *lighting, int view_width, int view_heig
                         "lighting: shadow_map_size %d is outside 1..%d (0: automatic)",
                         lighting->shadow_map_size, BV_MAX_SHADOW_MAP_SIZE);
     size_t maps = 0;
+    bool suns_only = true;
     for (size_t i = 0; i < lighting->light_count; i++) {
         const bv_status s = check_light(i, &lighting->lights[i]);
         if (s != BV_OK) return s;
         maps += maps_of_light(&lighting->lights[i]);
+        if (maps_of_light(&lighting->lights[i]) && lighting->lights[i].type != BV_LIGHT_SUN)
+            suns_only = false;
     }
     const size_t limit = lighting->shadow_memory_limit ? lighting->shadow_memory_limit
                                                        : DEFAULT_MEMORY_LIMIT;
     int size = lighting->shadow_map_size;
     if (size == 0) { /* a map texel for about half a pixel of the view, whatever it sees */
         const long twice = 2L * (view_width > view_height ? view_width : view_height);
-        size = AUTO_MIN_SIZE;
+        size = suns_only ? AUTO_MIN_SUN_SIZE : AUTO_MIN_SIZE;
         while (size < AUTO_MAX_SIZE && size < twice) size *= 2;
     }
     /* maps <= 6 * 64 and size <= 8192: the product fits in 64 bits */
@@ -451,12 +458,12 @@ void bv__shadows_destroy(bv__shadows *shadows)
     BV_FREE(shadows);
 }
 
-static void spiral(double (*taps)[2], int n)
+static void spiral(float *x, float *y, int n)
 {
     for (int k = 0; k < n; k++) {
         const double r = sqrt((k + 0.5) / n), a = k * 2.399963229728653; /* golden angle */
-        taps[k][0] = r * cos(a);
-        taps[k][1] = r * sin(a);
+        x[k] = (float)(r * cos(a));
+        y[k] = (float)(r * sin(a));
     }
 }
 
@@ -488,8 +495,8 @@ bv_status bv__shadows_create(const bv_render_desc *desc, bv__shadows **r_shadows
     if (sh->lighting.light_count)
         memcpy(sh->lights, desc->lighting->lights, sh->lighting.light_count * sizeof(bv_light));
     sh->lighting.lights = sh->lights;
-    spiral(sh->blocker_taps, BLOCKER_TAPS);
-    spiral(sh->filter_taps, FILTER_TAPS);
+    spiral(sh->blocker_x, sh->blocker_y, BLOCKER_TAPS);
+    spiral(sh->filter_x, sh->filter_y, FILTER_TAPS);
     sh->maps = bv__alloc_array(map_count, sizeof *sh->maps);
     if (!sh->maps) {
         s = bv__fail(BV_ERROR_OUT_OF_MEMORY, "shadows: out of memory for %zu maps", map_count);
@@ -530,6 +537,9 @@ bv_status bv__shadows_create(const bv_render_desc *desc, bv__shadows **r_shadows
     depth_desc.meshes = meshes;
     depth_desc.mesh_count = desc->mesh_count;
     depth_desc.samples = 1;
+    /* a one-texel box: no filter footprint around each tile to rasterise (depth is not filtered) */
+    depth_desc.filter = BV_FILTER_BOX;
+    depth_desc.filter_width = 1.0f;
     depth_desc.threads = desc->threads;
     depth_desc.camera.width = depth_desc.camera.height = size;
     memset(&targets, 0, sizeof targets);
@@ -552,7 +562,7 @@ bv_status bv__shadows_create(const bv_render_desc *desc, bv__shadows **r_shadows
         memcpy(depth_desc.camera.view, sh->maps[i].view, sizeof sh->maps[i].view);
         memcpy(depth_desc.camera.projection, sh->maps[i].projection, sizeof sh->maps[i].projection);
         targets.depth.ptr = sh->maps[i].depth;
-        s = bv_render(&depth_desc, &targets);
+        s = bv__render_depth_map(&depth_desc, &targets);
         if (s != BV_OK) goto done;
     }
 
@@ -622,15 +632,47 @@ static void receiver_gradient(const shadow_map *m, int size, const double c0[3],
     r->dv = dv;
 }
 
-static double receiver_depth(const receiver *r, int i, int j)
-{
-    return r->d0 + r->du * (i + 0.5 - r->u) + r->dv * (j + 0.5 - r->v);
-}
+/* The taps of one search or filter, in float, as a loop the compiler turns into AVX2 gathers: tap
+ * k at (u, v) + radius (x[k], y[k]) reads the texel it falls in (clamped to the map) and is
+ * blocked where the stored depth is nearer than the receiver's plane there, less the bias. The
+ * planes's depth is relative to d0 (float keeps a micrometre at the maps' tens of metres).
+ * r_blocked[k]: the stored depth where tap k is blocked, else NaN; returns how many are. */
+typedef struct taps {
+    const float *x, *y;
+    int count;
+} taps;
 
-static int texel_index(double coord, int size)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(BV_NO_TILE_CLONES)
+#define TAP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TAP_CLONES
+#endif
+
+TAP_CLONES static int blocked_taps(const float *restrict depth, int size, const receiver *rc,
+                                   double radius, double bias, taps t, float *restrict r_blocked)
 {
-    const double f = floor(coord);
-    return !(f >= 0.0) ? 0 : (f > size - 1 ? size - 1 : (int)f); /* NaN: 0 */
+    const float u = (float)rc->u, v = (float)rc->v, du = (float)rc->du, dv = (float)rc->dv;
+    const float d0 = (float)rc->d0, rad = (float)radius, level = (float)bias;
+    const float top = (float)(size - 1);
+    const float *restrict tx = t.x, *restrict ty = t.y;
+    const int n = t.count;
+    int count = 0;
+    for (int k = 0; k < n; k++) {
+        /* floor, then clamped into the map (NaN goes to 0); compares, not fminf and fmaxf,
+           which are calls (their NaN rules) and keep the loop scalar */
+        float fx = floorf(u + rad * tx[k]), fy = floorf(v + rad * ty[k]);
+        fx = fx > 0.0f ? fx : 0.0f;
+        fy = fy > 0.0f ? fy : 0.0f;
+        fx = fx < top ? fx : top;
+        fy = fy < top ? fy : top;
+        const float z = depth[(int)fy * size + (int)fx];
+        const float plane = du * (fx + 0.5f - u) + dv * (fy + 0.5f - v) - level;
+        const bool blocked = z - d0 < plane;
+        r_blocked[k] = blocked ? z : NAN;
+        count += blocked;
+    }
+    return count;
 }
 
 float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const float p[3],
@@ -699,18 +741,13 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
             search = soft * (d0 - near) / (near * d0) * size / (2.0 * m->scale);
         }
         search = fmin(fmax(search, MIN_FILTER_TEXELS), MAX_FILTER_TEXELS);
-        double sum = 0.0;
-        int found = 0;
-        for (int k = 0; k < BLOCKER_TAPS; k++) {
-            const int i = texel_index(u + search * shadows->blocker_taps[k][0], size);
-            const int j = texel_index(v + search * shadows->blocker_taps[k][1], size);
-            const double z = m->depth[(size_t)j * (size_t)size + (size_t)i];
-            if (z < receiver_depth(&rc, i, j) - bias) {
-                sum += z;
-                found++;
-            }
-        }
+        float blocked[BLOCKER_TAPS];
+        const taps search_taps = {shadows->blocker_x, shadows->blocker_y, BLOCKER_TAPS};
+        const int found = blocked_taps(m->depth, size, &rc, search, bias, search_taps, blocked);
         if (found == 0) return 1.0f;
+        double sum = 0.0;
+        for (int k = 0; k < BLOCKER_TAPS; k++)
+            if (blocked[k] == blocked[k]) sum += blocked[k]; /* not NaN */
         const double blocker = sum / found;
         const double penumbra = m->kind == MAP_ORTHO
                                     ? (d0 - blocker) * soft / texel
@@ -719,12 +756,8 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
     }
 
     /* percentage-closer filtering over the penumbra */
-    int lit = 0;
-    for (int k = 0; k < FILTER_TAPS; k++) {
-        const int i = texel_index(u + radius * shadows->filter_taps[k][0], size);
-        const int j = texel_index(v + radius * shadows->filter_taps[k][1], size);
-        const double z = m->depth[(size_t)j * (size_t)size + (size_t)i];
-        if (!(z < receiver_depth(&rc, i, j) - bias)) lit++;
-    }
-    return (float)lit / (float)FILTER_TAPS;
+    float blocked[FILTER_TAPS];
+    const taps filter_taps = {shadows->filter_x, shadows->filter_y, FILTER_TAPS};
+    const int dark = blocked_taps(m->depth, size, &rc, radius, bias, filter_taps, blocked);
+    return (float)(FILTER_TAPS - dark) / (float)FILTER_TAPS;
 }
