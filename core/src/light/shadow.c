@@ -585,6 +585,13 @@ static void to_camera(const shadow_map *m, const double p[3], double translate, 
         c[r] = v[4 * r] * p[0] + v[4 * r + 1] * p[1] + v[4 * r + 2] * p[2] + translate * v[4 * r + 3];
 }
 
+/* x within [lo, hi], NaN to lo: fmin and fmax are libm calls (their NaN rules) */
+static inline double clamp(double x, double lo, double hi)
+{
+    x = x > lo ? x : lo;
+    return x < hi ? x : hi;
+}
+
 /* World size of a texel at depth d. */
 static double texel_at(const shadow_map *m, int size, double d)
 {
@@ -709,12 +716,16 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
     }
 
     /* incidence, normal offset */
-    const double cos_i = fmin(fmax(dot3(N, L), 0.0), 1.0), sin_i = sqrt(1.0 - cos_i * cos_i);
-    const double tan_i = fmin(sin_i / fmax(cos_i, 1e-9), MAX_SLOPE);
-    double c[3];
-    to_camera(m, P, 1.0, c);
-    if (m->kind == MAP_PERSPECTIVE && !(-c[2] > 0.0)) return 1.0f;
-    const double offset = NORMAL_OFFSET_TEXELS * texel_at(m, size, -c[2]) * sin_i;
+    const double cos_i = clamp(dot3(N, L), 0.0, 1.0), sin_i = sqrt(1.0 - cos_i * cos_i);
+    const double tan_i = clamp(sin_i / (cos_i > 1e-9 ? cos_i : 1e-9), 0.0, MAX_SLOPE);
+    double depth = 0.0; /* the point's depth in a perspective map (orthographic texels are even) */
+    if (m->kind == MAP_PERSPECTIVE) {
+        double c[3];
+        to_camera(m, P, 1.0, c);
+        depth = -c[2];
+        if (!(depth > 0.0)) return 1.0f;
+    }
+    const double offset = NORMAL_OFFSET_TEXELS * texel_at(m, size, depth) * sin_i;
     double Q[3], c0[3], nc[3];
     for (int k = 0; k < 3; k++) Q[k] = P[k] + N[k] * offset;
     to_camera(m, Q, 1.0, c0);
@@ -740,7 +751,7 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
             const double near = m->far * 1e-4;
             search = soft * (d0 - near) / (near * d0) * size / (2.0 * m->scale);
         }
-        search = fmin(fmax(search, MIN_FILTER_TEXELS), MAX_FILTER_TEXELS);
+        search = clamp(search, MIN_FILTER_TEXELS, MAX_FILTER_TEXELS);
         float blocked[BLOCKER_TAPS];
         const taps search_taps = {shadows->blocker_x, shadows->blocker_y, BLOCKER_TAPS};
         const int found = blocked_taps(m->depth, size, &rc, search, bias, search_taps, blocked);
@@ -751,8 +762,8 @@ float bv__shadow_visibility(const bv__shadows *shadows, size_t light, const floa
         const double blocker = sum / found;
         const double penumbra = m->kind == MAP_ORTHO
                                     ? (d0 - blocker) * soft / texel
-                                    : soft * (d0 - blocker) / fmax(blocker, 1e-30) / texel;
-        radius = fmin(fmax(penumbra, MIN_FILTER_TEXELS), MAX_FILTER_TEXELS);
+                                    : soft * (d0 - blocker) / (blocker > 1e-30 ? blocker : 1e-30) / texel;
+        radius = clamp(penumbra, MIN_FILTER_TEXELS, MAX_FILTER_TEXELS);
     }
 
     /* percentage-closer filtering over the penumbra */
