@@ -148,12 +148,13 @@ def test_an_ao_bake_occludes_the_world_beside_the_box_as_cycles_does(make):
     assert far > 0.93, far
 
 
-def test_an_ao_bake_of_another_size_is_refused_naming_both_images(make):
+@pytest.mark.parametrize("kind", ["AO", "INDIRECT"])
+def test_a_bounce_bake_of_another_size_is_refused_naming_both_images(make, kind):
     plane, box = box_on_ground(make)
     bakeview.bake(plane, kind="MATERIAL", size=32)
-    bakeview.bake(plane, kind="AO", size=16, samples=4)
-    with pytest.raises(ValueError, match=r"AO bake '.*' \(16 x 16\) differs in size from bake "
-                                         r"'.*' \(32 x 32\); bake AO at the size"):
+    bakeview.bake(plane, kind=kind, size=16, samples=4)
+    with pytest.raises(ValueError, match=rf"{kind} bake '.*' \(16 x 16\) differs in size from "
+                                         rf"bake '.*' \(32 x 32\); bake {kind} at the size"):
         bakeview.render_view(objects=[plane], lighting={"lights": []})
 
 
@@ -186,12 +187,3 @@ def test_an_indirect_bake_lights_a_shaded_face_with_the_ground_s_bounce_as_cycle
           f"{with_bounce:.3f}")
     assert without < 0.6 * cycles, "the ground's bounce is most of the shaded face's light"
     assert abs(with_bounce - cycles) < 0.15 * cycles
-
-
-def test_an_indirect_bake_of_another_size_is_refused_naming_both_images(make):
-    plane, box = box_on_ground(make)
-    bakeview.bake(plane, kind="MATERIAL", size=32)
-    bakeview.bake(plane, kind="INDIRECT", size=16, samples=4)
-    with pytest.raises(ValueError, match=r"INDIRECT bake '.*' \(16 x 16\) differs in size from "
-                                         r"bake '.*' \(32 x 32\); bake INDIRECT at the size"):
-        bakeview.render_view(objects=[plane], lighting={"lights": []})
