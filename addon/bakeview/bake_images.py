@@ -214,7 +214,8 @@ def bake_steps(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None,
 
     objects: objects or names; default the selected meshes, or in background mode every visible
         mesh of the view layer.
-    kind: DIFFUSE (colour only), EMIT, NORMAL, ROUGHNESS, UV, AO, COMBINED, GLOSSY, SHADOW, the
+    kind: DIFFUSE (colour only), EMIT, NORMAL, ROUGHNESS, UV, AO, INDIRECT (bounced diffuse light
+        times the diffuse colour: two bakes, all light less direct), COMBINED, GLOSSY, SHADOW, the
         material channels BASE_COLOR, ALPHA, METALLIC, SPECULAR, EMISSION (and ROUGHNESS,
         NORMAL), MATERIAL for all seven channels (MATERIAL_KINDS), or a tuple of kinds.
     size: pixels, an int or (width, height). margin: pixels of edge extension around UV islands.
