@@ -416,8 +416,7 @@ def _place(sizes, size, max_size, padding, extrude, power_of_two, square, heuris
 
 
 def _rgba(image):
-    data = images.pixels(image)
-    return data if image.channels == 4 else array.array("f", _core.to_rgba(data, image.channels))
+    return images.as_float_array(images.rgba(image))
 
 
 def _halve(data, width, height):

@@ -399,9 +399,8 @@ def _less_direct_light(obj, image, margin):
     full = images.pixels(image)
     _bake_once(obj, "DIFFUSE", {"DIRECT", "COLOR"}, margin)
     direct = images.pixels(image)
-    indirect = array.array("f")
-    indirect.frombytes(_core.add_rgb(full, direct, len(full) // 4, -1.0).cast("B"))
-    image.pixels.foreach_set(indirect)
+    indirect = _core.add_rgb(full, direct, len(full) // 4, -1.0)
+    image.pixels.foreach_set(images.as_float_array(indirect))
     image.update()
 
 

@@ -95,11 +95,14 @@ def texture(image, extension="REPEAT", mipmaps=False):
             f"image '{image.name}' is 8-bit; bakeview renders from float images (its bakes are)"
         )
     width, height = image.size
-    data = pixels(image)
-    if image.channels != 4:
-        data = _core.to_rgba(data, image.channels)
-    return _core.Texture(data, width, height, extension=extension, mipmaps=mipmaps,
+    return _core.Texture(rgba(image), width, height, extension=extension, mipmaps=mipmaps,
                          alpha=texture_alpha(image))
+
+
+def rgba(image):
+    """The image's pixels as float32 RGBA (a buffer: 1- to 3-channel images are widened)."""
+    data = pixels(image)
+    return data if image.channels == 4 else _core.to_rgba(data, image.channels)
 
 
 def take_name(image, name):

@@ -92,10 +92,11 @@ class Materials:
                     f"need: bake it with bakeview.bake(kind='MATERIAL')")
             base = records.baked_image(obj, "BASE_COLOR")
             self.textures[obj.name] = self._texture(base, mipmaps)
-            channels = {name: self._texture(records.baked_image(obj, kind), False)
-                        for name, kind in CHANNELS.items()}
             indirect = records.baked_image(obj, INDIRECT)
-            if indirect is not None:
+            channels = {name: self._texture(records.baked_image(obj, kind), False)
+                        for name, kind in CHANNELS.items()
+                        if name != "emission" or indirect is None}
+            if indirect is not None:  # one texture of both
                 channels["emission"] = _with_indirect(records.baked_image(obj, "EMISSION"),
                                                       indirect)
             channels["channels"] = _packed([records.baked_image(obj, k) for k in PACKED],
@@ -124,15 +125,20 @@ class Materials:
 
 def _with_indirect(emission, indirect):
     """The emission bake plus the INDIRECT bake, one texture (the same size: one UV layout)."""
+    _check_size(INDIRECT, indirect, emission)
     width, height = emission.size
-    if tuple(indirect.size) != (width, height):
-        raise ValueError(f"INDIRECT bake '{indirect.name}' ({indirect.size[0]} x "
-                         f"{indirect.size[1]}) differs in size from bake '{emission.name}' "
-                         f"({width} x {height}); bake INDIRECT at the size of the material channels")
-    rgba = [images.pixels(image) if image.channels == 4
-            else _core.to_rgba(images.pixels(image), image.channels) for image in (emission, indirect)]
-    return _core.Texture(_core.add_rgb(*rgba, width * height), width, height,
-                         alpha=images.texture_alpha(emission))
+    return _core.Texture(_core.add_rgb(images.rgba(emission), images.rgba(indirect),
+                                       width * height),
+                         width, height, alpha=images.texture_alpha(emission))
+
+
+def _check_size(kind, bake, material_bake):
+    """Refuses an optional bake (AO, INDIRECT) whose size differs from the MATERIAL bakes'."""
+    if tuple(bake.size) != tuple(material_bake.size):
+        raise ValueError(f"{kind} bake '{bake.name}' ({bake.size[0]} x {bake.size[1]}) differs in "
+                         f"size from bake '{material_bake.name}' ({material_bake.size[0]} x "
+                         f"{material_bake.size[1]}); bake {kind} at the size of the material "
+                         f"channels")
 
 
 def _packed(bakes, occlusion=None):
@@ -144,13 +150,10 @@ def _packed(bakes, occlusion=None):
             raise ValueError(f"bakes '{bakes[0].name}' ({width} x {height}) and '{image.name}' "
                              f"({image.size[0]} x {image.size[1]}) differ in size; bake the "
                              f"object's material channels again, in one call (kind='MATERIAL')")
-    if occlusion is not None and tuple(occlusion.size) != (width, height):
-        raise ValueError(f"AO bake '{occlusion.name}' ({occlusion.size[0]} x "
-                         f"{occlusion.size[1]}) differs in size from bake '{bakes[0].name}' "
-                         f"({width} x {height}); bake AO at the size of the material channels")
-    sources = [images.pixels(image) if image.channels == 4
-               else _core.to_rgba(images.pixels(image), image.channels)
-               for image in bakes + ([occlusion] if occlusion is not None else [])]
+    if occlusion is not None:
+        _check_size(OCCLUSION, occlusion, bakes[0])
+    optional = [occlusion] if occlusion is not None else []
+    sources = [images.rgba(image) for image in bakes + optional]
     if occlusion is None:
         sources.append(1.0)
     packed = _core.pack_channels(tuple(sources), width * height)

@@ -581,7 +581,6 @@ static bv_status alloc_scratch(bv__render *r)
             s->lit_cache = bv__alloc_array((span + 2) * BV__LIT_SLOTS, sizeof *s->lit_cache);
             if (!s->lit || !s->lit_cache)
                 return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
-            memset(s->lit_cache, 0, (span + 2) * BV__LIT_SLOTS * sizeof *s->lit_cache);
             for (size_t e = 0; e < (span + 2) * BV__LIT_SLOTS; e++)
                 s->lit_cache[e].prim = BV__PRIM_NONE;
         }

@@ -254,39 +254,37 @@ static void face_normal(const bv__render *r, const bv__prim_cache *c, float r_fa
     glm_vec3_normalize(r_face);
 }
 
-/* Entry e's key and triangle: primitive c at pixel (px, py). */
-static void set_key(const bv__render *r, const bv__prim_cache *c, int px, int py, bv__lit_entry *e)
+/* Entry e's key and triangle: primitive c (of face normal `face`) at pixel (px, py). */
+static void set_key(const bv__prim_cache *c, const float face[3], int px, int py, bv__lit_entry *e)
 {
     e->prim = c->prim, e->px = px, e->py = py;
     e->mesh = c->ms->mesh;
     memcpy(e->vertices, c->ms->mesh->triangles.ptr + 3 * (size_t)c->local, sizeof e->vertices);
-    face_normal(r, c, e->face);
+    memcpy(e->face, face, sizeof e->face);
 }
 
 /* Lights entry e: primitive c at pixel (px, py), lit at the pixel's centre (clamped into it). */
-static void light_entry(const bv__render *r, const bv__prim_cache *c, int px, int py, double cy,
-                        bv__lit_entry *e)
+static void light_entry(const bv__render *r, const bv__prim_cache *c, const float face[3], int px,
+                        int py, double cy, bv__lit_entry *e)
 {
     const double cx = ndc_x(r, (int64_t)px * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
     lit_point(r, c, cx, cy, true, e->diffuse, e->glossy);
-    set_key(r, c, px, py, e);
+    set_key(c, face, px, py, e);
 }
 
-/* Whether the triangle of entry e continues the surface of primitive c: the same mesh, a shared
- * vertex and face normals within about 8 degrees (a crease, a fold or another part of the mesh
- * behind keeps its own lighting). */
+/* Whether the triangle of entry e continues the surface of primitive c (face normal `face`): the
+ * same mesh, a shared vertex and face normals within about 8 degrees (a crease, a fold or another
+ * part of the mesh behind keeps its own lighting). */
 #define CONTINUES_COS 0.99f
-static bool continues(const bv__render *r, const bv__lit_entry *e, const bv__prim_cache *c)
+static bool continues(const bv__lit_entry *e, const bv__prim_cache *c, const float face[3])
 {
-    if (e->mesh != c->ms->mesh) return false;
+    if (e->mesh != c->ms->mesh || glm_vec3_dot((float *)e->face, (float *)face) < CONTINUES_COS)
+        return false;
     const uint32_t *tri = c->ms->mesh->triangles.ptr + 3 * (size_t)c->local;
-    bool shared = false;
     for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++) shared = shared || e->vertices[a] == tri[b];
-    if (!shared) return false;
-    float face[3];
-    face_normal(r, c, face);
-    return glm_vec3_dot((float *)e->face, face) >= CONTINUES_COS;
+        for (int b = 0; b < 3; b++)
+            if (e->vertices[a] == tri[b]) return true;
+    return false;
 }
 
 /* The lighting of the samples i0 .. i1 - 1 of a run, as spans from r_spans on: one per sample, or
@@ -313,6 +311,8 @@ static int run_lighting(const bv__render *r, bv__scratch *s, const bv__window *w
         bv__lit_entry *column = &s->lit_cache[(size_t)(px - px0) * BV__LIT_SLOTS];
         bv__lit_entry *e = &column[c->prim & (BV__LIT_SLOTS - 1)];
         if (e->prim != c->prim || e->px != px || e->py != py) {
+            float face[3];
+            face_normal(r, c, face);
             /* the pixel's own primitive: the one its middle sample shows */
             const int middle = px * n + n / 2 - w->sx0;
             const uint32_t own = middle_row >= 0 && middle_row < w->sh && middle >= 0 && middle < w->sw
@@ -328,20 +328,21 @@ static int run_lighting(const bv__render *r, bv__scratch *s, const bv__window *w
                     memset(&oc, 0, sizeof oc);
                     cache_prim(r, own, &oc);
                     if (oc.ms->mesh == c->ms->mesh) { /* the same mesh: textured, lit */
+                        float own_face[3];
+                        face_normal(r, &oc, own_face);
                         o = slot != e ? slot : &spare;
-                        light_entry(r, &oc, px, py, cy, o);
+                        light_entry(r, &oc, own_face, px, py, cy, o);
                     }
                 }
             }
-            if (o && continues(r, o, c)) { /* one surface: the pixel's own lighting */
-                float diffuse[3], glossy[3];
-                memcpy(diffuse, o->diffuse, sizeof diffuse);
-                memcpy(glossy, o->glossy, sizeof glossy);
-                set_key(r, c, px, py, e);
-                memcpy(e->diffuse, diffuse, sizeof diffuse);
-                memcpy(e->glossy, glossy, sizeof glossy);
+            if (o && continues(o, c, face)) { /* one surface: the pixel's own lighting */
+                if (o != e) {
+                    memcpy(e->diffuse, o->diffuse, sizeof e->diffuse);
+                    memcpy(e->glossy, o->glossy, sizeof e->glossy);
+                }
+                set_key(c, face, px, py, e);
             } else {
-                light_entry(r, c, px, py, cy, e);
+                light_entry(r, c, face, px, py, cy, e);
             }
         }
         memcpy(r_spans[count].diffuse, e->diffuse, sizeof e->diffuse);

@@ -639,7 +639,8 @@ static void receiver_gradient(const shadow_map *m, int size, const double c0[3],
     r->dv = dv;
 }
 
-/* The taps of one search or filter, in float, as a loop the compiler turns into AVX2 gathers: tap
+/* The taps of one search or filter, in float, as a loop the compiler turns into AVX2 gathers (in
+ * the x86-64-v3 copy BV__TILE_CLONES makes): tap
  * k at (u, v) + radius (x[k], y[k]) reads the texel it falls in (clamped to the map) and is
  * blocked where the stored depth is nearer than the receiver's plane there, less the bias. The
  * planes's depth is relative to d0 (float keeps a micrometre at the maps' tens of metres).
@@ -649,15 +650,9 @@ typedef struct taps {
     int count;
 } taps;
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(BV_NO_TILE_CLONES)
-#define TAP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TAP_CLONES
-#endif
-
-TAP_CLONES static int blocked_taps(const float *restrict depth, int size, const receiver *rc,
-                                   double radius, double bias, taps t, float *restrict r_blocked)
+BV__TILE_CLONES static int blocked_taps(const float *restrict depth, int size,
+                                        const receiver *rc, double radius, double bias, taps t,
+                                        float *restrict r_blocked)
 {
     const float u = (float)rc->u, v = (float)rc->v, du = (float)rc->du, dv = (float)rc->dv;
     const float d0 = (float)rc->d0, rad = (float)radius, level = (float)bias;
