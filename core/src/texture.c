@@ -38,8 +38,7 @@ static int texel_floor(float x, int size, bv_extension extension, float *r_fract
     return (int)f;
 }
 
-/* Index of texel i along an axis, or -1 for "transparent black" (CLIP outside the image). */
-static int texel_index(int i, int size, bv_extension extension)
+int bv__texel_index(int i, int size, bv_extension extension)
 {
     switch (extension) {
     case BV_EXTENSION_REPEAT: return wrap_periodic(i, size);
@@ -50,9 +49,7 @@ static int texel_index(int i, int size, bv_extension extension)
     return -1;
 }
 
-/* Texel (ix, iy) of a level as taps blend it (premultiplied, unless channel-packed); -1 indices
- * read as zero. */
-static void read_texel(const bv_texture *texture, int level_index, int ix, int iy, float r[4])
+void bv__read_texel(const bv_texture *texture, int level_index, int ix, int iy, float r[4])
 {
     if (ix < 0 || iy < 0) {
         r[0] = r[1] = r[2] = r[3] = 0.0f;
@@ -81,18 +78,18 @@ void bv__texture_tap(const bv_texture *texture, int level_index, float u, float 
     if (texture->interpolation == BV_INTERPOLATION_CLOSEST) {
         const int ix = texel_floor(u * (float)w, w, ext, &fx);
         const int iy = texel_floor(v * (float)h, h, ext, &fy);
-        read_texel(texture, level_index, texel_index(ix, w, ext), texel_index(iy, h, ext), r_rgba);
+        bv__read_texel(texture, level_index, bv__texel_index(ix, w, ext), bv__texel_index(iy, h, ext), r_rgba);
         return;
     }
     const int ix = texel_floor(u * (float)w - 0.5f, w, ext, &fx);
     const int iy = texel_floor(v * (float)h - 0.5f, h, ext, &fy);
-    const int x0 = texel_index(ix, w, ext), x1 = texel_index(ix + 1, w, ext);
-    const int y0 = texel_index(iy, h, ext), y1 = texel_index(iy + 1, h, ext);
+    const int x0 = bv__texel_index(ix, w, ext), x1 = bv__texel_index(ix + 1, w, ext);
+    const int y0 = bv__texel_index(iy, h, ext), y1 = bv__texel_index(iy + 1, h, ext);
     float a[4], b[4], c[4], d[4];
-    read_texel(texture, level_index, x0, y0, a);
-    read_texel(texture, level_index, x1, y0, b);
-    read_texel(texture, level_index, x0, y1, c);
-    read_texel(texture, level_index, x1, y1, d);
+    bv__read_texel(texture, level_index, x0, y0, a);
+    bv__read_texel(texture, level_index, x1, y0, b);
+    bv__read_texel(texture, level_index, x0, y1, c);
+    bv__read_texel(texture, level_index, x1, y1, d);
     for (int k = 0; k < 4; k++) {
         const float bottom = a[k] + (b[k] - a[k]) * fx;
         const float top = c[k] + (d[k] - c[k]) * fx;
@@ -174,7 +171,7 @@ static void downsample(const bv_texture *texture, int src_index, bv__level *dst,
                 for (int px = px0; px < px1 && px < sw; px++) {
                     const float wgt = wy * footprint_weight(x, px, sw, dw);
                     float t[4];
-                    read_texel(texture, src_index, px, py, t);
+                    bv__read_texel(texture, src_index, px, py, t);
                     for (int k = 0; k < 4; k++) sum[k] += wgt * t[k];
                 }
             }

@@ -24,6 +24,14 @@ struct bv_texture {
     float *mip_storage; /* owns levels 1.. */
 };
 
+/* Index of texel i along an axis of `size` texels, or -1 for "transparent black" (CLIP outside
+ * the image). */
+int bv__texel_index(int i, int size, bv_extension extension);
+
+/* Texel (ix, iy) of a level as taps blend it (premultiplied, unless channel-packed; alpha 1 where
+ * it is ignored); -1 indices read as zero. */
+void bv__read_texel(const bv_texture *texture, int level, int ix, int iy, float r[4]);
+
 /* RGBA at (u, v) on one level as Cycles' image lookup gives it: premultiplied, except for
  * channel-packed alpha (as stored) and ignored alpha (alpha 1). */
 void bv__texture_tap(const bv_texture *texture, int level, float u, float v, float r_rgba[4]);
