@@ -36,25 +36,26 @@ void bv__read_texel(const bv_texture *texture, int level, int ix, int iy, float 
  * channel-packed alpha (as stored) and ignored alpha (alpha 1). */
 void bv__texture_tap(const bv_texture *texture, int level, float u, float v, float r_rgba[4]);
 
-/* bv__texture_tap on level 0, with the common case inline: a bilinear tap whose four texels lie
- * inside the image needs no wrapping, whatever the extension mode. */
-static inline void bv__texture_tap_base(const bv_texture *texture, float u, float v, float r_rgba[4])
+/* bv__texture_tap on one level, with the common case inline: a bilinear tap whose four texels lie
+ * inside the level needs no wrapping, whatever the extension mode. */
+static inline void bv__texture_tap_level(const bv_texture *texture, int level_index, float u, float v,
+                                         float r_rgba[4])
 {
-    const bv__level *level = &texture->levels[0];
+    const bv__level *level = &texture->levels[level_index];
     const int w = level->width, h = level->height;
     const float x = u * (float)w - 0.5f, y = v * (float)h - 0.5f;
     if (texture->interpolation != BV_INTERPOLATION_LINEAR || !(x >= 0.0f && y >= 0.0f) ||
         !(x < (float)(w - 1) && y < (float)(h - 1))) {
-        bv__texture_tap(texture, 0, u, v, r_rgba);
+        bv__texture_tap(texture, level_index, u, v, r_rgba);
         return;
     }
     const int ix = (int)x, iy = (int)y;
     const float fx = x - (float)ix, fy = y - (float)iy;
     const float *a = level->pixels + 4 * ((size_t)iy * (size_t)w + (size_t)ix), *c = a + 4 * (size_t)w;
     const float wa = (1.0f - fx) * (1.0f - fy), wb = fx * (1.0f - fy), wc = (1.0f - fx) * fy, wd = fx * fy;
-    if (texture->opaque) {
-        for (int k = 0; k < 3; k++) r_rgba[k] = wa * a[k] + wb * a[4 + k] + wc * c[k] + wd * c[4 + k];
-        r_rgba[3] = 1.0f;
+    if (texture->opaque || level_index > 0) { /* coarser levels hold premultiplied texels */
+        for (int k = 0; k < 4; k++) r_rgba[k] = wa * a[k] + wb * a[4 + k] + wc * c[k] + wd * c[4 + k];
+        if (texture->opaque) r_rgba[3] = 1.0f;
         return;
     }
     if (!texture->premultiply) {
@@ -64,6 +65,12 @@ static inline void bv__texture_tap_base(const bv_texture *texture, float u, floa
     const float pa = wa * a[3], pb = wb * a[7], pc = wc * c[3], pd = wd * c[7];
     for (int k = 0; k < 3; k++) r_rgba[k] = pa * a[k] + pb * a[4 + k] + pc * c[k] + pd * c[4 + k];
     r_rgba[3] = pa + pb + pc + pd;
+}
+
+/* bv__texture_tap on level 0, inline in the common case. */
+static inline void bv__texture_tap_base(const bv_texture *texture, float u, float v, float r_rgba[4])
+{
+    bv__texture_tap_level(texture, 0, u, v, r_rgba);
 }
 
 /* Premultiplied trilinear RGBA at (u, v) for a level of detail. */
