@@ -10,7 +10,7 @@
  * texel-weight sum would not be. Set by measurement against the brute-force integral
  * (tests/c/test_footprint.c). */
 #define FOOTPRINT_MAGNIFIED 0.3
-#define FOOTPRINT_MIN_SIGMA 1.0
+#define FOOTPRINT_MIN_SIGMA 1.5        /* texels of the chosen level, on the minor axis */
 #define FOOTPRINT_MAX_ANISOTROPY 16.0  /* ratio of the axes' standard deviations */
 #define FOOTPRINT_MAX_EXTENT 48.0      /* texels either side of the centre */
 
@@ -20,9 +20,13 @@ bool bv__footprint_filter_init(bv__footprint_filter *f, bv_filter filter, float 
     const float radius = bv_filter_radius(filter, width);
     if (!(radius > 0.0f) || !isfinite(radius)) return false;
     f->radius = radius;
+    f->bell = filter != BV_FILTER_BOX;
+    for (int k = 0; k <= BV__GAUSS_TABLE; k++)
+        f->gauss[k] = (float)exp(-0.5 * BV__GAUSS_CUT * BV__GAUSS_CUT * k / BV__GAUSS_TABLE);
+    f->gauss[BV__GAUSS_TABLE + 1] = f->gauss[BV__GAUSS_TABLE + 2] = 0.0f; /* past the cut */
     for (int k = 0; k <= BV__FOOTPRINT_LUT; k++)
         f->lut[k] = bv_filter_weight(filter, width, radius * (float)k / BV__FOOTPRINT_LUT);
-    f->lut[BV__FOOTPRINT_LUT + 1] = 0.0f;
+    f->lut[BV__FOOTPRINT_LUT + 1] = f->lut[BV__FOOTPRINT_LUT + 2] = 0.0f; /* past the support */
     /* moments and the equal-mass quadrature rules, by the midpoint rule on a fine grid */
     enum { STEPS = 1 << 14 };
     const double h = 2.0 * radius / STEPS;
@@ -52,20 +56,19 @@ bool bv__footprint_filter_init(bv__footprint_filter *f, bv_filter filter, float 
     return true;
 }
 
-/* The filter's weight at |d| pixels (d within the support). */
-static inline float filter_at(const bv__footprint_filter *f, float scale, float d)
-{
-    const float pos = d * scale;
-    const int k = (int)pos;
-    const float t = pos - (float)k;
-    return f->lut[k] + (f->lut[k + 1] - f->lut[k]) * t;
-}
-
 static void eigenvalues(double a, double b, double c, double *r_min, double *r_max)
 {
     const double mean = 0.5 * (a + c), half = sqrt(0.25 * (a - c) * (a - c) + b * b);
     *r_min = mean - half;
     *r_max = mean + half;
+}
+
+/* Whether both eigenvalues of the symmetric [[a, b], [b, c]] are at least `bound`: A - bound I
+ * is positive semi-definite (no square root). */
+static inline bool at_least(double a, double b, double c, double bound)
+{
+    const double da = a - bound, dc = c - bound;
+    return da >= 0.0 && dc >= 0.0 && da * dc >= b * b;
 }
 
 /* The n x n rule: each point an ordinary tap of level 0, so the integrand is the texture exactly
@@ -79,56 +82,248 @@ static void quadrature(const bv_texture *t, const bv__footprint_filter *f, int n
         for (int ix = 0; ix < n; ix++) {
             const double dx = node[ix], dy = node[iy];
             float tap[4];
-            bv__texture_tap(t, 0, (float)(u + j[0] * dx + j[1] * dy), (float)(v + j[2] * dx + j[3] * dy), tap);
+            bv__texture_tap_base(t, (float)(u + j[0] * dx + j[1] * dy), (float)(v + j[2] * dx + j[3] * dy), tap);
             for (int k = 0; k < 4; k++) acc[k] += tap[k];
         }
     const float inv = 1.0f / (float)(n * n);
     for (int k = 0; k < 4; k++) r_rgba[k] = acc[k] * inv;
 }
 
-/* The texel-weight sum on level `li`: texel offsets (in its texels) map back to pixels through
- * the inverse of a (2 x 2, row-major), and each texel weighs the pixel filter there. */
-static bool texel_sum(const bv_texture *t, const bv__footprint_filter *f, int li, float u, float v,
-                      const double a[4], float r_rgba[4])
+typedef float bv__v4 __attribute__((vector_size(16))); /* RGBA, kept in one register */
+
+#define SWEEP_MAX_SPAN 128 /* texels per axis of a sweep (FOOTPRINT_MAX_EXTENT keeps it below) */
+
+/* The filter at d table steps from its centre (either side; zero past the support). */
+static inline float lut_weight(const float *lut, float d)
+{
+    float pos = d < 0.0f ? -d : d;
+    pos = pos < (float)(BV__FOOTPRINT_LUT + 1) ? pos : (float)(BV__FOOTPRINT_LUT + 1);
+    const int i = (int)pos;
+    return lut[i] + (lut[i + 1] - lut[i]) * (pos - (float)i);
+}
+
+/* Narrows [*k0, *k1] to the steps k where |d + k step| <= BV__FOOTPRINT_LUT (the filter's support,
+ * in table steps), with a step's margin either side; false if none is left. */
+static inline bool row_span(float d, float step, int span, int *k0, int *k1)
+{
+    const float reach = (float)BV__FOOTPRINT_LUT;
+    if (step == 0.0f) return fabsf(d) <= reach;
+    float a = (-reach - d) / step, b = (reach - d) / step;
+    if (a > b) {
+        const float t = a;
+        a = b, b = t;
+    }
+    const int lo = a > 0.0f ? (int)a - 1 : 0, hi = b < (float)span ? (int)b + 1 : span - 1;
+    if (lo > *k0) *k0 = lo;
+    if (hi < *k1) *k1 = hi;
+    return *k0 <= *k1;
+}
+
+/* Texel offsets (4 floats a texel) of a sweep's columns ix0 .. ix1 on a level of width w, -1 for
+ * CLIP's transparent outside. */
+static void sweep_columns(const bv_texture *t, int w, int ix0, int ix1, int32_t *r_columns)
+{
+    for (int ix = ix0; ix <= ix1; ix++) {
+        const int c = ix >= 0 && ix < w ? ix : bv__texel_index(ix, w, t->extension);
+        r_columns[ix - ix0] = c < 0 ? -1 : 4 * c;
+    }
+}
+
+/* floor and ceil of values well within int range, without a libm call */
+static inline int floor_int(double x)
+{
+    const int i = (int)x;
+    return i - (x < (double)i);
+}
+
+static inline int ceil_int(double x)
+{
+    const int i = (int)x;
+    return i + (x > (double)i);
+}
+
+/* Premultiplied texel as taps read it: level 0 of a straight texture multiplies by alpha, alpha
+ * ignored reads 1. */
+static inline bv__v4 texel_as_tapped(const float *p, bool premultiply, bool ignore_alpha)
+{
+    bv__v4 c;
+    memcpy(&c, p, sizeof c);
+    if (premultiply) c = c * (bv__v4){p[3], p[3], p[3], 1.0f};
+    if (ignore_alpha) c[3] = 1.0f;
+    return c;
+}
+
+/* The texel-weight sum on level `li` with the pixel filter's own shape: texel offsets (in its
+ * texels) map back to pixels through the inverse of a (2 x 2, row-major), and each texel weighs
+ * f(dx) f(dy) there (the filter's table, zero past its support). */
+static bool shaped_sum(const bv_texture *t, const bv__footprint_filter *f, int li, float u, float v,
+                       const double a[4], float r_rgba[4])
 {
     const bv__level *level = &t->levels[li];
     const int w = level->width, h = level->height;
     const double det = a[0] * a[3] - a[1] * a[2];
     if (!(fabs(det) > 0.0)) return false;
-    const float b00 = (float)(a[3] / det), b01 = (float)(-a[1] / det);
-    const float b10 = (float)(-a[2] / det), b11 = (float)(a[0] / det);
-    const double radius = f->radius;
-    const double ex = radius * (fabs(a[0]) + fabs(a[1])), ey = radius * (fabs(a[2]) + fabs(a[3]));
-    const double x = (double)u * w, y = (double)v * h;
-    if (!(ex < 1e6 && ey < 1e6 && fabs(x) < 1e8 && fabs(y) < 1e8)) return false;
-    const int ix0 = (int)ceil(x - ex - 0.5), ix1 = (int)floor(x + ex - 0.5);
-    const int iy0 = (int)ceil(y - ey - 0.5), iy1 = (int)floor(y + ey - 0.5);
-    const bv_extension ext = t->extension;
+    const double scale = BV__FOOTPRINT_LUT / (double)f->radius; /* pixels to table steps */
+    const float b00 = (float)(a[3] / det * scale), b01 = (float)(-a[1] / det * scale);
+    const float b10 = (float)(-a[2] / det * scale), b11 = (float)(a[0] / det * scale);
+    const double ex = f->radius * (fabs(a[0]) + fabs(a[1])), ey = f->radius * (fabs(a[2]) + fabs(a[3]));
+    const double x = (double)u * w - 0.5, y = (double)v * h - 0.5; /* in texel-centre units */
+    if (!(fabs(x) < 1e8 && fabs(y) < 1e8 && ex < SWEEP_MAX_SPAN / 2 - 1 && ey < SWEEP_MAX_SPAN / 2 - 1))
+        return false;
+    const int ix0 = ceil_int(x - ex), ix1 = floor_int(x + ex), iy0 = ceil_int(y - ey), iy1 = floor_int(y + ey);
+    if (ix1 < ix0 || iy1 < iy0) return false;
+    int32_t columns[SWEEP_MAX_SPAN];
+    sweep_columns(t, w, ix0, ix1, columns);
     const bool premultiply = li == 0 && t->premultiply;
     const bool ignore_alpha = li == 0 && t->alpha == BV_TEXTURE_ALPHA_IGNORE;
-    const float scale = (float)(BV__FOOTPRINT_LUT / radius), r = (float)radius;
-    float acc[4] = {0, 0, 0, 0}, weight_sum = 0.0f;
+    const float *lut = f->lut;
+    const int span = ix1 - ix0 + 1;
+    const bool columns_inside = ix0 >= 0 && ix1 < w;
+    const float tx = (float)(ix0 - x);
+    bv__v4 acc0 = {0, 0, 0, 0}, acc1 = {0, 0, 0, 0};
+    float weight0 = 0.0f, weight1 = 0.0f;
     for (int iy = iy0; iy <= iy1; iy++) {
-        const float ty = (float)(iy + 0.5 - y), tx = (float)(ix0 + 0.5 - x);
-        float dx = b00 * tx + b01 * ty, dy = b10 * tx + b11 * ty;
-        const int row = bv__texel_index(iy, h, ext);
+        const float ty = (float)(iy - y);
+        float dx = b00 * tx + b01 * ty, dy = b10 * tx + b11 * ty; /* in table steps */
+        /* the row's texels inside the filter's square (a thin footprint's box holds many more) */
+        int k0 = 0, k1 = span - 1;
+        if (!row_span(dx, b00, span, &k0, &k1) || !row_span(dy, b10, span, &k0, &k1)) continue;
+        dx += (float)k0 * b00, dy += (float)k0 * b10;
+        const int row = iy >= 0 && iy < h ? iy : bv__texel_index(iy, h, t->extension);
         const float *texels = row >= 0 ? level->pixels + 4 * (size_t)row * (size_t)w : NULL;
-        for (int ix = ix0; ix <= ix1; ix++, dx += b00, dy += b10) {
-            const float ax = fabsf(dx), ay = fabsf(dy);
-            if (!(ax <= r && ay <= r)) continue;
-            const float weight = filter_at(f, scale, ax) * filter_at(f, scale, ay);
-            weight_sum += weight;
-            const int column = ix >= 0 && ix < w ? ix : bv__texel_index(ix, w, ext);
-            if (!texels || column < 0) continue; /* CLIP: transparent black */
-            const float *p = texels + 4 * (size_t)column;
-            const float alpha = ignore_alpha ? 1.0f : p[3];
-            const float m = premultiply ? weight * p[3] : weight;
-            acc[0] += m * p[0];
-            acc[1] += m * p[1];
-            acc[2] += m * p[2];
-            acc[3] += weight * alpha;
+        if (texels && columns_inside && !premultiply && !ignore_alpha) { /* the common case */
+            const float *p = texels + columns[k0];
+            int k = k0;
+            for (; k + 1 <= k1; k += 2, p += 8) {
+                const float wa = lut_weight(lut, dx) * lut_weight(lut, dy);
+                dx += b00, dy += b10;
+                const float wb = lut_weight(lut, dx) * lut_weight(lut, dy);
+                dx += b00, dy += b10;
+                bv__v4 ta, tb;
+                memcpy(&ta, p, sizeof ta);
+                memcpy(&tb, p + 4, sizeof tb);
+                acc0 += wa * ta;
+                acc1 += wb * tb;
+                weight0 += wa;
+                weight1 += wb;
+            }
+            if (k <= k1) {
+                const float wa = lut_weight(lut, dx) * lut_weight(lut, dy);
+                bv__v4 ta;
+                memcpy(&ta, p, sizeof ta);
+                acc0 += wa * ta;
+                weight0 += wa;
+            }
+            continue;
+        }
+        for (int k = k0; k <= k1; k++, dx += b00, dy += b10) {
+            const float weight = lut_weight(lut, dx) * lut_weight(lut, dy);
+            weight0 += weight;
+            if (!texels || columns[k] < 0) continue; /* CLIP: transparent black */
+            acc0 += weight * texel_as_tapped(texels + columns[k], premultiply, ignore_alpha);
         }
     }
+    const bv__v4 acc = acc0 + acc1;
+    const float weight_sum = weight0 + weight1;
+    if (!(weight_sum > 0.0f)) return false;
+    const float inv = 1.0f / weight_sum;
+    for (int k = 0; k < 4; k++) r_rgba[k] = acc[k] * inv;
+    return true;
+}
+
+/* For the bell-shaped filters (Blackman-Harris, Gaussian): the texel-weight sum with a Gaussian of
+ * covariance c (level-li texels^2), cut at BV__GAUSS_CUT standard deviations. The sweep covers the
+ * cut ellipse's bounding box; along a row the quadratic form Q steps by forward differences (two
+ * adds, as in Heckbert's EWA) and the weight exp(-Q / 2) comes from the filter's table, zero past
+ * the cut. */
+/* exp(-q' / 2) from the table, q' = q scaled to table steps (q >= 0: a positive definite form) */
+static inline float table_weight(const float *table, float q)
+{
+    const float pos = q < (float)(BV__GAUSS_TABLE + 1) ? q : (float)(BV__GAUSS_TABLE + 1);
+    const int i = (int)pos;
+    return table[i] + (table[i + 1] - table[i]) * (pos - (float)i);
+}
+
+static bool gaussian_sum(const bv_texture *t, const bv__footprint_filter *f, int li, float u, float v,
+                         double c00, double c01, double c11, float r_rgba[4])
+{
+    const bv__level *level = &t->levels[li];
+    const int w = level->width, h = level->height;
+    const double det = c00 * c11 - c01 * c01;
+    if (!(det > 0.0)) return false;
+    const double inv_det = 1.0 / det;
+    const double qa = c11 * inv_det, qb = -c01 * inv_det, qc = c00 * inv_det; /* inverse covariance */
+    const double x = (double)u * w - 0.5, y = (double)v * h - 0.5; /* in texel-centre units */
+    const double ex = BV__GAUSS_CUT * sqrt(c00), ey = BV__GAUSS_CUT * sqrt(c11);
+    if (!(fabs(x) < 1e8 && fabs(y) < 1e8 && ex < SWEEP_MAX_SPAN / 2 - 1 && ey < SWEEP_MAX_SPAN / 2 - 1))
+        return false;
+    const int ix0 = ceil_int(x - ex), ix1 = floor_int(x + ex), iy0 = ceil_int(y - ey), iy1 = floor_int(y + ey);
+    if (ix1 < ix0 || iy1 < iy0) return false;
+    int32_t columns[SWEEP_MAX_SPAN];
+    sweep_columns(t, w, ix0, ix1, columns);
+    const bool premultiply = li == 0 && t->premultiply;
+    const bool ignore_alpha = li == 0 && t->alpha == BV_TEXTURE_ALPHA_IGNORE;
+    const bool columns_inside = ix0 >= 0 && ix1 < w;
+    const float scale = (float)(BV__GAUSS_TABLE / (BV__GAUSS_CUT * BV__GAUSS_CUT));
+    const float *table = f->gauss;
+    const int span = ix1 - ix0 + 1;
+    /* two running sums (even and odd texels) halve the adds' dependency chain */
+    bv__v4 acc0 = {0, 0, 0, 0}, acc1 = {0, 0, 0, 0};
+    float weight0 = 0.0f, weight1 = 0.0f;
+    const double cut2 = BV__GAUSS_CUT * BV__GAUSS_CUT, slope = -qb / qa, inv_qa = 1.0 / qa;
+    for (int iy = iy0; iy <= iy1; iy++) {
+        const double dy = iy - y;
+        /* the row's texels inside the cut ellipse: qa (x - centre)^2 <= cut^2 - dy^2 / c11 */
+        const double room = cut2 - dy * dy / c11;
+        if (!(room > 0.0)) continue;
+        const double centre = x + slope * dy, half = sqrt(room * inv_qa);
+        int k0 = ceil_int(centre - half) - ix0, k1 = floor_int(centre + half) - ix0;
+        k0 = k0 > 0 ? k0 : 0;
+        k1 = k1 < span - 1 ? k1 : span - 1;
+        if (k1 < k0) continue;
+        const double dx = ix0 + k0 - x;
+        float q = (float)((qa * dx * dx + 2.0 * qb * dx * dy + qc * dy * dy) * scale);
+        float dq = (float)((qa * (2.0 * dx + 1.0) + 2.0 * qb * dy) * scale);
+        const float ddq = (float)(2.0 * qa * scale);
+        const int row = iy >= 0 && iy < h ? iy : bv__texel_index(iy, h, t->extension);
+        if (row < 0) { /* CLIP: a transparent row, whose weights still count */
+            for (int k = k0; k <= k1; k++, q += dq, dq += ddq) weight0 += table_weight(table, q);
+            continue;
+        }
+        const float *texels = level->pixels + 4 * (size_t)row * (size_t)w;
+        if (columns_inside && !premultiply && !ignore_alpha) { /* the common case */
+            const float *p = texels + 4 * (size_t)(ix0 + k0);
+            int k = k0;
+            for (; k + 1 <= k1; k += 2, p += 8) {
+                const float wa = table_weight(table, q);
+                q += dq, dq += ddq;
+                const float wb = table_weight(table, q);
+                q += dq, dq += ddq;
+                bv__v4 ta, tb;
+                memcpy(&ta, p, sizeof ta);
+                memcpy(&tb, p + 4, sizeof tb);
+                acc0 += wa * ta;
+                acc1 += wb * tb;
+                weight0 += wa;
+                weight1 += wb;
+            }
+            if (k <= k1) {
+                const float wa = table_weight(table, q);
+                bv__v4 ta;
+                memcpy(&ta, p, sizeof ta);
+                acc0 += wa * ta;
+                weight0 += wa;
+            }
+            continue;
+        }
+        for (int k = k0; k <= k1; k++, q += dq, dq += ddq) {
+            const float weight = table_weight(table, q);
+            weight0 += weight;
+            if (columns[k] >= 0) acc0 += weight * texel_as_tapped(texels + columns[k], premultiply, ignore_alpha);
+        }
+    }
+    const bv__v4 acc = acc0 + acc1;
+    const float weight_sum = weight0 + weight1;
     if (!(weight_sum > 0.0f)) return false;
     const float inv = 1.0f / weight_sum;
     for (int k = 0; k < 4; k++) r_rgba[k] = acc[k] * inv;
@@ -148,43 +343,50 @@ void bv__footprint_tap(const bv_texture *t, const bv__footprint_filter *f, float
         bv__texture_tap(t, 0, u, v, r_rgba);
         return;
     }
-    double lmin, lmax;
-    eigenvalues(m00, m01, m11, &lmin, &lmax);
     const bool closest = t->interpolation == BV_INTERPOLATION_CLOSEST;
-    if (lmax < FOOTPRINT_MAGNIFIED * FOOTPRINT_MAGNIFIED) {
-        const int n = closest || lmax >= 0.0625 ? 4 : 3;
-        quadrature(t, f, n, u, v, j, r_rgba);
-        return;
+    if (!at_least(m00, m01, m11, FOOTPRINT_MAGNIFIED * FOOTPRINT_MAGNIFIED)) {
+        double lmin, lmax;
+        eigenvalues(m00, m01, m11, &lmin, &lmax);
+        if (lmax < FOOTPRINT_MAGNIFIED * FOOTPRINT_MAGNIFIED) {
+            const int n = closest || lmax >= 0.0625 ? 4 : 3;
+            quadrature(t, f, n, u, v, j, r_rgba);
+            return;
+        }
     }
     /* f_J * K: the reconstruction kernel's variance (a tent: 1/6; a box: 1/12) added */
     const double kernel = closest ? 1.0 / 12.0 : 1.0 / 6.0;
     m00 += kernel;
     m11 += kernel;
+    double lmin, lmax;
     eigenvalues(m00, m01, m11, &lmin, &lmax);
-    const double floor_min = lmax / (FOOTPRINT_MAX_ANISOTROPY * FOOTPRINT_MAX_ANISOTROPY);
-    if (lmin < floor_min) { /* too thin: widen the minor axis */
-        m00 += floor_min - lmin;
-        m11 += floor_min - lmin;
+    if (lmin * (FOOTPRINT_MAX_ANISOTROPY * FOOTPRINT_MAX_ANISOTROPY) < lmax) { /* too thin */
+        const double widen = lmax / (FOOTPRINT_MAX_ANISOTROPY * FOOTPRINT_MAX_ANISOTROPY) - lmin;
+        m00 += widen;
+        m11 += widen;
     }
     /* the coarsest level whose texels still resolve the weights; its own box blur (s^2 / 12 per
        axis, s its texel in level-0 texels) comes off the covariance */
     int li = 0;
     double c00 = m00, c01 = m01, c11 = m11, sx = 1.0, sy = 1.0;
-    /* EXTEND repeats the edge texels of level 0, which a coarser level's edge does not hold */
-    const double reach = f->radius / sqrt(s2);
-    const double cx = (double)u * w0, cy = (double)v * h0;
-    const double ex0 = reach * sqrt(m00), ey0 = reach * sqrt(m11);
-    const bool past_edge = cx - ex0 < 0.0 || cx + ex0 > w0 || cy - ey0 < 0.0 || cy + ey0 > h0;
-    const int levels = t->extension == BV_EXTENSION_EXTEND && past_edge ? 1 : t->level_count;
+    int levels = t->level_count;
+    if (t->extension == BV_EXTENSION_EXTEND) {
+        /* EXTEND repeats the edge texels of level 0, which a coarser level's edge does not hold */
+        const double reach = f->radius / sqrt(s2);
+        const double cx = (double)u * w0, cy = (double)v * h0;
+        const double ex0 = reach * sqrt(m00), ey0 = reach * sqrt(m11);
+        if (cx - ex0 < 0.0 || cx + ex0 > w0 || cy - ey0 < 0.0 || cy + ey0 > h0) levels = 1;
+    }
     for (int l = 1; l < levels; l++) {
         const double lx = (double)w0 / t->levels[l].width, ly = (double)h0 / t->levels[l].height;
         const double n00 = (m00 - lx * lx / 12.0) / (lx * lx), n01 = m01 / (lx * ly);
         const double n11 = (m11 - ly * ly / 12.0) / (ly * ly);
-        double nmin, nmax;
-        eigenvalues(n00, n01, n11, &nmin, &nmax);
-        if (!(nmin >= FOOTPRINT_MIN_SIGMA * FOOTPRINT_MIN_SIGMA)) break;
+        if (!at_least(n00, n01, n11, FOOTPRINT_MIN_SIGMA * FOOTPRINT_MIN_SIGMA)) break;
         li = l, c00 = n00, c01 = n01, c11 = n11, sx = lx, sy = ly;
     }
+    
+    /* on coarser levels the mip chain's blur dominates the kernel's shape: a Gaussian of the same
+       covariance serves, for less work a texel */
+    if (li > 0 && f->bell && gaussian_sum(t, f, li, u, v, c00, c01, c11, r_rgba)) return;
     /* a = sqrt(C / sigma2) U, with U the rotation (or reflection) of the level's Jacobian, so the
        filter keeps its orientation on the surface (it matters for a box) */
     const double root_det = sqrt(fmax(c00 * c11 - c01 * c01, 0.0));
@@ -205,5 +407,5 @@ void bv__footprint_tap(const bv_texture *t, const bv__footprint_filter *f, float
     const double largest = ex > ey ? ex : ey;
     if (largest > FOOTPRINT_MAX_EXTENT) /* a footprint over the coarsest level many times over */
         for (int k = 0; k < 4; k++) a[k] *= FOOTPRINT_MAX_EXTENT / largest;
-    if (!texel_sum(t, f, li, u, v, a, r_rgba)) bv__texture_tap(t, 0, u, v, r_rgba);
+    if (!shaped_sum(t, f, li, u, v, a, r_rgba)) bv__texture_tap(t, 0, u, v, r_rgba);
 }
