@@ -388,7 +388,7 @@ int main(int argc, char **argv)
         }
         else if (strcmp(arg, "--samples") == 0) {
             value = &samples;
-            min = 1;
+            min = 0;
             max = BV_MAX_SAMPLES;
         }
         else if (strcmp(arg, "--threads") == 0) {
@@ -430,6 +430,7 @@ int main(int argc, char **argv)
         .pixels = {texture_pixels, (size_t)texture_size * texture_size * 4},
         .width = texture_size,
         .height = texture_size,
+        .mipmaps = true, /* AUTO minifies on the chain; grids do not read it */
     };
     if (bv_texture_create(&texture_desc, &texture) != BV_OK) {
         fail(bv_error_message());

@@ -1,6 +1,7 @@
 /* bv_render: validation, the camera transform, triangle bounds, binning into tiles, and the
  * parallel tile pass (tile.c). Each stage either fails before any target is touched or cannot
  * fail. */
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -219,7 +220,7 @@ static bv_status check_desc(const bv_render_desc *d)
     bv_status s = check_camera(&d->camera);
     if (s != BV_OK) return s;
     if (d->samples < 0 || d->samples > BV_MAX_SAMPLES)
-        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: samples %d is outside 1..%d (0: 4)",
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: samples %d is outside 1..%d (0: AUTO)",
                         d->samples, BV_MAX_SAMPLES);
     if ((unsigned)d->filter > BV_FILTER_BOX)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: unknown filter %d", (int)d->filter);
@@ -342,6 +343,12 @@ static bv_status prepare_meshes(bv__render *r)
     r->tris = bv__alloc_array(triangles ? triangles : 1, sizeof *r->tris);
     if (!r->vertices || !r->tris)
         return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for %zu vertices", vertices);
+    if (r->footprint && r->want_filtered) {
+        r->face_normals = bv__alloc_array(triangles ? triangles : 1, 3 * sizeof(float));
+        if (!r->face_normals)
+            return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for %" PRIu64 " triangles",
+                            triangles);
+    }
     if (r->lit_wanted) {
         r->world_positions = bv__alloc_array(vertices ? vertices : 1, 3 * sizeof(float));
         if (!r->world_positions)
@@ -430,6 +437,15 @@ static bv_status bounds_task(void *context, int index, int worker)
         const uint32_t local = prim - ms->triangle_base;
         bv__tri_bounds *b = &r->tris[prim];
         b->state = BV__TRI_HIDDEN;
+        if (r->face_normals) { /* object space: smoothness is judged within one mesh */
+            const float *pos = ms->mesh->positions.ptr;
+            const uint32_t *t = ms->mesh->triangles.ptr + 3 * (size_t)local;
+            vec3 e1, e2;
+            glm_vec3_sub((float *)pos + 3 * (size_t)t[1], (float *)pos + 3 * (size_t)t[0], e1);
+            glm_vec3_sub((float *)pos + 3 * (size_t)t[2], (float *)pos + 3 * (size_t)t[0], e2);
+            glm_vec3_cross(e1, e2, r->face_normals + 3 * (size_t)prim);
+            glm_vec3_normalize(r->face_normals + 3 * (size_t)prim);
+        }
         const bv__vertex *v[3] = {corner(r, ms, local, 0), corner(r, ms, local, 1), corner(r, ms, local, 2)};
         if (v[0]->outcode & v[1]->outcode & v[2]->outcode) continue; /* all outside one plane */
         int64_t fx[BV__CLIP_MAX_VERTICES], fy[BV__CLIP_MAX_VERTICES];
@@ -461,7 +477,9 @@ static bv_status bounds_task(void *context, int index, int worker)
         if (sx1 < fx0 || sx0 > fx1 || sy1 < fy0 || sy0 > fy1) continue;
         *b = (bv__tri_bounds){sx0, sy0, sx1, sy1, count == 3 && !(v[0]->outcode | v[1]->outcode | v[2]->outcode)
                                                       ? BV__TRI_DIRECT
-                                                      : BV__TRI_CLIPPED};
+                                                      : BV__TRI_CLIPPED, 0};
+        if (r->footprint && r->want_color && ms->mesh->texture && ms->mesh->uvs.count)
+            b->minified = bv__prim_minified(r, prim);
     }
     return BV_OK;
 }
@@ -576,6 +594,15 @@ static bv_status alloc_scratch(bv__render *r)
         if (!s->key || !s->prim || !s->color || !s->rows || !s->column_x || !s->column_ndc ||
             !s->color_row || !s->uvl || !s->runs)
             return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
+        if (r->footprint) {
+            s->mask = bv__alloc_array(r->scratch_samples, 1);
+            s->pixel_kind = bv__alloc_array((size_t)r->tile_size * (size_t)r->tile_size, 1);
+            s->line = bv__alloc_array(2 * span + 16, 1);
+            s->footprints = bv__alloc_array((size_t)r->tile_size * (size_t)r->tile_size * 6, sizeof(float));
+            s->cell_jacobian = bv__alloc_array(span * 4, sizeof(float));
+            if (!s->mask || !s->pixel_kind || !s->line || !s->footprints || !s->cell_jacobian)
+                return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for tile buffers");
+        }
         if (r->lit) {
             s->lit = bv__alloc_array(span, sizeof *s->lit);
             s->lit_cache = bv__alloc_array((span + 2) * BV__LIT_SLOTS, sizeof *s->lit_cache);
@@ -603,6 +630,11 @@ static void release(bv__render *r)
             BV_FREE(r->scratch[w].runs);
             BV_FREE(r->scratch[w].lit);
             BV_FREE(r->scratch[w].lit_cache);
+            BV_FREE(r->scratch[w].mask);
+            BV_FREE(r->scratch[w].pixel_kind);
+            BV_FREE(r->scratch[w].line);
+            BV_FREE(r->scratch[w].footprints);
+            BV_FREE(r->scratch[w].cell_jacobian);
         }
     BV_FREE(r->scratch);
     BV_FREE(r->bin_prims);
@@ -611,6 +643,7 @@ static void release(bv__render *r)
     BV_FREE(r->vertices);
     BV_FREE(r->meshes);
     BV_FREE(r->world_positions);
+    BV_FREE(r->face_normals);
     bv__lit_destroy(r->lit);
 }
 
@@ -630,7 +663,16 @@ static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_rend
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
                         "render: filter_width %g reaches further than %g pixels",
                         (double)r->filter_width, (double)BV__MAX_FILTER_RADIUS);
-    const int n = d->samples ? d->samples : 4;
+    r->footprint = d->samples == BV_SAMPLES_AUTO;
+    const int n = r->footprint ? BV__AUTO_GRID : d->samples;
+    if (r->footprint) {
+        /* a cell of 1 / n pixel has the variance of a Gaussian of width 4 sigma (filter.h) */
+        r->cell_filter_sigma = (float)(1.0 / (n * sqrt(12.0)));
+        if (!bv__footprint_filter_init(&r->footprint_filter, r->filter, r->filter_width) ||
+            !bv__footprint_filter_init(&r->cell_filter, BV_FILTER_GAUSSIAN, 4.0f * r->cell_filter_sigma))
+            return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: filter_width %g has no support",
+                            (double)r->filter_width);
+    }
     bv__grid_init(&r->grid, n);
     if (!bv__kernel_init(&r->kernel, &r->grid, r->filter, r->filter_width))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT,
@@ -664,6 +706,8 @@ static bv_status check_and_configure(bv__render *r, const bv_render_desc *desc,
         s = check_mesh(r, i, &desc->meshes[i]);
         triangles += desc->meshes[i].triangles.count / 3;
         r->any_coverage = r->any_coverage || desc->meshes[i].alpha == BV_MESH_ALPHA_COVERAGE;
+        r->any_unsmooth = r->any_unsmooth || bv__mesh_cutout(r, &desc->meshes[i]) ||
+                          (r->want_color && !desc->meshes[i].uvs.count);
     }
     if (s == BV_OK && triangles >= BV__PRIM_NONE)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: more than %u triangles in one view",

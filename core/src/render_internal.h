@@ -5,12 +5,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cglm/cglm.h>
 
 #include <bakeview/render.h>
 
 #include "clip.h"
+#include "footprint.h"
 #include "kernel.h"
 #include "raster.h"
 #include "light/shade.h"
@@ -19,8 +21,15 @@
 /* Spare samples at the end of the key and prim buffers: the rasteriser's vectors of eight may
  * read (and write back unchanged) up to seven samples past a window's last. */
 #define BV__SCRATCH_SPARE 7
+#define BV__AUTO_GRID 4 /* BV_SAMPLES_AUTO's coverage grid, per axis */
+/* BV_SAMPLES_AUTO's pixels */
+enum { BV__PIXEL_EDGE = 0, /* the support's samples are shaded and filtered */
+       BV__PIXEL_SMOOTH }; /* one smooth surface, minified: one footprint lookup */
 
 enum { BV__TRI_HIDDEN = 0, BV__TRI_DIRECT, BV__TRI_CLIPPED };
+/* BV_SAMPLES_AUTO: how minified a triangle's texture may be somewhere in view */
+enum { BV__MINIFIED_PIXEL = 1, /* its pixels may be footprint lookups */
+       BV__MINIFIED_CELL = 2 };  /* its samples may tap their cell's footprint */
 
 /* A vertex after the camera transform. */
 typedef struct bv__vertex {
@@ -52,6 +61,7 @@ typedef struct bv__mesh_state {
 typedef struct bv__tri_bounds {
     int32_t sx0, sy0, sx1, sy1; /* samples that may be covered */
     uint8_t state;              /* BV__TRI_* */
+    uint8_t minified;           /* BV_SAMPLES_AUTO: BV__MINIFIED_* bits (bv__prim_minified) */
 } bv__tri_bounds;
 
 /* Samples first .. end - 1 of a row show one primitive of mesh `mesh`. */
@@ -76,6 +86,13 @@ typedef struct bv__scratch {
                                  per sample), at most one per sample column */
     struct bv__lit_entry *lit_cache; /* lit views, pixel rate: lighting by (pixel, primitive),
                                         BV__LIT_SLOTS per sample column (more than enough) */
+    /* BV_SAMPLES_AUTO: */
+    uint8_t *mask;       /* per sample: first where the surface breaks, then whether an edge
+                            pixel reads it */
+    float *footprints;   /* per tile pixel of one smooth surface: u, v and the UV Jacobian */
+    float *cell_jacobian; /* per sample column of a row: the UV Jacobian per pixel there */
+    uint8_t *pixel_kind; /* per tile pixel: BV__PIXEL_* */
+    uint8_t *line;       /* two sample rows' worth of scratch */
 } bv__scratch;
 
 /* Samples up to `end` (exclusive) of a row share this lighting. */
@@ -115,8 +132,16 @@ typedef struct bv__render {
     bool lit_wanted;   /* desc.lighting is set and the colour pass asked for */
     bv__lit *lit;      /* lit views (desc.lighting and a colour pass), else NULL */
     float *world_positions; /* lit views: 3 per vertex, world space */
+    float *face_normals;    /* BV_SAMPLES_AUTO: unit face normal per triangle, object space */
     bv_filter filter;
     float filter_width;
+    bool footprint;  /* BV_SAMPLES_AUTO: pixels inside one surface are footprint lookups */
+    bool any_unsmooth; /* a mesh whose every sample breaks the surface (tile_surface.c) */
+    bv__footprint_filter footprint_filter;
+    /* BV_SAMPLES_AUTO: a sample's cell (1 / n pixel square) as a Gaussian of its variance, for
+       samples that tap the texture integrated over their cell */
+    bv__footprint_filter cell_filter;
+    float cell_filter_sigma;
     float background[4]; /* premultiplied */
     bv__grid grid;
     bv__kernel kernel;
@@ -158,6 +183,14 @@ typedef struct bv__window {
 #define BV__TILE_CLONES
 #endif
 
+/* Whether any of the eight bytes at p is non-zero. */
+static inline bool bv__any_byte8(const uint8_t *p)
+{
+    uint64_t word;
+    memcpy(&word, p, sizeof word);
+    return word != 0;
+}
+
 /* Whether the render taps mesh m's texture: for the colour pass, and for the alpha pass when the
  * texture's alpha is coverage. */
 static inline bool bv__mesh_textured(const bv__render *r, const bv_mesh *m)
@@ -175,8 +208,22 @@ static inline bool bv__mesh_cutout(const bv__render *r, const bv_mesh *m)
 /* The texture alpha of primitive `prim` at an NDC position, as shading taps it (tile.c). */
 float bv__prim_alpha(const bv__render *render, uint32_t prim, double x_ndc, double y_ndc);
 
+/* BV_SAMPLES_AUTO: BV__MINIFIED_* bits for primitive `prim` (of a textured mesh with UVs): whether
+ * its texture may be minified enough somewhere that a pixel of it is a footprint lookup, or a
+ * sample of it taps its cell's footprint. Judged at its corners, where a projective map's
+ * Jacobian is largest and smallest, with a margin; a corner behind the eye counts as both. */
+uint8_t bv__prim_minified(const bv__render *render, uint32_t prim);
+
 /* Renders tile `index` into the targets; cannot fail. */
 bv_status bv__render_tile(void *render, int index, int worker);
+
+/* BV_SAMPLES_AUTO: turns the smooth candidates of s->pixel_kind whose support does not show one
+ * smooth surface into edge pixels (s->mask is scratch); returns how many stay smooth
+ * (tile_surface.c). */
+int bv__classify_tile(const bv__render *render, bv__scratch *s, const bv__window *w);
+
+/* BV_SAMPLES_AUTO: s->mask = the samples that the tile's edge pixels read (tile_surface.c). */
+void bv__tile_needed_samples(const bv__render *render, bv__scratch *s, const bv__window *w);
 
 /* Rasterises the bin of the tile in window `w` into the worker's sample buffers (key, prim),
  * which it clears first; s->column_x must hold the window's column positions (tile_raster.c). */

@@ -162,13 +162,99 @@ static float sample_lod(const bv__render *r, const bv__prim_cache *c, const doub
     return l > 1.0 ? (float)(0.5 * log2(l)) : 0.0f;
 }
 
-/* The UV (and level of detail) of every sample of a run showing one primitive. */
-static void run_uvs(const bv__render *r, const bv__scratch *s, const bv__prim_cache *c, double y,
+/* Forward declaration: the UV Jacobian per pixel (below). */
+static void uv_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4]);
+
+/* BV_SAMPLES_AUTO: a sample whose cell (1 / n pixel) spans CELL_MINIFIED or more texels' standard
+ * deviation along a screen axis taps the texture averaged over its cell, not at its point (the
+ * grid's samples would skip texels): up to CELL_WIDE as the two points of Gauss-Legendre's rule
+ * for the cell's width along that axis, beyond it as the midpoints of equal parts of that width,
+ * at most CELL_PROBES, on the mip level whose texels are about the parts' spacing and the cell's
+ * width across (each an ordinary bilinear tap). */
+#define CELL_MINIFIED 0.29f /* a standard deviation of 0.29 texels: the cell is one texel wide */
+#define CELL_WIDE 1.0f
+#define CELL_PROBES 8
+
+/* The UV Jacobian per pixel of the cached primitive at an NDC position, into r_j; returns the
+ * standard deviation, in level-0 texels, of the sample cell's footprint along the screen axis
+ * where it is longest: negative along y, positive along x. */
+static float cell_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4])
+{
+    uv_jacobian(r, c, x, y, r_j);
+    const bv__level *level = &c->ms->mesh->texture->levels[0];
+    const float w = (float)level->width, h = (float)level->height;
+    const float along_x = sqrtf(r_j[0] * w * r_j[0] * w + r_j[2] * h * r_j[2] * h);
+    const float along_y = sqrtf(r_j[1] * w * r_j[1] * w + r_j[3] * h * r_j[3] * h);
+    return along_x >= along_y ? r->cell_filter_sigma * along_x : -r->cell_filter_sigma * along_y;
+}
+
+/* BV_SAMPLES_AUTO: the tap of a sample whose cell footprint is `extent` (cell_jacobian's return)
+ * with Jacobian j, at (u, v). */
+static void cell_tap(const bv__render *r, const bv_texture *tex, float u, float v, float extent,
+                     const float j[4], float r_rgba[4])
+{
+    const float size = fabsf(extent);
+    if (size < CELL_MINIFIED) {
+        bv__texture_tap_base(tex, u, v, r_rgba);
+        return;
+    }
+    if (size >= CELL_WIDE) {
+        /* along the long axis (a column of j over n) and across it, in level-0 texels */
+        const bv__level *base = &tex->levels[0];
+        const float n = (float)r->grid.n, along_u = (extent > 0.0f ? j[0] : j[1]) / n;
+        const float along_v = (extent > 0.0f ? j[2] : j[3]) / n;
+        const float across = sqrtf((extent > 0.0f ? j[1] * j[1] * base->width * base->width + j[3] * j[3] * base->height * base->height
+                                                  : j[0] * j[0] * base->width * base->width + j[2] * j[2] * base->height * base->height)) / n;
+        const float length = size * (float)sqrt(12.0) * 1.0f; /* the cell's width along: sigma sqrt 12 */
+        int level = 0, probes = 2;
+        for (;;) {
+            const float texel = (float)base->width / (float)tex->levels[level].width; /* level-0 texels */
+            probes = (int)ceilf(length / texel);
+            if ((probes <= CELL_PROBES && across <= texel) || level + 1 >= tex->level_count) break;
+            level++;
+        }
+        probes = probes < 2 ? 2 : probes > CELL_PROBES ? CELL_PROBES : probes;
+        float acc[4] = {0, 0, 0, 0};
+        for (int p = 0; p < probes; p++) {
+            const float t = ((float)p + 0.5f) / (float)probes - 0.5f;
+            float tap[4];
+            bv__texture_tap_level(tex, level, u + t * along_u, v + t * along_v, tap);
+            for (int k = 0; k < 4; k++) acc[k] += tap[k];
+        }
+        for (int k = 0; k < 4; k++) r_rgba[k] = acc[k] / (float)probes;
+        return;
+    }
+    /* Gauss-Legendre's two points for a box of width 1 / n: +-1 / (2 n sqrt(3)), the cell's
+       standard deviation */
+    const float step = r->cell_filter_sigma, du = step * (extent > 0.0f ? j[0] : j[1]);
+    const float dv = step * (extent > 0.0f ? j[2] : j[3]);
+    float a[4], b[4];
+    bv__texture_tap_base(tex, u - du, v - dv, a);
+    bv__texture_tap_base(tex, u + du, v + dv, b);
+    for (int k = 0; k < 4; k++) r_rgba[k] = 0.5f * (a[k] + b[k]);
+}
+
+/* The UV (and level of detail) of every sample of a run showing one primitive; with
+ * BV_SAMPLES_AUTO, uvl[2] is cell_jacobian's extent where the run may be minified (the Jacobian
+ * per pixel in s->cell_jacobian), else 0. */
+static void run_uvs(const bv__render *r, bv__scratch *s, const bv__prim_cache *c, double y,
                     int i0, int i1, float *r_uvl)
 {
+    /* the cell's extent from the run's middle: a run is part of one triangle, whose Jacobian
+       hardly changes along it (this is a prefilter's width, and where it starts) */
+    float extent = 0.0f, jacobian[4];
+    if (r->footprint && (r->tris[c->prim].minified & BV__MINIFIED_CELL)) {
+        extent = cell_jacobian(r, c, s->column_ndc[(i0 + i1) / 2], y, jacobian);
+        if (fabsf(extent) < CELL_MINIFIED) extent = 0.0f;
+    }
+    const bool minified = extent != 0.0f;
     for (int i = i0; i < i1; i++) {
         float *uvl = r_uvl + 3 * i;
-        if (r->desc->mipmaps) {
+        if (r->footprint) {
+            if (!sample_uv(c, s->column_ndc[i], y, uvl)) uvl[0] = c->uv[0], uvl[1] = c->uv[1];
+            uvl[2] = extent;
+            if (minified) memcpy(s->cell_jacobian + 4 * i, jacobian, sizeof jacobian);
+        } else if (r->desc->mipmaps) {
             double b[3], u[3];
             if (!barycentrics(c, s->column_ndc[i], y, b, u)) b[0] = 1, b[1] = b[2] = 0;
             interpolate_uv(c, b, uvl);
@@ -355,7 +441,7 @@ static int run_lighting(const bv__render *r, bv__scratch *s, const bv__window *w
 /* Colour and coverage of every sample, a row at a time in two passes: first the runs of samples
  * that show one primitive and their UVs, then the texture taps. Two short loops keep more taps
  * in flight than one loop that does everything per sample. */
-static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window *w)
+static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window *w, const uint8_t *mask)
 {
     bv__prim_cache caches[BV__PRIM_CACHE_SIZE];
     memset(caches, 0, sizeof caches);
@@ -364,12 +450,18 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
         const double y = ndc_y(r, bv__sample_coord(&r->grid, w->sy0 + j));
         const size_t row = (size_t)j * (size_t)w->sw;
         const uint32_t *prims = s->prim + row;
+        const uint8_t *needed = mask ? mask + row : NULL;
         float *out = s->color + 4 * row;
         int run_count = 0, span_count = 0;
         for (int i = 0; i < w->sw;) {
+            if (needed && !needed[i]) { /* no edge pixel reads it: left as it is */
+                i++;
+                while (i + 8 <= w->sw && !bv__any_byte8(needed + i)) i += 8;
+                continue;
+            }
             const uint32_t prim = prims[i];
             int end = i + 1;
-            while (end < w->sw && prims[end] == prim) end++;
+            while (end < w->sw && prims[end] == prim && (!needed || needed[end])) end++;
             const bv__prim_cache *c = NULL;
             if (prim != BV__PRIM_NONE && (r->want_color || r->any_coverage)) {
                 c = lookup_prim(r, prim, caches);
@@ -396,7 +488,9 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
             for (int k = runs[q].first; k < runs[q].end; k++) {
                 const float *uvl = s->uvl + 3 * k;
                 float rgba[4];
-                if (r->desc->mipmaps) bv__texture_tap_lod(tex, uvl[0], uvl[1], uvl[2], rgba);
+                if (r->footprint && uvl[2] != 0.0f)
+                    cell_tap(r, tex, uvl[0], uvl[1], uvl[2], s->cell_jacobian + 4 * k, rgba);
+                else if (r->desc->mipmaps) bv__texture_tap_lod(tex, uvl[0], uvl[1], uvl[2], rgba);
                 else bv__texture_tap_base(tex, uvl[0], uvl[1], rgba);
                 /* Alpha ignored: Cycles' Color output of an Image Texture node whose Alpha is
                    unlinked, the tap as it is (premultiplied), opaque. Alpha as coverage: a mix
@@ -426,6 +520,23 @@ static void shade_samples(const bv__render *r, bv__scratch *s, const bv__window 
     }
 }
 
+/* Writes pixel p of the colour and alpha targets from its premultiplied RGBA over nothing. */
+static void write_pixel(const bv__render *r, size_t p, const float acc[4])
+{
+    const bv_render_targets *tg = &r->targets;
+    if (tg->alpha.ptr) tg->alpha.ptr[p] = acc[3];
+    if (!tg->color.ptr) return;
+    float c[4];
+    for (int k = 0; k < 4; k++) c[k] = acc[k] + r->background[k] * (1.0f - acc[3]);
+    if (!r->desc->premultiplied) {
+        const float inv = c[3] >= FLT_MIN ? 1.0f / c[3] : 0.0f; /* 1 / denormal = inf */
+        c[0] *= inv;
+        c[1] *= inv;
+        c[2] *= inv;
+    }
+    memcpy(tg->color.ptr + 4 * p, c, sizeof c);
+}
+
 /* Separable reconstruction, vertical then horizontal. Both passes are written as sums of scaled
  * rows (independent accumulators), which vectorise and do not wait on one running sum. */
 static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__window *w)
@@ -444,8 +555,6 @@ static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__wind
             for (size_t j = 0; j < row_floats; j++) dst[j] += wt * src[j];
         }
     }
-    const bv_render_targets *tg = &r->targets;
-    const float *bg = r->background;
     for (int y = 0; y < w->th; y++) {
         const float *src = s->rows + (size_t)y * row_floats;
         for (int x = 0; x < w->tw; x++) /* sample columns -> pixels */
@@ -456,20 +565,248 @@ static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__wind
                 for (int k = 0; k < 4; k++) pixel_row[4 * x + k] += wt * src[4 * (n * x + t) + k];
         }
         const size_t pixel_base = (size_t)(w->py0 + y) * (size_t)r->width + (size_t)w->px0;
+        for (int x = 0; x < w->tw; x++) write_pixel(r, pixel_base + (size_t)x, pixel_row + 4 * x);
+    }
+}
+
+/* The UV Jacobian of the cached primitive at an NDC position, per pixel: du/dx, du/dy, dv/dx,
+ * dv/dy, from the ratio of screen-affine functions that gives the perspective-correct UV. All in
+ * double from the planes alone, so that no rounding of the UV (which a compiler may skip in one
+ * CPU path and not the other) reaches it. */
+static void uv_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4])
+{
+    const double d = c->uv_plane[2][0] * x + c->uv_plane[2][1] * y + c->uv_plane[2][2];
+    const double to_x = 2.0 / r->width, to_y = 2.0 / r->height; /* NDC per pixel */
+    for (int k = 0; k < 2; k++) {
+        const double value = (c->uv_plane[k][0] * x + c->uv_plane[k][1] * y + c->uv_plane[k][2]) / d;
+        r_j[2 * k] = (float)((c->uv_plane[k][0] - value * c->uv_plane[2][0]) / d * to_x);
+        r_j[2 * k + 1] = (float)((c->uv_plane[k][1] - value * c->uv_plane[2][1]) / d * to_y);
+    }
+}
+
+/* BV_SAMPLES_AUTO: the smooth candidates that filter their samples after all: where the texture
+ * is not minified along both axes (the mapped filter's smaller standard deviation under
+ * FOOTPRINT_MINIFIED texels, about 1.1 texels a pixel: there the grid's many points integrate the
+ * interpolated texels better than a footprint whose kernel stands in for the filter and the
+ * interpolation together; measured on tests/blender/footprint_scenes.py), and where the surface
+ * bends: the UV Jacobian of a neighbouring pixel's triangle differs from the pixel's own
+ * triangle's (both at the neighbour's centre) by more than FOOTPRINT_BEND, relative, as between
+ * the faces of a curved mesh small on screen, whose UVs are far from affine over the filter's
+ * support. The projective change within one triangle does not count: a footprint follows it at
+ * the pixel's centre. The others' UV and Jacobian at the centre are kept in s->footprints; returns
+ * their count. */
+#define FOOTPRINT_MINIFIED 0.45f
+#define FOOTPRINT_BEND 0.02
+static int plan_footprints(const bv__render *r, bv__scratch *s, const bv__window *w)
+{
+    int smooth = 0;
+    const int n = r->grid.n, offset = r->kernel.center - r->kernel.first;
+    const float sigma2 = r->footprint_filter.sigma2;
+    bv__prim_cache caches[BV__PRIM_CACHE_SIZE];
+    memset(caches, 0, sizeof caches);
+    for (int y = 0; y < w->th; y++) {
+        const int py = w->py0 + y;
+        const double cy = ndc_y(r, (int64_t)py * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
         for (int x = 0; x < w->tw; x++) {
-            const float *acc = pixel_row + 4 * x;
-            const size_t p = pixel_base + (size_t)x;
-            if (tg->alpha.ptr) tg->alpha.ptr[p] = acc[3];
-            if (!tg->color.ptr) continue;
-            float c[4];
-            for (int k = 0; k < 4; k++) c[k] = acc[k] + bg[k] * (1.0f - acc[3]);
-            if (!r->desc->premultiplied) {
-                const float inv = c[3] >= FLT_MIN ? 1.0f / c[3] : 0.0f; /* 1 / denormal = inf */
-                c[0] *= inv;
-                c[1] *= inv;
-                c[2] *= inv;
+            uint8_t *kind = s->pixel_kind + (size_t)y * (size_t)w->tw + (size_t)x;
+            if (*kind != BV__PIXEL_SMOOTH) continue;
+            const uint32_t prim = s->prim[(size_t)(n * y + offset) * (size_t)w->sw + (size_t)(n * x + offset)];
+            const bv__prim_cache own = *lookup_prim(r, prim, caches); /* a copy: lookups evict */
+            if (!bv__mesh_textured(r, own.ms->mesh)) { /* no texture: nothing varies */
+                smooth++;
+                continue;
             }
-            memcpy(tg->color.ptr + 4 * p, c, sizeof c);
+            if (!(r->tris[prim].minified & BV__MINIFIED_PIXEL)) { /* magnified or 1:1 everywhere */
+                *kind = BV__PIXEL_EDGE;
+                continue;
+            }
+            const bv__level *level = &own.ms->mesh->texture->levels[0];
+            float *fp = s->footprints + 6 * ((size_t)y * (size_t)w->tw + (size_t)x);
+            const double cx = ndc_x(r, (int64_t)(w->px0 + x) * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+            if (!sample_uv(&own, cx, cy, fp)) {
+                *kind = BV__PIXEL_EDGE; /* a degenerate triangle */
+                continue;
+            }
+            uv_jacobian(r, &own, cx, cy, fp + 2);
+            const float a = fp[2] * level->width, b = fp[3] * level->width;
+            const float c = fp[4] * level->height, d = fp[5] * level->height;
+            const float half_trace = 0.5f * (a * a + b * b + c * c + d * d), det = a * d - b * c;
+            const float root = sqrtf(fmaxf(half_trace * half_trace - det * det, 0.0f));
+            const float smallest = half_trace - root;
+            if (sigma2 * smallest < FOOTPRINT_MINIFIED * FOOTPRINT_MINIFIED) {
+                *kind = BV__PIXEL_EDGE;
+                continue;
+            }
+            static const int steps[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+            for (int k = 0; k < 4; k++) {
+                const int i = n * (x + steps[k][0]) + offset, j = n * (y + steps[k][1]) + offset;
+                if (i < 0 || j < 0 || i >= w->sw || j >= w->sh) continue;
+                const uint32_t other = s->prim[(size_t)j * (size_t)w->sw + (size_t)i];
+                if (other == prim || other == BV__PRIM_NONE) continue;
+                const bv__prim_cache *c2 = lookup_prim(r, other, caches);
+                if (c2->ms != own.ms) continue; /* not this surface */
+                const int64_t nx = (int64_t)(w->px0 + x + steps[k][0]) * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2;
+                const int64_t ny = (int64_t)(py + steps[k][1]) * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2;
+                float theirs[4], ours[4];
+                uv_jacobian(r, c2, ndc_x(r, nx), ndc_y(r, ny), theirs);
+                uv_jacobian(r, &own, ndc_x(r, nx), ndc_y(r, ny), ours);
+                double change = 0.0, size = 0.0;
+                for (int e = 0; e < 4; e++) {
+                    change += ((double)theirs[e] - ours[e]) * ((double)theirs[e] - ours[e]);
+                    size += (double)ours[e] * ours[e];
+                }
+                if (change > FOOTPRINT_BEND * FOOTPRINT_BEND * size) {
+                    *kind = BV__PIXEL_EDGE;
+                    break;
+                }
+            }
+            smooth += *kind == BV__PIXEL_SMOOTH;
+        }
+    }
+    return smooth;
+}
+
+/* BV_SAMPLES_AUTO: the smooth candidates: pixels whose centre sample shows a triangle whose
+ * texture may be minified enough for a footprint lookup (BV__MINIFIED_PIXEL); the others are edge
+ * pixels. Returns the candidates' count. */
+static int mark_candidates(const bv__render *r, bv__scratch *s, const bv__window *w)
+{
+    const int n = r->grid.n, offset = r->kernel.center - r->kernel.first;
+    int count = 0;
+    const bool per_sample_light = r->lit && r->desc->lighting->shading_rate == BV_SHADING_SAMPLE;
+    for (int y = 0; y < w->th; y++) {
+        const uint32_t *centre_row = s->prim + (size_t)(n * y + offset) * (size_t)w->sw;
+        uint8_t *kind = s->pixel_kind + (size_t)y * (size_t)w->tw;
+        for (int x = 0; x < w->tw; x++) {
+            const uint32_t prim = centre_row[n * x + offset];
+            const bool candidate = !per_sample_light && prim != BV__PRIM_NONE &&
+                                   (r->tris[prim].minified & BV__MINIFIED_PIXEL);
+            kind[x] = candidate ? BV__PIXEL_SMOOTH : BV__PIXEL_EDGE;
+            count += candidate;
+        }
+    }
+    return count;
+}
+
+uint8_t bv__prim_minified(const bv__render *r, uint32_t prim)
+{
+    bv__prim_cache c;
+    memset(&c, 0, sizeof c);
+    cache_prim(r, prim, &c);
+    const bv__level *level = &c.ms->mesh->texture->levels[0];
+    const uint32_t *tri = c.ms->mesh->triangles.ptr + 3 * (size_t)c.local;
+    const float sigma2 = r->footprint_filter.sigma2, margin2 = 0.8f * 0.8f;
+    uint8_t bits = 0;
+    for (int k = 0; k < 3; k++) {
+        const float *clip = r->vertices[c.ms->vertex_base + tri[k]].clip;
+        if (!(clip[3] > 0.0f)) return BV__MINIFIED_PIXEL | BV__MINIFIED_CELL;
+        float j[4];
+        const float extent = fabsf(cell_jacobian(r, &c, clip[0] / clip[3], clip[1] / clip[3], j));
+        const float a = j[0] * level->width, b = j[1] * level->width;
+        const float cc = j[2] * level->height, d = j[3] * level->height;
+        const float half_trace = 0.5f * (a * a + b * b + cc * cc + d * d), det = a * d - b * cc;
+        const float root = sqrtf(fmaxf(half_trace * half_trace - det * det, 0.0f));
+        const float smallest = half_trace - root;
+        if (!(sigma2 * smallest < margin2 * FOOTPRINT_MINIFIED * FOOTPRINT_MINIFIED))
+            bits |= BV__MINIFIED_PIXEL;
+        if (!(extent * extent < margin2 * CELL_MINIFIED * CELL_MINIFIED)) bits |= BV__MINIFIED_CELL;
+    }
+    return bits;
+}
+
+/* The texture (lit) of the cached primitive at the pixel of s->footprints entry fp, whose column
+ * is px in the row at NDC cy, integrated over the filter's footprint: premultiplied RGBA over
+ * nothing. */
+static void footprint_pixel(const bv__render *r, const bv__prim_cache *c, const float fp[6], int px,
+                            double cy, float r_rgba[4])
+{
+    r_rgba[0] = r_rgba[1] = r_rgba[2] = 0.0f;
+    r_rgba[3] = 1.0f;
+    if (!bv__mesh_textured(r, c->ms->mesh)) return;
+    bv__footprint_tap(c->ms->mesh->texture, &r->footprint_filter, fp[0], fp[1], fp + 2, r_rgba);
+    if (r->lit) {
+        const double cx = ndc_x(r, (int64_t)px * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+        float diffuse[3], glossy[3];
+        lit_point(r, c, cx, cy, true, diffuse, glossy);
+        for (int k = 0; k < 3; k++) r_rgba[k] = r_rgba[k] * diffuse[k] + glossy[k];
+    }
+    r_rgba[3] = 1.0f; /* no cut-outs on a smooth pixel: the tap's alpha is not coverage */
+}
+
+/* The filter over an edge pixel's support, whose samples shade_samples coloured: down the sample
+ * columns, then across, each a running sum in filter_and_write's order, so that an edge pixel is
+ * bit for bit the pixel a grid of the same samples gives. */
+static void filter_pixel(const bv__render *r, const bv__scratch *s, const bv__window *w, int x, int y,
+                         const float *columns, float r_rgba[4])
+{
+    const int n = r->grid.n, taps = r->kernel.count;
+    const float *weight = r->kernel.weight;
+    const size_t stride = 4 * (size_t)w->sw;
+    const float *first = s->color + (size_t)(n * y) * stride + 4 * (size_t)(n * x);
+    float acc[4];
+    for (int k = 0; k < taps; k++) {
+        float column[4];
+        if (columns) {
+            memcpy(column, columns + 4 * (size_t)(n * x + k), sizeof column);
+        } else {
+            const float *src = first + 4 * (size_t)k;
+            for (int ch = 0; ch < 4; ch++) column[ch] = weight[0] * src[ch];
+            for (int t = 1; t < taps; t++)
+                for (int ch = 0; ch < 4; ch++) column[ch] += weight[t] * src[(size_t)t * stride + (size_t)ch];
+        }
+        for (int ch = 0; ch < 4; ch++) acc[ch] = k == 0 ? weight[0] * column[ch] : acc[ch] + weight[k] * column[ch];
+    }
+    memcpy(r_rgba, acc, sizeof acc);
+}
+
+/* The vertical pass of filter_and_write for pixel row y, every sample column (r_columns: 4 per
+ * column), the same sums in the same order as filter_pixel's. */
+static void filter_columns(const bv__render *r, const bv__scratch *s, const bv__window *w, int y,
+                           float *r_columns)
+{
+    const int n = r->grid.n, taps = r->kernel.count;
+    const float *weight = r->kernel.weight;
+    const size_t row_floats = 4 * (size_t)w->sw;
+    const float *src = s->color + (size_t)(n * y) * row_floats;
+    for (size_t j = 0; j < row_floats; j++) r_columns[j] = weight[0] * src[j];
+    for (int t = 1; t < taps; t++) {
+        const float wt = weight[t];
+        src += row_floats;
+        for (size_t j = 0; j < row_floats; j++) r_columns[j] += wt * src[j];
+    }
+}
+
+/* BV_SAMPLES_AUTO: each pixel by its kind (tile_surface.c): one footprint lookup on the primitive
+ * its centre sample shows (lit there, as at pixel rate), the filter over its samples, or the
+ * background. */
+static void resolve_pixels(const bv__render *r, bv__scratch *s, const bv__window *w)
+{
+    const int n = r->grid.n, offset = r->kernel.center - r->kernel.first;
+    bv__prim_cache caches[BV__PRIM_CACHE_SIZE];
+    memset(caches, 0, sizeof caches);
+    for (int y = 0; y < w->th; y++) {
+        const int py = w->py0 + y;
+        const double cy = ndc_y(r, (int64_t)py * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
+        const uint8_t *kind = s->pixel_kind + (size_t)y * (size_t)w->tw;
+        const uint32_t *centre_row = s->prim + (size_t)(n * y + offset) * (size_t)w->sw;
+        const size_t pixel_base = (size_t)py * (size_t)r->width + (size_t)w->px0;
+        int edges = 0;
+        for (int x = 0; x < w->tw; x++) edges += kind[x] == BV__PIXEL_EDGE;
+        const float *columns = NULL; /* many edge pixels: the row's column sums once */
+        if (edges * 4 > w->tw) {
+            filter_columns(r, s, w, y, s->rows);
+            columns = s->rows;
+        }
+        for (int x = 0; x < w->tw; x++) {
+            float rgba[4];
+            if (kind[x] == BV__PIXEL_SMOOTH) {
+                const bv__prim_cache *c = lookup_prim(r, centre_row[n * x + offset], caches);
+                const float *fp = s->footprints + 6 * ((size_t)y * (size_t)w->tw + (size_t)x);
+                footprint_pixel(r, c, fp, w->px0 + x, cy, rgba);
+            } else {
+                filter_pixel(r, s, w, x, y, columns, rgba);
+            }
+            write_pixel(r, pixel_base + (size_t)x, rgba);
         }
     }
 }
@@ -565,8 +902,21 @@ BV__TILE_CLONES bv_status bv__render_tile(void *context, int index, int worker)
         s->column_ndc[i] = ndc_x(r, s->column_x[i]);
     }
     bv__raster_tile(r, s, &w, index);
-    if (r->want_filtered) {
-        shade_samples(r, s, &w);
+    /* no triangle whose pixels may be footprint lookups: every pixel filters its samples, as a
+       grid's (their taps still integrate a minified cell) */
+    bool any_minified = false;
+    if (r->want_filtered && r->footprint && r->want_color)
+        for (size_t k = r->bin_start[index]; k < r->bin_start[index + 1] && !any_minified; k++)
+            any_minified = r->tris[r->bin_prims[k]].minified & BV__MINIFIED_PIXEL;
+    /* the candidates, those of them not magnified nor bent, those of them on one smooth
+       surface: if any is left, the others filter only the samples they need */
+    if (any_minified && mark_candidates(r, s, &w) && plan_footprints(r, s, &w) &&
+        bv__classify_tile(r, s, &w)) {
+        bv__tile_needed_samples(r, s, &w);
+        shade_samples(r, s, &w, s->mask);
+        resolve_pixels(r, s, &w);
+    } else if (r->want_filtered) {
+        shade_samples(r, s, &w, NULL);
         filter_and_write(r, s, &w);
     }
     if (r->want_data) write_data(r, s, &w);

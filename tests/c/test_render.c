@@ -168,9 +168,97 @@ static void test_textured_quad_reproduces_texture_with_one_sample_box_filter(voi
     free(tex);
 }
 
-/* The default mode (Blackman-Harris 1.5 px, 4x4 samples) equals the same filter applied to
- * exact bilinear taps at the same sample positions; so do other filters and grids, for opaque
- * and translucent textures (whose colour is the premultiplied texel, alpha being coverage). */
+/* A grid (here Blackman-Harris 1.5 px at 4x4, and others) equals the same filter applied to
+ * exact bilinear taps at the same sample positions, for opaque and translucent textures (whose
+ * colour is the premultiplied texel, alpha being coverage). */
+/* The filter over an n x n grid of exact bilinear taps of a tw x th texture that the ortho scene
+ * of w x h pixels maps onto its frame: close to the integral for a large n. */
+static double *filtered_reference_scaled(const float *tex, int tw, int th, int w, int h, int n,
+                                         bv_filter filter, float width)
+{
+    bv__grid g;
+    bv__grid_init(&g, n);
+    double *out = malloc((size_t)w * h * 3 * sizeof(double));
+    int first = 0, count = 0;
+    double weight[2 * 16 * 10], sum = 0.0;
+    for (int k = -n * 10; k <= n * 11; k++) {
+        const double wt = bv_filter_weight(filter, width, (float)((double)bv__sample_coord(&g, k) / BV__SUBPIXEL_ONE - 0.5));
+        if (wt <= 0.0) continue;
+        if (count == 0) first = k;
+        weight[count++] = wt;
+        sum += wt;
+    }
+    for (int py = 0; py < h; py++)
+        for (int px = 0; px < w; px++) {
+            double acc[3] = {0, 0, 0};
+            for (int ty = 0; ty < count; ty++) {
+                const double y = (double)bv__sample_coord(&g, n * py + first + ty) / BV__SUBPIXEL_ONE;
+                for (int tx = 0; tx < count; tx++) {
+                    const double x = (double)bv__sample_coord(&g, n * px + first + tx) / BV__SUBPIXEL_ONE;
+                    double c[3];
+                    bilinear_repeat(tex, tw, th, x / w, y / h, c);
+                    for (int k = 0; k < 3; k++) acc[k] += weight[tx] * weight[ty] / (sum * sum) * c[k];
+                }
+            }
+            memcpy(out + 3 * ((size_t)py * w + px), acc, sizeof acc);
+        }
+    return out;
+}
+
+/* The default (BV_SAMPLES_AUTO) integrates a minified texture over the filter: a white-noise
+ * texture 2.5 times minified (100 x 60 texels, mip levels of odd sizes, onto 40 x 24 pixels)
+ * against the same filter over a 16 x 16 grid of exact bilinear taps (close to the integral):
+ * AUTO is nearer than a 4 x 4 grid and within 50 dB, for each filter. Seen 1:1, where a 4 x 4
+ * grid integrates the interpolated texels well, AUTO is that grid, bit for bit. */
+static void test_auto_sampling_integrates_a_minified_texture_over_the_filter(void)
+{
+    const int w = 40, h = 24, tw = 100, th = 60;
+    float *tex = random_texture(tw, th, 12);
+    bv_texture_desc td = {.pixels = {tex, (size_t)tw * th * 4}, .width = tw, .height = th,
+                          .extension = BV_EXTENSION_REPEAT, .interpolation = BV_INTERPOLATION_LINEAR,
+                          .mipmaps = true};
+    bv_texture *t = NULL;
+    if (!CHECK(bv_texture_create(&td, &t) == BV_OK)) {
+        free(tex);
+        return;
+    }
+    ortho_scene s;
+    ortho_scene_init(&s, w, h, 6.0);
+    float *color = malloc((size_t)w * h * 4 * sizeof(float));
+    const struct { bv_filter filter; float width; } filters[] = {
+        {BV_FILTER_BLACKMAN_HARRIS, 1.5f}, {BV_FILTER_GAUSSIAN, 1.5f}, {BV_FILTER_BLACKMAN_HARRIS, 3.0f}};
+    for (size_t m = 0; m < sizeof filters / sizeof filters[0]; m++) {
+        double *integral = filtered_reference_scaled(tex, tw, th, w, h, 16, filters[m].filter, filters[m].width);
+        double auto_db = 0.0, grid_db = 0.0;
+        if (render_color(&s, t, BV_SAMPLES_AUTO, filters[m].filter, filters[m].width, false, color, NULL))
+            auto_db = psnr(color, integral, (size_t)w * h, 4, 3);
+        if (render_color(&s, t, 4, filters[m].filter, filters[m].width, false, color, NULL))
+            grid_db = psnr(color, integral, (size_t)w * h, 4, 3);
+        printf("  filter %d width %g, 2.5x minified: AUTO %.1f dB, 4x4 %.1f dB against 16x16\n",
+               (int)filters[m].filter, (double)filters[m].width, auto_db, grid_db);
+        CHECK_MSG(auto_db > 50.0 && auto_db > grid_db, "filter %d width %g: AUTO %.2f dB, 4x4 %.2f dB",
+                  (int)filters[m].filter, (double)filters[m].width, auto_db, grid_db);
+        free(integral);
+    }
+    bv_texture_destroy(t);
+    free(tex);
+    /* 1:1: the grid itself */
+    tex = random_texture(w, h, 13);
+    td.pixels = (bv_floats){tex, (size_t)w * h * 4};
+    td.width = w, td.height = h;
+    if (CHECK(bv_texture_create(&td, &t) == BV_OK)) {
+        float *grid = malloc((size_t)w * h * 4 * sizeof(float));
+        if (render_color(&s, t, BV_SAMPLES_AUTO, BV_FILTER_BLACKMAN_HARRIS, 1.5f, false, color, NULL) &&
+            render_color(&s, t, 4, BV_FILTER_BLACKMAN_HARRIS, 1.5f, false, grid, NULL))
+            CHECK_MSG(memcmp(color, grid, (size_t)w * h * 4 * sizeof(float)) == 0,
+                      "AUTO at 1:1 is not the 4 x 4 grid");
+        free(grid);
+        bv_texture_destroy(t);
+    }
+    free(tex);
+    free(color);
+}
+
 static void test_filtered_render_matches_discrete_filter_of_bilinear_reference(void)
 {
     for (int translucent = 0; translucent < 2; translucent++) {
@@ -187,14 +275,14 @@ static void test_filtered_render_matches_discrete_filter_of_bilinear_reference(v
         ortho_scene_init(&s, w, h, 6.0);
         float *color = malloc((size_t)w * h * 4 * sizeof(float));
         const struct { int samples; bv_filter filter; float width; } modes[] = {
-            {0, BV_FILTER_BLACKMAN_HARRIS, 0.0f}, /* defaults: 4, BH, 1.5 */
+            {4, BV_FILTER_BLACKMAN_HARRIS, 0.0f}, /* the filter's default: BH, 1.5 */
             {3, BV_FILTER_BLACKMAN_HARRIS, 2.0f},
             {5, BV_FILTER_GAUSSIAN, 1.5f},
             {2, BV_FILTER_BOX, 1.0f},
             {4, BV_FILTER_BOX, 1.5f},
         };
         for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-            const int n = modes[m].samples ? modes[m].samples : 4;
+            const int n = modes[m].samples;
             const float fw = modes[m].width > 0 ? modes[m].width : 1.5f;
             double *expected = filtered_reference(tex, w, h, n, modes[m].filter, fw);
             if (render_color(&s, t, modes[m].samples, modes[m].filter, modes[m].width, false, color, NULL)) {
@@ -932,6 +1020,7 @@ int main(void)
 {
     RUN(test_textured_quad_reproduces_texture_with_one_sample_box_filter);
     RUN(test_filtered_render_matches_discrete_filter_of_bilinear_reference);
+    RUN(test_auto_sampling_integrates_a_minified_texture_over_the_filter);
     RUN(test_default_mode_matches_continuous_filter_on_smooth_texture);
     RUN(test_mipmaps_at_magnification_match_plain_taps);
     RUN(test_mipmaps_average_a_minified_checker);

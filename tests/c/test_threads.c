@@ -162,8 +162,8 @@ static void test_same_image_with_1_2_3_threads_bit_for_bit(void)
     big_scene s;
     big_scene_init(&s);
     const struct { int samples; bool mipmaps; bv_normal_space normals; } modes[] = {
-        {0, false, BV_NORMAL_WORLD}, {1, false, BV_NORMAL_WORLD}, {5, true, BV_NORMAL_WORLD},
-        {3, false, BV_NORMAL_CAMERA}};
+        {BV_SAMPLES_AUTO, false, BV_NORMAL_WORLD}, {4, false, BV_NORMAL_WORLD},
+        {1, false, BV_NORMAL_WORLD}, {5, true, BV_NORMAL_WORLD}, {3, false, BV_NORMAL_CAMERA}};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         all_passes ref, other;
         passes_alloc(&ref, W, H);

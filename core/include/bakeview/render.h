@@ -3,7 +3,8 @@
  * A view is rasterised on a regular grid of samples x samples points per pixel (watertight
  * fixed-point edge functions, 8 sub-pixel bits, top-left rule, near/far clipping), every sample
  * taps the mesh's texture at its perspective-correct UV, and the colour and coverage are
- * reconstructed with Cycles' pixel filter. Samples are also taken past the frame edge, as Cycles'
+ * reconstructed with Cycles' pixel filter. By default (BV_SAMPLES_AUTO) a pixel inside one
+ * surface is instead one lookup of the texture integrated over the filter's footprint. Samples are also taken past the frame edge, as Cycles'
  * camera rays are, so border pixels see the whole filter.
  *
  * Data passes (depth, normal, uv, object id) are not blended across edges: each pixel takes the
@@ -71,6 +72,14 @@ typedef struct bv_camera {
 } bv_camera;
 
 #define BV_MAX_SAMPLES 16       /* per axis */
+/* samples = BV_SAMPLES_AUTO: coverage on a 4 x 4 grid, and each pixel whose filter support one
+ * smooth surface covers (one mesh; triangles that share a vertex with the same UVs there and
+ * face normals within about 8 degrees; no texture cut-outs) is shaded by one footprint-filtered
+ * lookup: its texture integrated over the pixel filter mapped through the UV map's Jacobian, on
+ * the mip chain when the texture has one. Other pixels (silhouettes, occlusion edges, UV seams,
+ * creases, cut-outs) filter their 4 x 4 samples, each a trilinear tap at its own footprint when
+ * the texture has mip levels. Data passes read the grid's sample nearest the pixel centre. */
+#define BV_SAMPLES_AUTO 0
 #define BV_MAX_IMAGE_SIZE 32768 /* per side, pixels */
 #define BV_DEPTH_EMPTY 1.0e10f  /* depth where no surface is seen (Cycles' Z pass background) */
 #define BV_OBJECT_ID_EMPTY (-1.0f)
@@ -87,7 +96,8 @@ typedef struct bv_render_desc {
     bv_camera camera;
     const bv_mesh *meshes;
     size_t mesh_count;
-    int samples;        /* grid of samples x samples per pixel; 0: 4 */
+    int samples;        /* grid of samples x samples per pixel (1..16: every sample taps the
+                           texture at its point), or BV_SAMPLES_AUTO (the default) */
     bv_filter filter;   /* zero: Blackman-Harris */
     float filter_width; /* pixels; 0: 1.5 (Cycles' default) */
     float background[4]; /* straight linear RGBA behind the meshes; zeros: transparent */
