@@ -26,6 +26,13 @@ def whole(value, what, low=0, high=None):
     return value
 
 
+def samples(value, what="samples"):
+    """AUTO (any case) or a whole number of samples per axis, 1 to 16: returns "AUTO" or it."""
+    if isinstance(value, str):
+        return choice(value, what, ("AUTO",))
+    return whole(value, what, 1, 16)
+
+
 def number(value, what, low=None, high=None, optional=False):
     """A finite int or float within low .. high (None: no limit); None too with optional=True."""
     if value is None and optional:

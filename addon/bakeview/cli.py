@@ -99,6 +99,16 @@ def _upper(text):
     return text.upper()
 
 
+def _samples(text):
+    """AUTO (any case), or N for an N x N grid."""
+    if text.upper() == "AUTO":
+        return "AUTO"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"AUTO or a whole number of samples, not {text!r}") from None
+
+
 def _renderer(text):
     """NAME for every view, or VIEW=NAME,VIEW=NAME for some (the others BAKEVIEW)."""
     if "=" not in text:
@@ -200,7 +210,9 @@ def parser():
                        help="camera of the fitted views (default ORTHOGRAPHIC)")
     sheet.add_argument("--margin", type=float, default=0.05, help="fraction of the frame kept free")
     sheet.add_argument("--pixels-per-unit", type=float, default=None, help="fixed scale (orthographic)")
-    sheet.add_argument("--samples", type=int, default=4, help="N x N samples per pixel (default 4)")
+    sheet.add_argument("--samples", type=_samples, default="AUTO",
+                       help="AUTO (default: footprint-filtered where one surface covers a pixel) "
+                            "or N for N x N point samples per pixel")
     sheet.add_argument("--trim", action=argparse.BooleanOptionalAction, default=True,
                        help="trim transparent borders (default); --no-trim keeps whole frames")
     sheet.add_argument("--alpha-threshold", type=float, default=0.0, help="trim: alpha kept above this")

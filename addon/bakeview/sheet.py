@@ -164,7 +164,7 @@ def _check_arguments(a):
                                   a["margin"], a["pixels_per_unit"]))  # their ranges, now
     fixed["kind"] = checks.choice(a["kind"], "kind", tuple(KINDS), optional=True)
     fixed["passes"] = checks.choices(a["passes"], "passes", PASSES)
-    checks.whole(a["samples"], "samples", 1)
+    fixed["samples"] = checks.samples(a["samples"])
     fixed["filter"] = checks.choice(a["filter"], "filter", FILTERS, optional=True)
     checks.number(a["filter_width"], "filter_width", 0.0, optional=True)
     checks.number(a["alpha_threshold"], "alpha_threshold", 0.0, 1.0)
@@ -273,7 +273,7 @@ def sprite_sheet(*args, progress=None, **kwargs):
 
 def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None, *, frames=None,
                 projection="ORTHOGRAPHIC", margin=0.05, pixels_per_unit=None, kind=None,
-                passes=("COLOR",), samples=4, filter=None, filter_width=None, trim=True,
+                passes=("COLOR",), samples="AUTO", filter=None, filter_width=None, trim=True,
                 alpha_threshold=0.0, shape_padding=2, border_padding=2, extrude=0,
                 layout="MAXRECTS", heuristic="BEST", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
@@ -358,7 +358,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     projection, kind, passes, filter, layout, colour, heuristic, json_form, normal_y, pivot = (
         fixed[k] for k in ("projection", "kind", "passes", "filter", "layout", "colour",
                            "heuristic", "json_form", "normal_y", "pivot"))
-    lighting = fixed["lighting"]
+    lighting, samples = fixed["lighting"], fixed["samples"]
     if lighting != "BAKED":
         kind = "BASE_COLOR"
     scene = scene or bpy.context.scene
@@ -385,12 +385,13 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     filter = filter or scene_filter
     filter_width = scene_width if filter_width is None else filter_width
     textures = {}
-    materials = lit.Materials(chosen) if uses_core and lighting != "BAKED" else None
+    chain = samples == "AUTO"  # AUTO minifies on the textures' mip levels
+    materials = lit.Materials(chosen, chain) if uses_core and lighting != "BAKED" else None
     lights = lit.Lighting(lighting, scene) if materials is not None else None
     for obj in chosen if uses_core else ():
         image = records.baked_image(obj, kind)
         if image.name not in textures:
-            textures[image.name] = images.texture(image)
+            textures[image.name] = images.texture(image, mipmaps=chain)
 
     clips, target = _clips(actions, action_target, chosen, numbers, frames)
     all_frames = [n for _, _, clip_numbers in clips for n in clip_numbers]

@@ -81,8 +81,9 @@ class BakeviewSettings(bpy.types.PropertyGroup):
     overwrite: BoolProperty(name="Overwrite", default=False,
                             description="Replace existing images (bake's overwrite)")
     # render_view()
-    view_samples: IntProperty(name="Samples", default=4, min=1, max=16,
-                              description="N x N samples per pixel (render_view's samples)")
+    view_samples: IntProperty(name="Samples", default=0, min=0, max=16,
+                              description="0: AUTO (footprint-filtered where one surface covers "
+                              "a pixel); N: N x N point samples per pixel (render_view's samples)")
     view_passes: EnumProperty(name="Passes", items=_PASS_ITEMS, options={"ENUM_FLAG"},
                               default={"COLOR"}, description="render_view's passes")
     view_transparent: BoolProperty(name="Transparent", default=True,
@@ -369,7 +370,7 @@ class BAKEVIEW_OT_render_view(bpy.types.Operator):
         passes = tuple(p for p, *_ in _PASS_ITEMS if p in settings.view_passes) or ("COLOR",)
         background = (0.0, 0.0, 0.0, 0.0) if settings.view_transparent else (0.0, 0.0, 0.0, 1.0)
         try:
-            made = render_view(samples=settings.view_samples, passes=passes,
+            made = render_view(samples=settings.view_samples or "AUTO", passes=passes,
                                background=background, filter_width=settings.view_filter_width)
         except (ValueError, TypeError, RuntimeError, MemoryError) as error:
             self.report({"ERROR"}, str(error))

@@ -90,7 +90,7 @@ def _scene_filter(scene):
     return kind if kind in _FILTERS else "BLACKMAN_HARRIS", width
 
 
-def render_view(camera=None, objects=None, width=None, height=None, samples=4, filter=None,
+def render_view(camera=None, objects=None, width=None, height=None, samples="AUTO", filter=None,
                 filter_width=None, passes=("COLOR",), background=(0.0, 0.0, 0.0, 0.0), name=None,
                 *, kind=None, overwrite=False, premultiplied=False, mipmaps=False, threads=0,
                 scene=None, normal_space="WORLD", lighting="BAKED"):
@@ -100,8 +100,12 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
         (default: every visible object with a bake). width, height: pixels (default: the scene's
         resolution x percentage). The projection is Blender's own, so lens, sensor fit, shift,
         orthographic scale, clipping and pixel aspect follow the camera and scene.
-    samples: a samples x samples grid per pixel. filter, filter_width: BLACKMAN_HARRIS, GAUSSIAN
-        or BOX and its width in pixels (default: the scene's Cycles pixel filter).
+    samples: AUTO (default): coverage on a 4 x 4 grid per pixel; a pixel whose filter sees one
+        smooth surface is one lookup of its texture integrated over the pixel filter (on the
+        texture's mip levels where it is minified), the others filter their 4 x 4 samples. Or N
+        (1 to 16): an N x N grid of point samples per pixel, as bakeview 0.x rendered.
+        filter, filter_width: BLACKMAN_HARRIS, GAUSSIAN or BOX and its width in pixels (default:
+        the scene's Cycles pixel filter).
     passes: any of COLOR, ALPHA, DEPTH, NORMAL, UV, OBJECT_ID.
     normal_space: the NORMAL pass's space: WORLD (default) or CAMERA (Blender's camera space:
         x right, y up, z toward the viewer; the camera's rotation, not its scale). Either way
@@ -131,6 +135,8 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     passes = checks.choices(passes, "passes", PASSES)
     filter = checks.choice(filter, "filter", FILTERS, optional=True)
     kind = checks.choice(kind, "kind", tuple(KINDS), optional=True)
+    samples = checks.samples(samples)
+    chain = mipmaps or samples == "AUTO"  # AUTO minifies on the texture's mip levels
     if not passes:
         raise ValueError("passes is empty")
     normal_space = checks.choice(normal_space, "normal_space", NORMAL_SPACES)
@@ -167,7 +173,7 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
     depsgraph = bpy.context.evaluated_depsgraph_get()
     textures = {}
     meshes = []
-    materials = lit.Materials(chosen, mipmaps) if lighting != "BAKED" and need_texture else None
+    materials = lit.Materials(chosen, chain) if lighting != "BAKED" and need_texture else None
     for object_id, obj in enumerate(chosen):
         if materials is not None:
             base = records.baked_image(obj, "BASE_COLOR")
@@ -179,13 +185,13 @@ def render_view(camera=None, objects=None, width=None, height=None, samples=4, f
         if need_texture:
             texture = textures.get(image.name)
             if texture is None:
-                texture = textures[image.name] = images.texture(image, mipmaps=mipmaps)
+                texture = textures[image.name] = images.texture(image, mipmaps=chain)
         uv_name = records.uv_map(obj) if image is not None else None
         alpha = images.alpha_use(image) if image is not None else "IGNORED"
         if alpha == "COVERAGE" and texture is None:  # the alpha pass needs it too
             texture = textures.get(image.name)
             if texture is None:
-                texture = textures[image.name] = images.texture(image, mipmaps=mipmaps)
+                texture = textures[image.name] = images.texture(image, mipmaps=chain)
         meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id, alpha))
     view, projection = camera_matrices(camera, depsgraph, width, height, scene)
     core_lighting = None

@@ -12,14 +12,17 @@
 
 static PyMethodDef core_methods[] = {
     {"render", (PyCFunction)(void (*)(void))core_render, METH_VARARGS | METH_KEYWORDS,
-     "render(meshes, view, projection, width, height, *, passes=('COLOR',), samples=4, "
+     "render(meshes, view, projection, width, height, *, passes=('COLOR',), samples='AUTO', "
      "filter='BLACKMAN_HARRIS', filter_width=1.5, background=(0, 0, 0, 0), premultiplied=False, "
      "mipmaps=False, cull_backfaces=False, threads=0, normal_space='WORLD') -> {pass: memoryview "
      "of float32}\n\n"
      "Renders the meshes from a camera. view and projection are 4x4 matrices as Blender gives "
      "them (matrix_world.inverted(), calc_matrix_camera). Passes: COLOR (RGBA), ALPHA, DEPTH, "
      "NORMAL (XYZ, in normal_space: WORLD, or CAMERA: x right, y up, z toward the viewer), UV, "
-     "OBJECT_ID; each a flat float32 buffer, row 0 at the bottom."},
+     "OBJECT_ID; each a flat float32 buffer, row 0 at the bottom. samples: AUTO (coverage on a "
+     "4 x 4 grid; a pixel inside one smooth surface is one lookup of its texture integrated over "
+     "the pixel filter, on the texture's mip chain if it has one) or N for an N x N grid of "
+     "point samples."},
     {"write_png", (PyCFunction)(void (*)(void))core_write_png, METH_VARARGS | METH_KEYWORDS,
      "write_png(path, pixels, width, height, channels=4, *, encoding='SRGB', lut=None, "
      "premultiply=False, bits=8)\n\n"

@@ -301,6 +301,28 @@ static int get_rgba(PyObject *object, const char *what, float out[4])
     return -1;
 }
 
+/* samples: 'AUTO' (any case) or a whole number 1 .. BV_MAX_SAMPLES; None leaves *r_samples. */
+static int get_samples(PyObject *object, int *r_samples)
+{
+    if (!object || object == Py_None) return 0;
+    if (PyUnicode_Check(object)) {
+        static const char *const names[] = {"AUTO"};
+        int index = 0;
+        if (parse_choice(object, "samples", names, 1, &index) != 0) return -1;
+        *r_samples = BV_SAMPLES_AUTO;
+        return 0;
+    }
+    int samples = 0;
+    if (get_int(object, "samples", &samples) != 0) return -1;
+    if (samples < 1 || samples > BV_MAX_SAMPLES) {
+        PyErr_Format(PyExc_ValueError, "samples must be 'AUTO' or from 1 to %d, got %d", BV_MAX_SAMPLES,
+                     samples);
+        return -1;
+    }
+    *r_samples = samples;
+    return 0;
+}
+
 PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"meshes", "view", "projection", "width", "height", "passes", "samples",
@@ -309,7 +331,7 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     PyObject *meshes, *view, *projection, *width_object, *height_object;
     PyObject *passes = NULL, *samples_object = NULL, *filter = NULL, *filter_width_object = NULL,
              *background = NULL, *threads_object = NULL, *normal_space = NULL, *lighting = NULL;
-    int width, height, samples = 4, premultiplied = 0, mipmaps = 0, cull = 0, threads = 0;
+    int width, height, samples = BV_SAMPLES_AUTO, premultiplied = 0, mipmaps = 0, cull = 0, threads = 0;
     double filter_width = BV_DEFAULT_FILTER_WIDTH;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO|$OOOOOpppOOO:render", keywords, &meshes, &view,
                                      &projection, &width_object, &height_object, &passes,
@@ -317,7 +339,7 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
                                      &premultiplied, &mipmaps, &cull, &threads_object, &normal_space,
                                      &lighting) ||
         get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
-        get_int(samples_object, "samples", &samples) != 0 ||
+        get_samples(samples_object, &samples) != 0 ||
         get_double(filter_width_object, "filter_width", &filter_width) != 0 ||
         get_int(threads_object, "threads", &threads) != 0)
         return NULL;
@@ -331,10 +353,6 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
     desc.mipmaps = mipmaps != 0;
     desc.cull_backfaces = cull != 0;
     desc.threads = threads;
-    if (samples < 1) {
-        PyErr_Format(PyExc_ValueError, "samples must be at least 1, got %d", samples);
-        return NULL;
-    }
     if (get_matrix(view, "view", desc.camera.view) != 0) return NULL;
     if (get_matrix(projection, "projection", desc.camera.projection) != 0) return NULL;
     int filter_index = 0;

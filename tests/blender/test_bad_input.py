@@ -406,7 +406,7 @@ SHEET_ARGUMENTS = {  # argument: (a value of a wrong type, the error, what its m
     "kind": (3, (TypeError, ValueError), r"kind.*DIFFUSE.*3"),
     "passes": (42, TypeError, r"passes.*42"),
     "passes with a number": (("COLOR", 4), TypeError, r"passes"),
-    "samples": ("4", TypeError, r"samples.*'4'"),
+    "samples": ("4", (TypeError, ValueError), r"samples.*'4'"),
     "filter": (3, TypeError, r"filter.*BLACKMAN_HARRIS"),
     "filter_width": ("x", TypeError, r"filter_width.*'x'"),
     "trim": ("no", TypeError, r"trim.*True or False.*'no'"),
