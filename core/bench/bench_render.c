@@ -35,7 +35,7 @@ static const double slow_seconds = 1.0;
 /* Tori with rings = 2 * segments: 2 * rings * segments = 4 * segments^2 triangles. */
 static const int triangle_counts[] = {16384, 262144, 1048576};
 static const int sizes[] = {256, 512, 1024, 2048};
-static const int sample_counts[] = {1, 2, 4};
+static const int sample_counts[] = {BV_SAMPLES_AUTO, 1, 2, 4}; /* AUTO, then grids */
 static const int thread_counts[] = {1, 2};
 
 typedef struct bench_case {
@@ -70,12 +70,12 @@ static void print_usage(FILE *stream)
             "target checks and the peak memory (ru_maxrss).\n"
             "\n"
             "  (no option)     the full table: tori of ~16k, 250k and 1M triangles, at 256,\n"
-            "                  512, 1024 and 2048 pixels square, 1x1, 2x2 and 4x4 samples,\n"
+            "                  512, 1024 and 2048 pixels square, AUTO, 1x1, 2x2 and 4x4 samples,\n"
             "                  1 and 2 threads (takes minutes)\n"
             "  --quick         only 16k triangles at 256 and 512 pixels (all samples, threads)\n"
             "  --triangles N   run a single case with about N triangles (default %d)\n"
             "  --size S        ... at S x S pixels (default %d)\n"
-            "  --samples N     ... with N x N samples per pixel, 1 to %d (default %d)\n"
+            "  --samples N     ... with N x N samples per pixel, 1 to %d, or 0 for AUTO (default %d)\n"
             "  --threads N     ... on N threads, 0 for one per core (default %d)\n"
             "  --help          show this help and exit\n",
             texture_size, texture_size, target_seconds, min_runs, max_runs, default_triangles,
@@ -183,9 +183,11 @@ static bool time_case(const scene *s, const bv_texture *texture, float *color, b
     return true;
 }
 
+/* AUTO's coverage grid is 4 x 4: its figure counts those samples. */
 static double samples_per_second(const bench_case *c)
 {
-    const double samples = (double)c->size * c->size * c->samples * c->samples;
+    const int n = c->samples == BV_SAMPLES_AUTO ? 4 : c->samples;
+    const double samples = (double)c->size * c->size * n * n;
     return samples / (c->ms * 1e-3);
 }
 
@@ -199,7 +201,8 @@ static void print_case(const bench_case *c)
 {
     char size[32], samples[16];
     snprintf(size, sizeof(size), "%dx%d", c->size, c->size);
-    snprintf(samples, sizeof(samples), "%dx%d", c->samples, c->samples);
+    if (c->samples == BV_SAMPLES_AUTO) snprintf(samples, sizeof(samples), "AUTO");
+    else snprintf(samples, sizeof(samples), "%dx%d", c->samples, c->samples);
     printf("%10zu %11s %8s %7d %4d %10.2f %10.2f %10.1f\n", c->triangles_actual, size, samples,
            c->threads, c->runs, c->ms, c->min_ms, samples_per_second(c) * 1e-6);
     fflush(stdout);
@@ -286,6 +289,40 @@ static void print_linearity(const char *what, const char *where, const bench_cas
     const double time_ratio = to->ms / from->ms;
     printf("linearity: %s x%.0f -> time x%.2f (%s; work ratio / time ratio %.2f)\n", what,
            work_ratio, time_ratio, where, work_ratio / time_ratio);
+}
+
+/* Medians of AUTO and of a 4 x 4 grid at 512², 16k triangles, one thread, measured alternately
+ * (AUTO, grid, AUTO, ...) so that the machine's drift touches both alike; and AUTO on two threads.
+ * Prints the issue's targets. */
+static bool print_auto_targets(const bv_texture *texture)
+{
+    enum { pairs = 9 };
+    scene s = {{0}, 0};
+    float *color = malloc((size_t)512 * 512 * 4 * sizeof(float));
+    if (color == NULL || !build_scene(16384, &s)) {
+        free(color);
+        return false;
+    }
+    double auto_ms[pairs], grid_ms[pairs];
+    bool ok = true;
+    for (int i = 0; i < pairs && ok; i++) {
+        bench_case a = {.size = 512, .samples = BV_SAMPLES_AUTO, .threads = 1};
+        bench_case g = {.size = 512, .samples = 4, .threads = 1};
+        ok = time_case(&s, texture, color, &a) && time_case(&s, texture, color, &g);
+        auto_ms[i] = a.ms, grid_ms[i] = g.ms;
+    }
+    bench_case two = {.size = 512, .samples = BV_SAMPLES_AUTO, .threads = 2};
+    ok = ok && time_case(&s, texture, color, &two);
+    if (ok) {
+        const double a = median(auto_ms, pairs), g = median(grid_ms, pairs);
+        printf("target: AUTO (the default) at 512² 16k tris 1 thread: %.2f ms, 4x4 %.2f ms "
+               "alternately: x%.2f faster (target >= 2)%s\n", a, g, g / a, g / a >= 2.0 ? "" : "  MISSED");
+        printf("target: AUTO 2 threads speed-up at 512² 16k: %.2f (target >= 1.8)%s\n", a / two.ms,
+               a / two.ms >= 1.8 ? "" : "  MISSED");
+    }
+    bvp_mesh_free(&s.torus);
+    free(color);
+    return ok;
 }
 
 static void print_targets(const bench_results *results, const int *size_list,
@@ -449,17 +486,19 @@ int main(int argc, char **argv)
     }
     else if (quick) {
         static const int quick_sizes[] = {256, 512};
-        ok = run_table(triangle_counts, 1, quick_sizes, 2, sample_counts, 3, thread_counts, 2,
+        ok = run_table(triangle_counts, 1, quick_sizes, 2, sample_counts, 4, thread_counts, 2,
                        texture, &results);
         if (ok) {
             print_targets(&results, quick_sizes, 2, triangle_counts, 1);
+            ok = print_auto_targets(texture);
         }
     }
     else {
-        ok = run_table(triangle_counts, 3, sizes, 4, sample_counts, 3, thread_counts, 2, texture,
+        ok = run_table(triangle_counts, 3, sizes, 4, sample_counts, 4, thread_counts, 2, texture,
                        &results);
         if (ok) {
             print_targets(&results, sizes, 4, triangle_counts, 3);
+            ok = print_auto_targets(texture);
         }
     }
     if (ok) {

@@ -7,7 +7,7 @@ Run inside Blender or with the bpy module (prints figures, asserts nothing):
 Scene: a UV sphere of about 16 k triangles with a 1024 x 1024 emission texture (smooth waves and
 a 16-texel checker), seen at 512 x 512.
 Seed's workflow per view: Cycles render with write_still (PNG), load the file, read its pixels.
-bakeview per view: render_view at its defaults (4 x 4 samples, Blackman-Harris 1.5), pixels read.
+bakeview per view: render_view at its defaults (AUTO sampling, Blackman-Harris 1.5), pixels read.
 Cycles runs three ways: at the scene's own defaults (what a script that sets nothing gets: the
 seed's workflow, against which the issue's target of >= 50x is read, render_view being at its
 defaults too), at the fewest samples (from a list) whose two seeds agree to >= 46 dB (the quality
