@@ -1,7 +1,9 @@
 /* One tile of a view: rasterise the tile's triangles into a deferred sample buffer (depth key +
  * primitive id), shade each sample once, reconstruct pixels with the filter, and read the data
- * passes at each pixel's centre sample. A tile reads only its own bin and writes only its own
- * pixels, so the image is the same whichever worker renders it. */
+ * passes at each pixel's centre sample. With BV_SAMPLES_AUTO some pixels are instead one
+ * footprint lookup (tile_surface.c says which may be), and only the samples the others read are
+ * shaded. A tile reads only its own bin and writes only its own pixels, so the image is the same
+ * whichever worker renders it. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -93,6 +95,21 @@ static inline bool sample_uv(const bv__prim_cache *c, double x, double y, float 
     return true;
 }
 
+/* The UV Jacobian of the cached primitive at an NDC position, per pixel: du/dx, du/dy, dv/dx,
+ * dv/dy, from the ratio of screen-affine functions that gives the perspective-correct UV. All in
+ * double from the planes alone, so that no rounding of the UV (which a compiler may skip in one
+ * CPU path and not the other) reaches it. */
+static void uv_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4])
+{
+    const double d = c->uv_plane[2][0] * x + c->uv_plane[2][1] * y + c->uv_plane[2][2];
+    const double to_x = 2.0 / r->width, to_y = 2.0 / r->height; /* NDC per pixel */
+    for (int k = 0; k < 2; k++) {
+        const double value = (c->uv_plane[k][0] * x + c->uv_plane[k][1] * y + c->uv_plane[k][2]) / d;
+        r_j[2 * k] = (float)((c->uv_plane[k][0] - value * c->uv_plane[2][0]) / d * to_x);
+        r_j[2 * k + 1] = (float)((c->uv_plane[k][1] - value * c->uv_plane[2][1]) / d * to_y);
+    }
+}
+
 float bv__prim_alpha(const bv__render *r, uint32_t prim, double x_ndc, double y_ndc)
 {
     bv__prim_cache c;
@@ -161,9 +178,6 @@ static float sample_lod(const bv__render *r, const bv__prim_cache *c, const doub
     const double l = lx > ly ? lx : ly;
     return l > 1.0 ? (float)(0.5 * log2(l)) : 0.0f;
 }
-
-/* Forward declaration: the UV Jacobian per pixel (below). */
-static void uv_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4]);
 
 /* BV_SAMPLES_AUTO: a sample whose cell (1 / n pixel) spans CELL_MINIFIED or more texels' standard
  * deviation along a screen axis taps the texture averaged over its cell, not at its point (the
@@ -570,20 +584,6 @@ static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__wind
     }
 }
 
-/* The UV Jacobian of the cached primitive at an NDC position, per pixel: du/dx, du/dy, dv/dx,
- * dv/dy, from the ratio of screen-affine functions that gives the perspective-correct UV. All in
- * double from the planes alone, so that no rounding of the UV (which a compiler may skip in one
- * CPU path and not the other) reaches it. */
-static void uv_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4])
-{
-    const double d = c->uv_plane[2][0] * x + c->uv_plane[2][1] * y + c->uv_plane[2][2];
-    const double to_x = 2.0 / r->width, to_y = 2.0 / r->height; /* NDC per pixel */
-    for (int k = 0; k < 2; k++) {
-        const double value = (c->uv_plane[k][0] * x + c->uv_plane[k][1] * y + c->uv_plane[k][2]) / d;
-        r_j[2 * k] = (float)((c->uv_plane[k][0] - value * c->uv_plane[2][0]) / d * to_x);
-        r_j[2 * k + 1] = (float)((c->uv_plane[k][1] - value * c->uv_plane[2][1]) / d * to_y);
-    }
-}
 
 /* BV_SAMPLES_AUTO: the smooth candidates that filter their samples after all: where the texture
  * is not minified along both axes (the mapped filter's smaller standard deviation under
