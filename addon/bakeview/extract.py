@@ -43,12 +43,13 @@ def camera_matrices(camera, depsgraph, width, height, scene):
 
 
 def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IGNORED",
-              material=None):
+              material=None, normals=True):
     """A _core.Mesh of the object's evaluated mesh (modifiers, shape keys, armatures) in world
     space, with UVs from `uv_name` (default: the active UV map). alpha: what the texture's alpha
     does (IGNORED or COVERAGE, images.alpha_use). material: a lit.Materials entry's
     (_core.Material, its copy without the normal map); the mesh then carries the UV map's
-    MikkTSpace tangents for the normal map, as Blender's bake made it."""
+    MikkTSpace tangents for the normal map, as Blender's bake made it. normals=False leaves the
+    corner normals out (the core needs them for the NORMAL pass and lit views only)."""
     evaluated = obj.evaluated_get(depsgraph)
     mesh = evaluated.to_mesh()
     try:
@@ -70,7 +71,7 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IG
         elif texture is not None:
             wanted = f"UV map '{uv_name}'" if uv_name else "a UV map"
             raise ValueError(f"object '{obj.name}' has no {wanted}")
-        normals = corner_normals(mesh)
+        normals = corner_normals(mesh) if normals or material is not None else None
         tangents = signs = None
         core_material = None
         if material is not None:

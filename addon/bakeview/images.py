@@ -87,18 +87,6 @@ def alpha_use(image):
     return "COVERAGE" if image.get(COVERAGE) == "COVERAGE" else "IGNORED"
 
 
-def texture(image, extension="REPEAT", mipmaps=False):
-    """A core texture over the image's pixels (float images only: bakes are float), with its
-    alpha read as Cycles reads it."""
-    if not image.is_float:
-        raise ValueError(
-            f"image '{image.name}' is 8-bit; bakeview renders from float images (its bakes are)"
-        )
-    width, height = image.size
-    return _core.Texture(rgba(image), width, height, extension=extension, mipmaps=mipmaps,
-                         alpha=texture_alpha(image))
-
-
 def rgba(image):
     """The image's pixels as float32 RGBA (a buffer: 1- to 3-channel images are widened)."""
     data = pixels(image)

@@ -21,7 +21,7 @@ import warnings
 
 import bpy
 
-from . import _core, checks, images, records
+from . import _core, checks, images, records, textures as texture_cache
 from .compat import VERSION
 
 LIGHTINGS = ("BAKED", "SCENE")
@@ -112,7 +112,7 @@ class Materials:
     def _texture(self, image, mipmaps):
         key = (image.name, mipmaps)
         if key not in self.textures:
-            self.textures[key] = images.texture(image, mipmaps=mipmaps)
+            self.textures[key] = texture_cache.texture(image, mipmaps=mipmaps)
         return self.textures[key]
 
     def base(self, obj):
@@ -220,7 +220,7 @@ class Lighting:
 
     def _environment(self, image):
         if image.name not in self.environments:
-            self.environments[image.name] = images.texture(image, extension="REPEAT")
+            self.environments[image.name] = texture_cache.texture(image, extension="REPEAT")
         return self.environments[image.name]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import bpy
 
 from . import (_core, blender_frames, checks, display, files, framing, images, lit, records,
-               viewsets)
+               textures as texture_cache, viewsets)
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -391,7 +391,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     for obj in chosen if uses_core else ():
         image = records.baked_image(obj, kind)
         if image.name not in textures:
-            textures[image.name] = images.texture(image, mipmaps=chain)
+            textures[image.name] = texture_cache.texture(image, mipmaps=chain)
 
     clips, target = _clips(actions, action_target, chosen, numbers, frames)
     all_frames = [n for _, _, clip_numbers in clips for n in clip_numbers]
@@ -436,7 +436,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                     meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
                                         textures[records.baked_image(obj, kind).name], i,
                                         images.alpha_use(records.baked_image(obj, kind)),
-                                        materials.material(obj) if materials else None)
+                                        materials.material(obj) if materials else None,
+                                        normals="NORMAL" in passes)
                               for i, obj in enumerate(chosen)] if uses_core else []
                     frame_lighting = lights.frame(depsgraph) if lights else None
                     origin = (tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)

@@ -2,7 +2,7 @@
 Image datablocks whose pixels are readable at once."""
 import bpy
 
-from . import _core, checks, images, lit, memory, records
+from . import _core, checks, images, lit, memory, records, textures as texture_cache
 from .bake_images import KINDS
 from .objects import find, meshes
 from .extract import camera_matrices, core_mesh, output_size, visible_meshes
@@ -185,14 +185,15 @@ def render_view(camera=None, objects=None, width=None, height=None, samples="AUT
         if need_texture:
             texture = textures.get(image.name)
             if texture is None:
-                texture = textures[image.name] = images.texture(image, mipmaps=chain)
+                texture = textures[image.name] = texture_cache.texture(image, mipmaps=chain)
         uv_name = records.uv_map(obj) if image is not None else None
         alpha = images.alpha_use(image) if image is not None else "IGNORED"
         if alpha == "COVERAGE" and texture is None:  # the alpha pass needs it too
             texture = textures.get(image.name)
             if texture is None:
-                texture = textures[image.name] = images.texture(image, mipmaps=chain)
-        meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id, alpha))
+                texture = textures[image.name] = texture_cache.texture(image, mipmaps=chain)
+        meshes.append(core_mesh(obj, depsgraph, uv_name, texture, object_id, alpha,
+                                normals="NORMAL" in passes))
     view, projection = camera_matrices(camera, depsgraph, width, height, scene)
     core_lighting = None
     if materials is not None:

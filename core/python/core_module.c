@@ -49,6 +49,8 @@ static PyMethodDef core_methods[] = {
      "pack_channels(sources, count) -> float32 RGBA: the R channel of each of 4 RGBA float "
      "buffers of `count` pixels (or a number, for a constant), interleaved: a Material's channels "
      "(metallic, roughness, specular, occlusion)"},
+    {"same_bytes", core_same_bytes, METH_VARARGS,
+     "same_bytes(a, b) -> bool: whether two C-contiguous buffers hold the same bytes (memcmp)."},
     {"add_rgb", (PyCFunction)(void (*)(void))core_add_rgb, METH_VARARGS | METH_KEYWORDS,
      "add_rgb(a, b, count, weight=1) -> float32 RGBA: two RGBA float buffers of `count` pixels, "
      "RGB a + weight x b, alpha a's (an emission bake plus the indirect light baked beside it)"},

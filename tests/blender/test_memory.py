@@ -4,7 +4,7 @@ import bpy
 import pytest
 
 import bakeview
-from bakeview import images, memory, sheet, view
+from bakeview import memory, sheet, textures, view
 from conftest import snapshot
 
 
@@ -105,7 +105,7 @@ def test_a_view_larger_than_the_memory_available_is_refused_before_any_work(bake
     # 4096 x 4096: COLOR 16 + 16 (its Image), DEPTH 4 + 16 (as RGBA) + 16 bytes a pixel
     monkeypatch.setattr(memory, "available", lambda: 1000 << 20)
     touched = []
-    monkeypatch.setattr(images, "texture", lambda *a, **k: touched.append("texture"))
+    monkeypatch.setattr(textures, "texture", lambda *a, **k: touched.append("texture"))
     monkeypatch.setattr(view._core, "render", lambda *a, **k: touched.append("render"))
     before = snapshot()
     with pytest.raises(MemoryError, match=r"a 4096 x 4096 view \(COLOR, DEPTH\) needs 1088 MiB, "

@@ -6,7 +6,7 @@ import bpy
 import pytest
 
 import bakeview
-from bakeview import _core, framing, images, records, viewsets
+from bakeview import _core, framing, records, textures, viewsets
 from bakeview.extract import core_mesh
 from conftest import crop, snapshot
 
@@ -39,7 +39,7 @@ def test_trimmed_frames_and_offsets_rebuild_the_untrimmed_render(baked_cube):
     size = (48, 40)
     result = bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=size, dedupe=False)
     pixels, (page_w, page_h) = page_pixels(result)
-    texture = images.texture(records.baked_image(baked_cube))
+    texture = textures.texture(records.baked_image(baked_cube))
     mesh = core_mesh(baked_cube, bpy.context.evaluated_depsgraph_get(), records.uv_map(baked_cube),
                      texture)
     for f, view in zip(result.frames, viewsets.compass(8)):
