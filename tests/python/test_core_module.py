@@ -371,3 +371,14 @@ def test_write_multipack_json_puts_each_frame_on_its_page_in_the_order_given(tmp
     assert data["animations"] == {"run": ["d", "a", "c"]}
     assert data["meta"]["app"] == "bakeview" and data["meta"]["premultiplyAlpha"] is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_same_bytes_compares_buffers_byte_for_byte():
+    a = array.array("f", [0.0, 1.0, float("nan")])
+    assert _core.same_bytes(a, array.array("f", a))  # the same NaN bits too
+    assert not _core.same_bytes(a, array.array("f", [0.0, 1.0, 2.0]))
+    assert not _core.same_bytes(a, array.array("f", [0.0, 1.0]))  # another length
+    assert not _core.same_bytes(array.array("f", [-0.0]), array.array("f", [0.0]))  # bits, not values
+    assert _core.same_bytes(b"", bytearray())
+    with pytest.raises(TypeError):
+        _core.same_bytes(a, [0.0, 1.0, 2.0])
