@@ -612,15 +612,8 @@ static int plan_footprints(const bv__render *r, bv__scratch *s, const bv__window
             uint8_t *kind = s->pixel_kind + (size_t)y * (size_t)w->tw + (size_t)x;
             if (*kind != BV__PIXEL_SMOOTH) continue;
             const uint32_t prim = s->prim[(size_t)(n * y + offset) * (size_t)w->sw + (size_t)(n * x + offset)];
+            /* a candidate: its triangle is textured and may be minified (mark_candidates) */
             const bv__prim_cache own = *lookup_prim(r, prim, caches); /* a copy: lookups evict */
-            if (!bv__mesh_textured(r, own.ms->mesh)) { /* no texture: nothing varies */
-                smooth++;
-                continue;
-            }
-            if (!(r->tris[prim].minified & BV__MINIFIED_PIXEL)) { /* magnified or 1:1 everywhere */
-                *kind = BV__PIXEL_EDGE;
-                continue;
-            }
             const bv__level *level = &own.ms->mesh->texture->levels[0];
             float *fp = s->footprints + 6 * ((size_t)y * (size_t)w->tw + (size_t)x);
             const double cx = ndc_x(r, (int64_t)(w->px0 + x) * BV__SUBPIXEL_ONE + BV__SUBPIXEL_ONE / 2);
