@@ -255,14 +255,14 @@ def test_what_was_deleted_between_calls_is_refused_and_changes_nothing(scene, se
 @pytest.fixture
 def no_work(monkeypatch):
     """Fails the test if bakeview reads a bake's pixels or renders anything."""
-    import bakeview.images
     import bakeview.sheet
+    import bakeview.textures
     import bakeview.view
 
     def allocating(*args, **kwargs):
         pytest.fail("bakeview started the work before refusing")
 
-    monkeypatch.setattr(bakeview.images, "texture", allocating)
+    monkeypatch.setattr(bakeview.textures, "texture", allocating)
     for module in (bakeview.view, bakeview.sheet):
         monkeypatch.setattr(module, "_core", _Proxy(module._core, render=allocating))
 

@@ -193,8 +193,8 @@ def view_scene(make, tiny_scene):
 VIEW_STAGES = {
     "resolve the camera": ("view._resolve_camera", 1, True),
     "choose objects": ("view._resolve_objects", 1, True),
-    "read the first texture": ("images.texture", 1, True),
-    "read the last texture": ("images.texture", 3, True),
+    "read the first texture": ("textures.texture", 1, True),
+    "read the last texture": ("textures.texture", 3, True),
     "extract the second mesh": ("view.core_mesh", 2, True),
     "camera matrices": ("view.camera_matrices", 1, True),
     "render": ("view._core.render", 1, True),
@@ -264,7 +264,7 @@ def make_sheet(sheet_scene, **options):
 
 SHEET_STAGES = {
     "choose objects": ("view._resolve_objects", 1, True),
-    "read textures": ("images.texture", 1, True),
+    "read textures": ("textures.texture", 1, True),
     "actions": ("sheet._clips", 1, True),
     "play the second action for framing": ("sheet._play", 2, True),
     "framing over the frames": ("sheet._bounds", 3, True),
