@@ -153,89 +153,114 @@ static inline bv__v4 texel_as_tapped(const float *p, bool premultiply, bool igno
     return c;
 }
 
-/* The texel-weight sum on level `li` with the pixel filter's own shape: texel offsets (in its
- * texels) map back to pixels through the inverse of a (2 x 2, row-major), and each texel weighs
- * f(dx) f(dy) there (the filter's table, zero past its support). */
-static bool shaped_sum(const bv_texture *t, const bv__footprint_filter *f, int li, float u, float v,
-                       const double a[4], float r_rgba[4])
+/* A sweep over the texels of one level within x0 .. x1 x y0 .. y1 (texel-centre units): the
+ * columns' offsets once, then rows of weights added in (sweep_row), then the normalised sum. */
+typedef struct sweep {
+    const bv_texture *texture;
+    const bv__level *level;
+    int ix0, iy0, iy1, span;
+    bool fast; /* every column inside the level and the texels read as they are */
+    bool premultiply, ignore_alpha;
+    int32_t columns[SWEEP_MAX_SPAN];
+    bv__v4 acc0, acc1; /* two running sums (even and odd texels) halve the adds' chain */
+    float weight0, weight1;
+} sweep;
+
+static bool sweep_begin(sweep *s, const bv_texture *t, int li, double x, double y, double ex, double ey)
 {
-    const bv__level *level = &t->levels[li];
-    const int w = level->width, h = level->height;
-    const double det = a[0] * a[3] - a[1] * a[2];
-    if (!(fabs(det) > 0.0)) return false;
-    const double scale = BV__FOOTPRINT_LUT / (double)f->radius; /* pixels to table steps */
-    const float b00 = (float)(a[3] / det * scale), b01 = (float)(-a[1] / det * scale);
-    const float b10 = (float)(-a[2] / det * scale), b11 = (float)(a[0] / det * scale);
-    const double ex = f->radius * (fabs(a[0]) + fabs(a[1])), ey = f->radius * (fabs(a[2]) + fabs(a[3]));
-    const double x = (double)u * w - 0.5, y = (double)v * h - 0.5; /* in texel-centre units */
+    memset(s, 0, sizeof *s);
+    s->texture = t;
+    s->level = &t->levels[li];
     if (!(fabs(x) < 1e8 && fabs(y) < 1e8 && ex < SWEEP_MAX_SPAN / 2 - 1 && ey < SWEEP_MAX_SPAN / 2 - 1))
         return false;
-    const int ix0 = ceil_int(x - ex), ix1 = floor_int(x + ex), iy0 = ceil_int(y - ey), iy1 = floor_int(y + ey);
-    if (ix1 < ix0 || iy1 < iy0) return false;
-    int32_t columns[SWEEP_MAX_SPAN];
-    sweep_columns(t, w, ix0, ix1, columns);
-    const bool premultiply = li == 0 && t->premultiply;
-    const bool ignore_alpha = li == 0 && t->alpha == BV_TEXTURE_ALPHA_IGNORE;
-    const float *lut = f->lut;
-    const int span = ix1 - ix0 + 1;
-    const bool columns_inside = ix0 >= 0 && ix1 < w;
-    const float tx = (float)(ix0 - x);
-    bv__v4 acc0 = {0, 0, 0, 0}, acc1 = {0, 0, 0, 0};
-    float weight0 = 0.0f, weight1 = 0.0f;
-    for (int iy = iy0; iy <= iy1; iy++) {
-        const float ty = (float)(iy - y);
-        float dx = b00 * tx + b01 * ty, dy = b10 * tx + b11 * ty; /* in table steps */
-        /* the row's texels inside the filter's square (a thin footprint's box holds many more) */
-        int k0 = 0, k1 = span - 1;
-        if (!row_span(dx, b00, span, &k0, &k1) || !row_span(dy, b10, span, &k0, &k1)) continue;
-        dx += (float)k0 * b00, dy += (float)k0 * b10;
-        const int row = iy >= 0 && iy < h ? iy : bv__texel_index(iy, h, t->extension);
-        const float *texels = row >= 0 ? level->pixels + 4 * (size_t)row * (size_t)w : NULL;
-        if (texels && columns_inside && !premultiply && !ignore_alpha) { /* the common case */
-            const float *p = texels + columns[k0];
-            int k = k0;
-            for (; k + 1 <= k1; k += 2, p += 8) {
-                const float wa = lut_weight(lut, dx) * lut_weight(lut, dy);
-                dx += b00, dy += b10;
-                const float wb = lut_weight(lut, dx) * lut_weight(lut, dy);
-                dx += b00, dy += b10;
-                bv__v4 ta, tb;
-                memcpy(&ta, p, sizeof ta);
-                memcpy(&tb, p + 4, sizeof tb);
-                acc0 += wa * ta;
-                acc1 += wb * tb;
-                weight0 += wa;
-                weight1 += wb;
-            }
-            if (k <= k1) {
-                const float wa = lut_weight(lut, dx) * lut_weight(lut, dy);
-                bv__v4 ta;
-                memcpy(&ta, p, sizeof ta);
-                acc0 += wa * ta;
-                weight0 += wa;
-            }
-            continue;
+    const int ix1 = floor_int(x + ex);
+    s->ix0 = ceil_int(x - ex), s->iy0 = ceil_int(y - ey), s->iy1 = floor_int(y + ey);
+    s->span = ix1 - s->ix0 + 1;
+    if (s->span <= 0 || s->iy1 < s->iy0) return false;
+    sweep_columns(t, s->level->width, s->ix0, ix1, s->columns);
+    s->premultiply = li == 0 && t->premultiply;
+    s->ignore_alpha = li == 0 && t->alpha == BV_TEXTURE_ALPHA_IGNORE;
+    s->fast = s->ix0 >= 0 && ix1 < s->level->width && !s->premultiply && !s->ignore_alpha;
+    return true;
+}
+
+/* Adds row iy's texels k0 .. k1 (columns from ix0) weighted by weight[k]; CLIP's transparent
+ * texels add their weight only. */
+static inline void sweep_row(sweep *s, int iy, int k0, int k1, const float *weight)
+{
+    const bv__level *level = s->level;
+    const int h = level->height;
+    const int row = iy >= 0 && iy < h ? iy : bv__texel_index(iy, h, s->texture->extension);
+    const float *texels = row >= 0 ? level->pixels + 4 * (size_t)row * (size_t)level->width : NULL;
+    if (texels && s->fast) { /* the common case */
+        const float *p = texels + s->columns[k0];
+        int k = k0;
+        for (; k + 1 <= k1; k += 2, p += 8) {
+            bv__v4 ta, tb;
+            memcpy(&ta, p, sizeof ta);
+            memcpy(&tb, p + 4, sizeof tb);
+            s->acc0 += weight[k] * ta;
+            s->acc1 += weight[k + 1] * tb;
+            s->weight0 += weight[k];
+            s->weight1 += weight[k + 1];
         }
-        for (int k = k0; k <= k1; k++, dx += b00, dy += b10) {
-            const float weight = lut_weight(lut, dx) * lut_weight(lut, dy);
-            weight0 += weight;
-            if (!texels || columns[k] < 0) continue; /* CLIP: transparent black */
-            acc0 += weight * texel_as_tapped(texels + columns[k], premultiply, ignore_alpha);
+        if (k <= k1) {
+            bv__v4 ta;
+            memcpy(&ta, p, sizeof ta);
+            s->acc0 += weight[k] * ta;
+            s->weight0 += weight[k];
         }
+        return;
     }
-    const bv__v4 acc = acc0 + acc1;
-    const float weight_sum = weight0 + weight1;
+    for (int k = k0; k <= k1; k++) {
+        s->weight0 += weight[k];
+        if (!texels || s->columns[k] < 0) continue; /* CLIP: transparent black */
+        s->acc0 += weight[k] * texel_as_tapped(texels + s->columns[k], s->premultiply, s->ignore_alpha);
+    }
+}
+
+static bool sweep_end(const sweep *s, float r_rgba[4])
+{
+    const bv__v4 acc = s->acc0 + s->acc1;
+    const float weight_sum = s->weight0 + s->weight1;
     if (!(weight_sum > 0.0f)) return false;
     const float inv = 1.0f / weight_sum;
     for (int k = 0; k < 4; k++) r_rgba[k] = acc[k] * inv;
     return true;
 }
 
-/* For the bell-shaped filters (Blackman-Harris, Gaussian): the texel-weight sum with a Gaussian of
- * covariance c (level-li texels^2), cut at BV__GAUSS_CUT standard deviations. The sweep covers the
- * cut ellipse's bounding box; along a row the quadratic form Q steps by forward differences (two
- * adds, as in Heckbert's EWA) and the weight exp(-Q / 2) comes from the filter's table, zero past
- * the cut. */
+/* The texel-weight sum on level `li` with the pixel filter's own shape: texel offsets (in its
+ * texels) map back to pixels through the inverse of a (2 x 2, row-major), and each texel weighs
+ * f(dx) f(dy) there (the filter's table, zero past its support). */
+static bool shaped_sum(const bv_texture *t, const bv__footprint_filter *f, int li, float u, float v,
+                       const double a[4], float r_rgba[4])
+{
+    const double det = a[0] * a[3] - a[1] * a[2];
+    if (!(fabs(det) > 0.0)) return false;
+    const double scale = BV__FOOTPRINT_LUT / (double)f->radius; /* pixels to table steps */
+    const float b00 = (float)(a[3] / det * scale), b01 = (float)(-a[1] / det * scale);
+    const float b10 = (float)(-a[2] / det * scale), b11 = (float)(a[0] / det * scale);
+    const double x = (double)u * t->levels[li].width - 0.5, y = (double)v * t->levels[li].height - 0.5;
+    sweep s;
+    if (!sweep_begin(&s, t, li, x, y, f->radius * (fabs(a[0]) + fabs(a[1])),
+                     f->radius * (fabs(a[2]) + fabs(a[3]))))
+        return false;
+    const float tx = (float)(s.ix0 - x);
+    float weight[SWEEP_MAX_SPAN];
+    for (int iy = s.iy0; iy <= s.iy1; iy++) {
+        const float ty = (float)(iy - y);
+        float dx = b00 * tx + b01 * ty, dy = b10 * tx + b11 * ty; /* in table steps */
+        /* the row's texels inside the filter's square (a thin footprint's box holds many more) */
+        int k0 = 0, k1 = s.span - 1;
+        if (!row_span(dx, b00, s.span, &k0, &k1) || !row_span(dy, b10, s.span, &k0, &k1)) continue;
+        dx += (float)k0 * b00, dy += (float)k0 * b10;
+        for (int k = k0; k <= k1; k++, dx += b00, dy += b10)
+            weight[k] = lut_weight(f->lut, dx) * lut_weight(f->lut, dy);
+        sweep_row(&s, iy, k0, k1, weight);
+    }
+    return sweep_end(&s, r_rgba);
+}
+
 /* exp(-q' / 2) from the table, q' = q scaled to table steps (q >= 0: a positive definite form) */
 static inline float table_weight(const float *table, float q)
 {
@@ -244,90 +269,42 @@ static inline float table_weight(const float *table, float q)
     return table[i] + (table[i + 1] - table[i]) * (pos - (float)i);
 }
 
+/* For the bell-shaped filters (Blackman-Harris, Gaussian): the texel-weight sum with a Gaussian of
+ * covariance c (level-li texels^2), cut at BV__GAUSS_CUT standard deviations. Each row is swept
+ * within the cut ellipse; along it the quadratic form Q steps by forward differences (two adds,
+ * as in Heckbert's EWA) and the weight exp(-Q / 2) comes from the filter's table. */
 static bool gaussian_sum(const bv_texture *t, const bv__footprint_filter *f, int li, float u, float v,
                          double c00, double c01, double c11, float r_rgba[4])
 {
-    const bv__level *level = &t->levels[li];
-    const int w = level->width, h = level->height;
     const double det = c00 * c11 - c01 * c01;
     if (!(det > 0.0)) return false;
     const double inv_det = 1.0 / det;
     const double qa = c11 * inv_det, qb = -c01 * inv_det, qc = c00 * inv_det; /* inverse covariance */
-    const double x = (double)u * w - 0.5, y = (double)v * h - 0.5; /* in texel-centre units */
-    const double ex = BV__GAUSS_CUT * sqrt(c00), ey = BV__GAUSS_CUT * sqrt(c11);
-    if (!(fabs(x) < 1e8 && fabs(y) < 1e8 && ex < SWEEP_MAX_SPAN / 2 - 1 && ey < SWEEP_MAX_SPAN / 2 - 1))
+    const double x = (double)u * t->levels[li].width - 0.5, y = (double)v * t->levels[li].height - 0.5;
+    sweep s;
+    if (!sweep_begin(&s, t, li, x, y, BV__GAUSS_CUT * sqrt(c00), BV__GAUSS_CUT * sqrt(c11)))
         return false;
-    const int ix0 = ceil_int(x - ex), ix1 = floor_int(x + ex), iy0 = ceil_int(y - ey), iy1 = floor_int(y + ey);
-    if (ix1 < ix0 || iy1 < iy0) return false;
-    int32_t columns[SWEEP_MAX_SPAN];
-    sweep_columns(t, w, ix0, ix1, columns);
-    const bool premultiply = li == 0 && t->premultiply;
-    const bool ignore_alpha = li == 0 && t->alpha == BV_TEXTURE_ALPHA_IGNORE;
-    const bool columns_inside = ix0 >= 0 && ix1 < w;
     const float scale = (float)(BV__GAUSS_TABLE / (BV__GAUSS_CUT * BV__GAUSS_CUT));
-    const float *table = f->gauss;
-    const int span = ix1 - ix0 + 1;
-    /* two running sums (even and odd texels) halve the adds' dependency chain */
-    bv__v4 acc0 = {0, 0, 0, 0}, acc1 = {0, 0, 0, 0};
-    float weight0 = 0.0f, weight1 = 0.0f;
     const double cut2 = BV__GAUSS_CUT * BV__GAUSS_CUT, slope = -qb / qa, inv_qa = 1.0 / qa;
-    for (int iy = iy0; iy <= iy1; iy++) {
+    float weight[SWEEP_MAX_SPAN];
+    for (int iy = s.iy0; iy <= s.iy1; iy++) {
         const double dy = iy - y;
         /* the row's texels inside the cut ellipse: qa (x - centre)^2 <= cut^2 - dy^2 / c11 */
         const double room = cut2 - dy * dy / c11;
         if (!(room > 0.0)) continue;
         const double centre = x + slope * dy, half = sqrt(room * inv_qa);
-        int k0 = ceil_int(centre - half) - ix0, k1 = floor_int(centre + half) - ix0;
+        int k0 = ceil_int(centre - half) - s.ix0, k1 = floor_int(centre + half) - s.ix0;
         k0 = k0 > 0 ? k0 : 0;
-        k1 = k1 < span - 1 ? k1 : span - 1;
+        k1 = k1 < s.span - 1 ? k1 : s.span - 1;
         if (k1 < k0) continue;
-        const double dx = ix0 + k0 - x;
+        const double dx = s.ix0 + k0 - x;
         float q = (float)((qa * dx * dx + 2.0 * qb * dx * dy + qc * dy * dy) * scale);
         float dq = (float)((qa * (2.0 * dx + 1.0) + 2.0 * qb * dy) * scale);
         const float ddq = (float)(2.0 * qa * scale);
-        const int row = iy >= 0 && iy < h ? iy : bv__texel_index(iy, h, t->extension);
-        if (row < 0) { /* CLIP: a transparent row, whose weights still count */
-            for (int k = k0; k <= k1; k++, q += dq, dq += ddq) weight0 += table_weight(table, q);
-            continue;
-        }
-        const float *texels = level->pixels + 4 * (size_t)row * (size_t)w;
-        if (columns_inside && !premultiply && !ignore_alpha) { /* the common case */
-            const float *p = texels + 4 * (size_t)(ix0 + k0);
-            int k = k0;
-            for (; k + 1 <= k1; k += 2, p += 8) {
-                const float wa = table_weight(table, q);
-                q += dq, dq += ddq;
-                const float wb = table_weight(table, q);
-                q += dq, dq += ddq;
-                bv__v4 ta, tb;
-                memcpy(&ta, p, sizeof ta);
-                memcpy(&tb, p + 4, sizeof tb);
-                acc0 += wa * ta;
-                acc1 += wb * tb;
-                weight0 += wa;
-                weight1 += wb;
-            }
-            if (k <= k1) {
-                const float wa = table_weight(table, q);
-                bv__v4 ta;
-                memcpy(&ta, p, sizeof ta);
-                acc0 += wa * ta;
-                weight0 += wa;
-            }
-            continue;
-        }
-        for (int k = k0; k <= k1; k++, q += dq, dq += ddq) {
-            const float weight = table_weight(table, q);
-            weight0 += weight;
-            if (columns[k] >= 0) acc0 += weight * texel_as_tapped(texels + columns[k], premultiply, ignore_alpha);
-        }
+        for (int k = k0; k <= k1; k++, q += dq, dq += ddq) weight[k] = table_weight(f->gauss, q);
+        sweep_row(&s, iy, k0, k1, weight);
     }
-    const bv__v4 acc = acc0 + acc1;
-    const float weight_sum = weight0 + weight1;
-    if (!(weight_sum > 0.0f)) return false;
-    const float inv = 1.0f / weight_sum;
-    for (int k = 0; k < 4; k++) r_rgba[k] = acc[k] * inv;
-    return true;
+    return sweep_end(&s, r_rgba);
 }
 
 void bv__footprint_tap(const bv_texture *t, const bv__footprint_filter *f, float u, float v,
