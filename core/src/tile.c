@@ -552,6 +552,23 @@ static void write_pixel(const bv__render *r, size_t p, const float acc[4])
     memcpy(tg->color.ptr + 4 * p, c, sizeof c);
 }
 
+/* The vertical pass for pixel row y, every sample column (r_columns: 4 per column): each column's
+ * samples weighted down the filter, a running sum in the order filter_pixel keeps too. */
+static void filter_columns(const bv__render *r, const bv__scratch *s, const bv__window *w, int y,
+                           float *r_columns)
+{
+    const int n = r->grid.n, taps = r->kernel.count;
+    const float *weight = r->kernel.weight;
+    const size_t row_floats = 4 * (size_t)w->sw;
+    const float *src = s->color + (size_t)(n * y) * row_floats;
+    for (size_t j = 0; j < row_floats; j++) r_columns[j] = weight[0] * src[j];
+    for (int t = 1; t < taps; t++) {
+        const float wt = weight[t];
+        src += row_floats;
+        for (size_t j = 0; j < row_floats; j++) r_columns[j] += wt * src[j];
+    }
+}
+
 /* Separable reconstruction, vertical then horizontal. Both passes are written as sums of scaled
  * rows (independent accumulators), which vectorise and do not wait on one running sum. */
 static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__window *w)
@@ -560,16 +577,8 @@ static void filter_and_write(const bv__render *r, bv__scratch *s, const bv__wind
     const float *weight = r->kernel.weight;
     const size_t row_floats = 4 * (size_t)w->sw;
     float *pixel_row = s->color_row;
-    for (int y = 0; y < w->th; y++) { /* sample rows -> one row per output pixel row */
-        float *dst = s->rows + (size_t)y * row_floats;
-        const float *src = s->color + (size_t)(n * y) * row_floats;
-        for (size_t j = 0; j < row_floats; j++) dst[j] = weight[0] * src[j];
-        for (int t = 1; t < taps; t++) {
-            const float wt = weight[t];
-            src += row_floats;
-            for (size_t j = 0; j < row_floats; j++) dst[j] += wt * src[j];
-        }
-    }
+    for (int y = 0; y < w->th; y++) /* sample rows -> one row per output pixel row */
+        filter_columns(r, s, w, y, s->rows + (size_t)y * row_floats);
     for (int y = 0; y < w->th; y++) {
         const float *src = s->rows + (size_t)y * row_floats;
         for (int x = 0; x < w->tw; x++) /* sample columns -> pixels */
@@ -753,22 +762,6 @@ static void filter_pixel(const bv__render *r, const bv__scratch *s, const bv__wi
     memcpy(r_rgba, acc, sizeof acc);
 }
 
-/* The vertical pass of filter_and_write for pixel row y, every sample column (r_columns: 4 per
- * column), the same sums in the same order as filter_pixel's. */
-static void filter_columns(const bv__render *r, const bv__scratch *s, const bv__window *w, int y,
-                           float *r_columns)
-{
-    const int n = r->grid.n, taps = r->kernel.count;
-    const float *weight = r->kernel.weight;
-    const size_t row_floats = 4 * (size_t)w->sw;
-    const float *src = s->color + (size_t)(n * y) * row_floats;
-    for (size_t j = 0; j < row_floats; j++) r_columns[j] = weight[0] * src[j];
-    for (int t = 1; t < taps; t++) {
-        const float wt = weight[t];
-        src += row_floats;
-        for (size_t j = 0; j < row_floats; j++) r_columns[j] += wt * src[j];
-    }
-}
 
 /* BV_SAMPLES_AUTO: each pixel by its kind (tile_surface.c): one footprint lookup on the primitive
  * its centre sample shows (lit there, as at pixel rate), the filter over its samples, or the
