@@ -76,27 +76,25 @@ static void ortho_scene_init(ortho_scene *s, int width, int height, double margi
               (float)-my, (float)(1.0 + mx), (float)(1.0 + my));
 }
 
-/* The image the renderer should produce for the ortho scene: each pixel the normalised filter
- * applied to bilinear taps at the grid samples (8 sub-pixel bits) around it. Weights come from
- * the public bv_filter_weight, positions from the documented grid. */
-static double *filtered_reference(const float *tex, int w, int h, int n, bv_filter filter, float width)
+/* The image the renderer should produce for the ortho scene of w x h pixels showing a tw x th
+ * texture: each pixel the normalised filter applied to bilinear taps at the grid samples (8
+ * sub-pixel bits) around it (close to the integral for a large n). Weights come from the public
+ * bv_filter_weight, positions from the documented grid. */
+static double *filtered_reference_scaled(const float *tex, int tw, int th, int w, int h, int n,
+                                         bv_filter filter, float width)
 {
     bv__grid g;
     bv__grid_init(&g, n);
     double *out = malloc((size_t)w * h * 3 * sizeof(double));
-    /* taps: sample columns n p + k whose offset from the pixel centre has a weight */
     int first = 0, count = 0;
-    double weight[2 * 16 * 10];
-    double sum = 0.0;
+    double weight[2 * 16 * 10], sum = 0.0;
     for (int k = -n * 10; k <= n * 11; k++) {
-        const double d = (double)bv__sample_coord(&g, k) / BV__SUBPIXEL_ONE - 0.5;
-        const double wt = bv_filter_weight(filter, width, (float)d);
+        const double wt = bv_filter_weight(filter, width, (float)((double)bv__sample_coord(&g, k) / BV__SUBPIXEL_ONE - 0.5));
         if (wt <= 0.0) continue;
         if (count == 0) first = k;
         weight[count++] = wt;
         sum += wt;
     }
-    for (int i = 0; i < count; i++) weight[i] /= sum;
     for (int py = 0; py < h; py++)
         for (int px = 0; px < w; px++) {
             double acc[3] = {0, 0, 0};
@@ -105,13 +103,19 @@ static double *filtered_reference(const float *tex, int w, int h, int n, bv_filt
                 for (int tx = 0; tx < count; tx++) {
                     const double x = (double)bv__sample_coord(&g, n * px + first + tx) / BV__SUBPIXEL_ONE;
                     double c[3];
-                    bilinear_repeat(tex, w, h, x / w, y / h, c);
-                    for (int k = 0; k < 3; k++) acc[k] += weight[tx] * weight[ty] * c[k];
+                    bilinear_repeat(tex, tw, th, x / w, y / h, c);
+                    for (int k = 0; k < 3; k++) acc[k] += weight[tx] * weight[ty] / (sum * sum) * c[k];
                 }
             }
             memcpy(out + 3 * ((size_t)py * w + px), acc, sizeof acc);
         }
     return out;
+}
+
+/* filtered_reference_scaled for a texture of the view's size. */
+static double *filtered_reference(const float *tex, int w, int h, int n, bv_filter filter, float width)
+{
+    return filtered_reference_scaled(tex, w, h, w, h, n, filter, width);
 }
 
 static bool render_color(const ortho_scene *s, const bv_texture *tex, int samples, bv_filter filter,
@@ -171,39 +175,6 @@ static void test_textured_quad_reproduces_texture_with_one_sample_box_filter(voi
 /* A grid (here Blackman-Harris 1.5 px at 4x4, and others) equals the same filter applied to
  * exact bilinear taps at the same sample positions, for opaque and translucent textures (whose
  * colour is the premultiplied texel, alpha being coverage). */
-/* The filter over an n x n grid of exact bilinear taps of a tw x th texture that the ortho scene
- * of w x h pixels maps onto its frame: close to the integral for a large n. */
-static double *filtered_reference_scaled(const float *tex, int tw, int th, int w, int h, int n,
-                                         bv_filter filter, float width)
-{
-    bv__grid g;
-    bv__grid_init(&g, n);
-    double *out = malloc((size_t)w * h * 3 * sizeof(double));
-    int first = 0, count = 0;
-    double weight[2 * 16 * 10], sum = 0.0;
-    for (int k = -n * 10; k <= n * 11; k++) {
-        const double wt = bv_filter_weight(filter, width, (float)((double)bv__sample_coord(&g, k) / BV__SUBPIXEL_ONE - 0.5));
-        if (wt <= 0.0) continue;
-        if (count == 0) first = k;
-        weight[count++] = wt;
-        sum += wt;
-    }
-    for (int py = 0; py < h; py++)
-        for (int px = 0; px < w; px++) {
-            double acc[3] = {0, 0, 0};
-            for (int ty = 0; ty < count; ty++) {
-                const double y = (double)bv__sample_coord(&g, n * py + first + ty) / BV__SUBPIXEL_ONE;
-                for (int tx = 0; tx < count; tx++) {
-                    const double x = (double)bv__sample_coord(&g, n * px + first + tx) / BV__SUBPIXEL_ONE;
-                    double c[3];
-                    bilinear_repeat(tex, tw, th, x / w, y / h, c);
-                    for (int k = 0; k < 3; k++) acc[k] += weight[tx] * weight[ty] / (sum * sum) * c[k];
-                }
-            }
-            memcpy(out + 3 * ((size_t)py * w + px), acc, sizeof acc);
-        }
-    return out;
-}
 
 /* The default (BV_SAMPLES_AUTO) integrates a minified texture over the filter: a white-noise
  * texture 2.5 times minified (100 x 60 texels, mip levels of odd sizes, onto 40 x 24 pixels)
