@@ -46,20 +46,11 @@ def tiles_texture(name, width, height):
     return image
 
 
-def _emissive(obj, image):
-    material = bpy.data.materials.new(f"{obj.name} emission")
-    if bpy.app.version < (5, 0, 0):
-        material.use_nodes = True
-    tree = material.node_tree
-    tree.nodes.clear()
-    output = tree.nodes.new("ShaderNodeOutputMaterial")
-    emission = tree.nodes.new("ShaderNodeEmission")
-    texture = tree.nodes.new("ShaderNodeTexImage")
-    texture.image = image
-    tree.links.new(texture.outputs["Color"], emission.inputs["Color"])
-    tree.links.new(emission.outputs["Emission"], output.inputs["Surface"])
-    obj.data.materials.append(material)
-    return obj
+def emissive(obj, image):
+    """test_fidelity's emissive material (imported late: it imports bakeview, which main() first
+    puts on sys.path when this file runs as a script)."""
+    from test_fidelity import emissive as fidelity_emissive
+    return fidelity_emissive(obj, image)
 
 
 def _ground(name, size_x, size_y, image):
@@ -68,7 +59,7 @@ def _ground(name, size_x, size_y, image):
     obj.name = name
     obj.scale = (size_x, size_y, 1.0)
     bpy.ops.object.transform_apply(scale=True)
-    return _emissive(obj, image)
+    return emissive(obj, image)
 
 
 def _camera(scene, location, pitch_degrees, lens=35.0):
@@ -105,7 +96,7 @@ def build(name):
                                              rotation=(0.0, 0.0, math.radians(-90.0)))
         sphere = bpy.context.active_object
         sphere.name = "Ball"
-        objects = [_emissive(sphere, tiles_texture("ball tiles", 256, 128))]
+        objects = [emissive(sphere, tiles_texture("ball tiles", 256, 128))]
         _camera(scene, (0.0, -3.6, 0.4), 84.0, lens=50.0)
     else:
         raise ValueError(f"no footprint scene named {name!r}")

@@ -43,7 +43,13 @@ def emissive_sphere(name, location, radius, texture):
     bpy.ops.mesh.primitive_uv_sphere_add(segments=48, ring_count=24, radius=radius, location=location)
     obj = bpy.context.active_object
     obj.name = name
-    material = bpy.data.materials.new(f"{name} emission")
+    return emissive(obj, texture)
+
+
+def emissive(obj, texture):
+    """Gives obj a material that emits `texture` through an Image Texture node: Cycles' pixel is
+    the texture integrated over the pixel filter, nothing else."""
+    material = bpy.data.materials.new(f"{obj.name} emission")
     if bpy.app.version < (5, 0, 0):
         material.use_nodes = True
     tree = material.node_tree
