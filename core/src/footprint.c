@@ -27,15 +27,16 @@ bool bv__footprint_filter_init(bv__footprint_filter *f, bv_filter filter, float 
     for (int k = 0; k <= BV__FOOTPRINT_LUT; k++)
         f->lut[k] = bv_filter_weight(filter, width, radius * (float)k / BV__FOOTPRINT_LUT);
     f->lut[BV__FOOTPRINT_LUT + 1] = f->lut[BV__FOOTPRINT_LUT + 2] = 0.0f; /* past the support */
-    /* moments and the equal-mass quadrature rules, by the midpoint rule on a fine grid */
-    enum { STEPS = 1 << 14 };
+    /* moments and the equal-mass quadrature rules, by the midpoint rule on a fine grid of the
+       filter sampled once (the renderer sets this up on every AUTO view) */
+    enum { STEPS = 1 << 12 };
     const double h = 2.0 * radius / STEPS;
-    double mass = 0.0, second = 0.0;
+    double weight[STEPS], mass = 0.0, second = 0.0;
     for (int i = 0; i < STEPS; i++) {
         const double x = -radius + (i + 0.5) * h;
-        const double w = bv_filter_weight(filter, width, (float)x);
-        mass += w;
-        second += w * x * x;
+        weight[i] = bv_filter_weight(filter, width, (float)x);
+        mass += weight[i];
+        second += weight[i] * x * x;
     }
     if (!(mass > 0.0)) return false;
     f->sigma2 = (float)(second / mass);
@@ -43,10 +44,8 @@ bool bv__footprint_filter_init(bv__footprint_filter *f, bv_filter filter, float 
         double cell_mass = 0.0, cell_first = 0.0;
         int cell = 0;
         for (int i = 0; i < STEPS && cell < n; i++) {
-            const double x = -radius + (i + 0.5) * h;
-            const double w = bv_filter_weight(filter, width, (float)x);
-            cell_mass += w;
-            cell_first += w * x;
+            cell_mass += weight[i];
+            cell_first += weight[i] * (-radius + (i + 0.5) * h);
             if (cell_mass >= mass / n * (1.0 - 1e-12) || i == STEPS - 1) {
                 f->node[n - 1][cell++] = (float)(cell_first / cell_mass);
                 cell_mass = cell_first = 0.0;

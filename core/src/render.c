@@ -666,10 +666,9 @@ static bv_status configure(bv__render *r, const bv_render_desc *d, const bv_rend
     r->footprint = d->samples == BV_SAMPLES_AUTO;
     const int n = r->footprint ? BV__AUTO_GRID : d->samples;
     if (r->footprint) {
-        /* a cell of 1 / n pixel has the variance of a Gaussian of width 4 sigma (filter.h) */
-        r->cell_filter_sigma = (float)(1.0 / (n * sqrt(12.0)));
-        if (!bv__footprint_filter_init(&r->footprint_filter, r->filter, r->filter_width) ||
-            !bv__footprint_filter_init(&r->cell_filter, BV_FILTER_GAUSSIAN, 4.0f * r->cell_filter_sigma))
+        /* a sample's cell, 1 / n pixel wide, has a standard deviation of 1 / (n sqrt 12) pixel */
+        r->cell_sigma = (float)(1.0 / (n * sqrt(12.0)));
+        if (!bv__footprint_filter_init(&r->footprint_filter, r->filter, r->filter_width))
             return bv__fail(BV_ERROR_INVALID_ARGUMENT, "render: filter_width %g has no support",
                             (double)r->filter_width);
     }

@@ -138,10 +138,7 @@ typedef struct bv__render {
     bool footprint;  /* BV_SAMPLES_AUTO: pixels inside one surface are footprint lookups */
     bool any_unsmooth; /* a mesh whose every sample breaks the surface (tile_surface.c) */
     bv__footprint_filter footprint_filter;
-    /* BV_SAMPLES_AUTO: a sample's cell (1 / n pixel square) as a Gaussian of its variance, for
-       samples that tap the texture integrated over their cell */
-    bv__footprint_filter cell_filter;
-    float cell_filter_sigma;
+    float cell_sigma; /* BV_SAMPLES_AUTO: a sample cell's standard deviation, pixels */
     float background[4]; /* premultiplied */
     bv__grid grid;
     bv__kernel kernel;

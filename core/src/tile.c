@@ -211,7 +211,7 @@ static float cell_jacobian(const bv__render *r, const bv__prim_cache *c, double 
     const float w = (float)level->width, h = (float)level->height;
     const float along_x = sqrtf(r_j[0] * w * r_j[0] * w + r_j[2] * h * r_j[2] * h);
     const float along_y = sqrtf(r_j[1] * w * r_j[1] * w + r_j[3] * h * r_j[3] * h);
-    return along_x >= along_y ? r->cell_filter_sigma * along_x : -r->cell_filter_sigma * along_y;
+    return along_x >= along_y ? r->cell_sigma * along_x : -r->cell_sigma * along_y;
 }
 
 /* BV_SAMPLES_AUTO: the tap of a sample whose cell footprint is `extent` (cell_jacobian's return,
