@@ -343,7 +343,7 @@ static bv_status prepare_meshes(bv__render *r)
     r->tris = bv__alloc_array(triangles ? triangles : 1, sizeof *r->tris);
     if (!r->vertices || !r->tris)
         return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for %zu vertices", vertices);
-    if (r->footprint && r->want_filtered) {
+    if (r->footprint && r->want_color) { /* AUTO's footprints: only a colour pass has them */
         r->face_normals = bv__alloc_array(triangles ? triangles : 1, 3 * sizeof(float));
         if (!r->face_normals)
             return bv__fail(BV_ERROR_OUT_OF_MEMORY, "render: out of memory for %" PRIu64 " triangles",
@@ -437,15 +437,6 @@ static bv_status bounds_task(void *context, int index, int worker)
         const uint32_t local = prim - ms->triangle_base;
         bv__tri_bounds *b = &r->tris[prim];
         b->state = BV__TRI_HIDDEN;
-        if (r->face_normals) { /* object space: smoothness is judged within one mesh */
-            const float *pos = ms->mesh->positions.ptr;
-            const uint32_t *t = ms->mesh->triangles.ptr + 3 * (size_t)local;
-            vec3 e1, e2;
-            glm_vec3_sub((float *)pos + 3 * (size_t)t[1], (float *)pos + 3 * (size_t)t[0], e1);
-            glm_vec3_sub((float *)pos + 3 * (size_t)t[2], (float *)pos + 3 * (size_t)t[0], e2);
-            glm_vec3_cross(e1, e2, r->face_normals + 3 * (size_t)prim);
-            glm_vec3_normalize(r->face_normals + 3 * (size_t)prim);
-        }
         const bv__vertex *v[3] = {corner(r, ms, local, 0), corner(r, ms, local, 1), corner(r, ms, local, 2)};
         if (v[0]->outcode & v[1]->outcode & v[2]->outcode) continue; /* all outside one plane */
         int64_t fx[BV__CLIP_MAX_VERTICES], fy[BV__CLIP_MAX_VERTICES];
@@ -478,8 +469,16 @@ static bv_status bounds_task(void *context, int index, int worker)
         *b = (bv__tri_bounds){sx0, sy0, sx1, sy1, count == 3 && !(v[0]->outcode | v[1]->outcode | v[2]->outcode)
                                                       ? BV__TRI_DIRECT
                                                       : BV__TRI_CLIPPED, 0};
-        if (r->footprint && r->want_color && ms->mesh->texture && ms->mesh->uvs.count)
-            b->minified = bv__prim_minified(r, prim);
+        if (r->face_normals) { /* object space: smoothness is judged within one mesh */
+            const float *pos = ms->mesh->positions.ptr;
+            const uint32_t *corners = ms->mesh->triangles.ptr + 3 * (size_t)local;
+            vec3 e1, e2;
+            glm_vec3_sub((float *)pos + 3 * (size_t)corners[1], (float *)pos + 3 * (size_t)corners[0], e1);
+            glm_vec3_sub((float *)pos + 3 * (size_t)corners[2], (float *)pos + 3 * (size_t)corners[0], e2);
+            glm_vec3_cross(e1, e2, r->face_normals + 3 * (size_t)prim);
+            glm_vec3_normalize(r->face_normals + 3 * (size_t)prim);
+            if (ms->mesh->texture && ms->mesh->uvs.count) b->minified = bv__prim_minified(r, prim);
+        }
     }
     return BV_OK;
 }

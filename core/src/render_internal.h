@@ -132,7 +132,8 @@ typedef struct bv__render {
     bool lit_wanted;   /* desc.lighting is set and the colour pass asked for */
     bv__lit *lit;      /* lit views (desc.lighting and a colour pass), else NULL */
     float *world_positions; /* lit views: 3 per vertex, world space */
-    float *face_normals;    /* BV_SAMPLES_AUTO: unit face normal per triangle, object space */
+    float *face_normals;    /* BV_SAMPLES_AUTO with a colour pass: unit face normal per visible
+                               triangle, object space */
     bv_filter filter;
     float filter_width;
     bool footprint;  /* BV_SAMPLES_AUTO: pixels inside one surface are footprint lookups */
