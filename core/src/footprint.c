@@ -112,6 +112,7 @@ static inline bool row_span(float d, float step, int span, int *k0, int *k1)
         const float t = a;
         a = b, b = t;
     }
+    if (!(a < (float)span + 1.0f && b > -1.0f)) return false; /* also NaN; a and b may be huge */
     const int lo = a > 0.0f ? (int)a - 1 : 0, hi = b < (float)span ? (int)b + 1 : span - 1;
     if (lo > *k0) *k0 = lo;
     if (hi < *k1) *k1 = hi;
@@ -263,7 +264,8 @@ static bool shaped_sum(const bv_texture *t, const bv__footprint_filter *f, int l
 /* exp(-q' / 2) from the table, q' = q scaled to table steps (q >= 0: a positive definite form) */
 static inline float table_weight(const float *table, float q)
 {
-    const float pos = q < (float)(BV__GAUSS_TABLE + 1) ? q : (float)(BV__GAUSS_TABLE + 1);
+    /* q >= 0 in exact arithmetic; forward differences may leave it a rounding below zero */
+    const float pos = q > 0.0f ? (q < (float)(BV__GAUSS_TABLE + 1) ? q : (float)(BV__GAUSS_TABLE + 1)) : 0.0f;
     const int i = (int)pos;
     return table[i] + (table[i + 1] - table[i]) * (pos - (float)i);
 }

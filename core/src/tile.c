@@ -203,7 +203,7 @@ static bool cell_inside(const bv__scratch *s, const bv__window *w, int j, int i,
 
 /* The UV Jacobian per pixel of the cached primitive at an NDC position, into r_j; returns the
  * standard deviation, in level-0 texels, of the sample cell's footprint along the screen axis
- * where it is longest: negative along y, positive along x. */
+ * where it is longest: negative along y, positive along x; 0 where it is not finite. */
 static float cell_jacobian(const bv__render *r, const bv__prim_cache *c, double x, double y, float r_j[4])
 {
     uv_jacobian(r, c, x, y, r_j);
@@ -211,7 +211,8 @@ static float cell_jacobian(const bv__render *r, const bv__prim_cache *c, double 
     const float w = (float)level->width, h = (float)level->height;
     const float along_x = sqrtf(r_j[0] * w * r_j[0] * w + r_j[2] * h * r_j[2] * h);
     const float along_y = sqrtf(r_j[1] * w * r_j[1] * w + r_j[3] * h * r_j[3] * h);
-    return along_x >= along_y ? r->cell_sigma * along_x : -r->cell_sigma * along_y;
+    const float extent = along_x >= along_y ? r->cell_sigma * along_x : -r->cell_sigma * along_y;
+    return isfinite(extent) ? extent : 0.0f; /* a degenerate triangle: a point tap */
 }
 
 /* BV_SAMPLES_AUTO: the tap of a sample whose cell footprint is `extent` (cell_jacobian's return,
@@ -232,7 +233,8 @@ static void cell_tap(const bv__render *r, const bv_texture *tex, float u, float 
     if (size >= CELL_WIDE) /* midpoints of equal parts, on the level whose texels match them */
         for (;;) {
             const float texel = (float)base->width / (float)tex->levels[level].width;
-            probes = (int)ceilf(length / texel);
+            const float parts = ceilf(length / texel); /* compared as a float: it may be huge */
+            probes = parts <= CELL_PROBES ? (int)parts : CELL_PROBES + 1;
             if ((probes <= CELL_PROBES && across <= texel) || level + 1 >= tex->level_count) break;
             level++;
         }
