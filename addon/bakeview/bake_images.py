@@ -382,9 +382,7 @@ def _bake_kind(obj, kind, image, surfaces, holes, alpha, margin, scene, samples)
     data = images.pixels(image)
     data[3::4] = alpha
     if routed:  # opacity-weighted values made straight
-        straight = array.array("f")
-        straight.frombytes(_core.straight_alpha(data).cast("B"))
-        data = straight
+        data = _core.straight_alpha(data)  # an array.array, as foreach_set wants
     if colour:
         image[images.COVERAGE] = "COVERAGE"  # render_view draws alpha as coverage
     else:

@@ -95,8 +95,7 @@ def _sample(scene, settings):
         knee = _knee(own, folder)
         shape = {"offset": knee * 2.0 ** -KNEE_STOPS, "knee": knee,
                  "knee_index": LUT_SIZE - 1 - TOP_CELLS}
-        inputs = array.array("f")
-        inputs.frombytes(_core.color_lut_points(LUT_SIZE, **shape).cast("B"))
+        inputs = _core.color_lut_points(LUT_SIZE, **shape)  # an array.array('f')
         inputs.extend(_probes(PROBES))
         count = len(inputs) // 4
         outputs = _through(own, folder, inputs, count)

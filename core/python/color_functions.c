@@ -165,14 +165,13 @@ PyObject *core_color_lut_points(PyObject *module, PyObject *args, PyObject *kwar
         return NULL;
     }
     const Py_ssize_t n = shape.size, m = n - 1, count = 4 * (n * n * n + m * m * m);
-    PyObject *bytes = NULL, *out = new_float_buffer(count, "the lattice points", &bytes);
+    float *points = NULL;
+    PyObject *out = new_float_buffer(count, "the lattice points", &points);
     if (!out) return NULL;
-    float *points = (float *)PyByteArray_AsString(bytes);
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
     status = bv_color_lut_points(&shape, (bv_float_span){points, (size_t)count});
     Py_END_ALLOW_THREADS
-    Py_DECREF(bytes);
     if (status != BV_OK) {
         Py_DECREF(out);
         return raise_core_error(status);

@@ -199,23 +199,36 @@ int parse_choice(PyObject *value, const char *what, const char *const names[], i
     return -1;
 }
 
-/* A float32 memoryview over a new bytearray of `count` floats. */
-PyObject *new_float_buffer(Py_ssize_t count, const char *what, PyObject **r_bytes)
+/* An array.array rather than a memoryview: Blender's foreach_set copies an array.array at once
+ * and any other buffer a value at a time. Made by repeating one zero, which costs no more than the
+ * page faults of a fresh allocation; the pointer stays valid while nobody resizes it. */
+PyObject *new_array(const char *typecode, Py_ssize_t count, const char *what, void **r_items)
 {
-    PyObject *bytes = count <= PY_SSIZE_T_MAX / 4 ? PyByteArray_FromStringAndSize(NULL, count * 4) : NULL;
-    if (!bytes) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_MemoryError, "out of memory for %s: %zd floats", what, count);
-        return NULL;
+    PyObject *array_type = NULL, *one = NULL, *out = NULL;
+    PyObject *module = PyImport_ImportModule("array");
+    if (module) array_type = PyObject_GetAttrString(module, "array");
+    if (array_type) one = PyObject_CallFunction(array_type, "s(i)", typecode, 0);
+    if (one) out = count <= PY_SSIZE_T_MAX / 8 ? PySequence_Repeat(one, count) : NULL;
+    Py_XDECREF(module);
+    Py_XDECREF(array_type);
+    Py_XDECREF(one);
+    Py_buffer view;
+    if (out && PyObject_GetBuffer(out, &view, PyBUF_WRITABLE) == 0) {
+        *r_items = view.buf;
+        PyBuffer_Release(&view);
+        return out;
     }
-    PyObject *view = PyMemoryView_FromObject(bytes);
-    PyObject *cast = view ? PyObject_CallMethod(view, "cast", "s", "f") : NULL;
-    Py_XDECREF(view);
-    if (!cast) {
-        Py_DECREF(bytes);
-        return NULL;
-    }
-    *r_bytes = bytes;
-    return cast;
+    Py_XDECREF(out);
+    PyErr_Clear();
+    PyErr_Format(PyExc_MemoryError, "out of memory for %s: %zd %s", what, count,
+                 typecode[0] == 'f' ? "floats" : "integers");
+    return NULL;
 }
 
+PyObject *new_float_buffer(Py_ssize_t count, const char *what, float **r_floats)
+{
+    void *items = NULL;
+    PyObject *out = new_array("f", count, what, &items);
+    *r_floats = items;
+    return out;
+}

@@ -49,9 +49,10 @@ int get_matrix(PyObject *object, const char *what, float out[16]);
 /* The index of `value` (a str) among `names`; ValueError listing them otherwise. */
 int parse_choice(PyObject *value, const char *what, const char *const names[], int count, int *out);
 
-/* A float32 memoryview over a new bytearray of `count` floats, not initialised: the caller writes
- * every one (*r_bytes: the bytearray, a new reference the caller releases once it has written
- * through it). MemoryError naming `what` if it cannot be had. */
-PyObject *new_float_buffer(Py_ssize_t count, const char *what, PyObject **r_bytes);
+/* A new array.array of `typecode` ("f", "I") holding `count` zeros (*r_items: its items, valid
+ * until it is resized). MemoryError naming `what` if it cannot be had. */
+PyObject *new_array(const char *typecode, Py_ssize_t count, const char *what, void **r_items);
+/* new_array("f", ...): a float32 result that Blender's foreach_set takes at once. */
+PyObject *new_float_buffer(Py_ssize_t count, const char *what, float **r_floats);
 
 #endif

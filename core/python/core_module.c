@@ -14,7 +14,7 @@ static PyMethodDef core_methods[] = {
     {"render", (PyCFunction)(void (*)(void))core_render, METH_VARARGS | METH_KEYWORDS,
      "render(meshes, view, projection, width, height, *, passes=('COLOR',), samples='AUTO', "
      "filter='BLACKMAN_HARRIS', filter_width=1.5, background=(0, 0, 0, 0), premultiplied=False, "
-     "mipmaps=False, cull_backfaces=False, threads=0, normal_space='WORLD') -> {pass: memoryview "
+     "mipmaps=False, cull_backfaces=False, threads=0, normal_space='WORLD') -> {pass: array('f') "
      "of float32}\n\n"
      "Renders the meshes from a camera. view and projection are 4x4 matrices as Blender gives "
      "them (matrix_world.inverted(), calc_matrix_camera). Passes: COLOR (RGBA), ALPHA, DEPTH, "
@@ -32,17 +32,17 @@ static PyMethodDef core_methods[] = {
      "premultiplyAlpha. bits: 8, or 16 for data (encoding LINEAR)."},
     {"color_lut_points", (PyCFunction)(void (*)(void))core_color_lut_points,
      METH_VARARGS | METH_KEYWORDS,
-     "color_lut_points(size, *, offset, knee, knee_index) -> float32 RGBA memoryview\n\n"
+     "color_lut_points(size, *, offset, knee, knee_index) -> float32 RGBA array('f')\n\n"
      "The points to sample a display transform at for a ColorLut of that shape: the size^3 "
      "lattice points (r fastest), then the (size - 1)^3 cell centres, alpha 1."},
     {"to_rgba", (PyCFunction)(void (*)(void))core_to_rgba, METH_VARARGS | METH_KEYWORDS,
-     "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA memoryview\n\n"
+     "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA array('f')\n\n"
      "Widens 1- to 3-channel pass pixels to RGBA for Image.pixels (one channel fills R, G, B)."},
     {"straight_alpha", core_straight_alpha, METH_O,
-     "straight_alpha(pixels) -> float32 RGBA memoryview\n\nPremultiplied RGBA (a render's) made "
+     "straight_alpha(pixels) -> float32 RGBA array('f')\n\nPremultiplied RGBA (a render's) made "
      "straight: RGB times 1 / alpha where 0 < alpha < 1, as Blender does before writing a file."},
     {"camera_normals", (PyCFunction)(void (*)(void))core_camera_normals, METH_VARARGS | METH_KEYWORDS,
-     "camera_normals(normals, view) -> float32 XYZ memoryview\n\nWorld-space normals (a render's "
+     "camera_normals(normals, view) -> float32 XYZ array('f')\n\nWorld-space normals (a render's "
      "normal pass, 3 per pixel) turned into the view matrix's camera space (its rotation, not its "
      "scale) and made unit; zero normals (nothing seen) stay zero."},
     {"pack_channels", (PyCFunction)(void (*)(void))core_pack_channels, METH_VARARGS | METH_KEYWORDS,
@@ -51,6 +51,10 @@ static PyMethodDef core_methods[] = {
      "(metallic, roughness, specular, occlusion)"},
     {"same_bytes", core_same_bytes, METH_VARARGS,
      "same_bytes(a, b) -> bool: whether two C-contiguous buffers hold the same bytes (memcmp)."},
+    {"gather", core_gather, METH_VARARGS,
+     "gather(values, indices) -> array('I'): values[indices[i]] for each index, 4-byte integers\n\n"
+     "A mesh's triangle vertices from its triangle corners and its corners' vertices. IndexError "
+     "names the first index past the values."},
     {"add_rgb", (PyCFunction)(void (*)(void))core_add_rgb, METH_VARARGS | METH_KEYWORDS,
      "add_rgb(a, b, count, weight=1) -> float32 RGBA: two RGBA float buffers of `count` pixels, "
      "RGB a + weight x b, alpha a's (an emission bake plus the indirect light baked beside it)"},
@@ -91,11 +95,11 @@ static PyMethodDef core_methods[] = {
      "file name or None (Phaser loads it as the page's normalMap)}, ...]; frames: dicts as write_json "
      "takes, each with 'page' (an index into pages); animations may name frames of any page."},
     {"encode_normal_sheet", (PyCFunction)(void (*)(void))core_encode_normal_sheet, METH_VARARGS | METH_KEYWORDS,
-     "encode_normal_sheet(normals, color, width, height, *, normal_y='UP') -> float32 RGBA memoryview\n\n"
+     "encode_normal_sheet(normals, color, width, height, *, normal_y='UP') -> float32 RGBA array('f')\n\n"
      "A normal sheet: camera-space normals (3 per pixel) as n * 0.5 + 0.5, green up (UP) or down "
      "(DOWN), alpha from color (RGBA), (0.5, 0.5, 1) where the normal is zero (nothing seen)."},
     {"encode_depth_sheet", (PyCFunction)(void (*)(void))core_encode_depth_sheet, METH_VARARGS | METH_KEYWORDS,
-     "encode_depth_sheet(depth, color, width, height, near, far) -> float32 memoryview (grey, alpha)\n\n"
+     "encode_depth_sheet(depth, color, width, height, near, far) -> float32 array('f') (grey, alpha)\n\n"
      "A depth sheet: (depth - near) / (far - near) clamped to [0, 1], 1 where nothing is seen, "
      "alpha from color (RGBA); to be written with write_png(..., encoding='LINEAR', bits=16)."},
     {NULL, NULL, 0, NULL},

@@ -11,12 +11,7 @@ static PyObject *new_result(int width, int height, int channels, float **r_float
         PyErr_Format(PyExc_ValueError, "width and height must be positive, got %d x %d", width, height);
         return NULL;
     }
-    PyObject *bytes = NULL;
-    PyObject *out = new_float_buffer((Py_ssize_t)width * height * channels, "the sheet", &bytes);
-    if (!out) return NULL;
-    *r_floats = (float *)PyByteArray_AsString(bytes);
-    Py_DECREF(bytes); /* the memoryview keeps it alive */
-    return out;
+    return new_float_buffer((Py_ssize_t)width * height * channels, "the sheet", r_floats);
 }
 
 PyObject *core_encode_normal_sheet(PyObject *module, PyObject *args, PyObject *kwargs)

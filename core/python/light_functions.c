@@ -334,7 +334,7 @@ PyObject *core_pack_channels(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_buffer views[4];
     float constants[4];
     memset(views, 0, sizeof views);
-    PyObject *result = NULL, *bytes = NULL;
+    PyObject *result = NULL;
     for (int c = 0; c < 4; c++) {
         PyObject *item = PyTuple_GetItem(seq, c);
         if (PyFloat_Check(item) || PyLong_Check(item)) {
@@ -350,14 +350,13 @@ PyObject *core_pack_channels(PyObject *module, PyObject *args, PyObject *kwargs)
             goto done;
         }
     }
-    result = new_float_buffer(count * 4, "the packed channels", &bytes);
+    float *out = NULL;
+    result = new_float_buffer(count * 4, "the packed channels", &out);
     if (!result) goto done;
-    float *out = (float *)PyByteArray_AsString(bytes);
     for (int c = 0; c < 4; c++) {
         const float *in = views[c].obj ? views[c].buf : NULL;
         for (Py_ssize_t i = 0; i < count; i++) out[4 * i + c] = in ? in[4 * i] : constants[c];
     }
-    Py_DECREF(bytes);
 done:
     for (int c = 0; c < 4; c++)
         if (views[c].obj) PyBuffer_Release(&views[c]);
@@ -383,7 +382,7 @@ PyObject *core_add_rgb(PyObject *module, PyObject *args, PyObject *kwargs)
     }
     Py_buffer views[2];
     memset(views, 0, sizeof views);
-    PyObject *result = NULL, *bytes = NULL;
+    PyObject *result = NULL;
     PyObject *sources[2] = {a, b};
     for (int s = 0; s < 2; s++) {
         if (get_floats(sources[s], s ? "b" : "a", &views[s]) != 0) goto done;
@@ -393,13 +392,12 @@ PyObject *core_add_rgb(PyObject *module, PyObject *args, PyObject *kwargs)
             goto done;
         }
     }
-    result = new_float_buffer(count * 4, "the summed colours", &bytes);
+    float *out = NULL;
+    result = new_float_buffer(count * 4, "the summed colours", &out);
     if (!result) goto done;
-    float *out = (float *)PyByteArray_AsString(bytes);
     const float *x = views[0].buf, *y = views[1].buf;
     const float w = (float)weight;
     for (Py_ssize_t i = 0; i < 4 * count; i++) out[i] = (i & 3) == 3 ? x[i] : x[i] + w * y[i];
-    Py_DECREF(bytes);
 done:
     for (int s = 0; s < 2; s++)
         if (views[s].obj) PyBuffer_Release(&views[s]);

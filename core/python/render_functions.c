@@ -448,10 +448,10 @@ PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs)
         const Py_ssize_t count = (Py_ssize_t)width * height * pass_channels[p];
         char what[32];
         PyOS_snprintf(what, sizeof what, "the %s pass", pass_names[p]);
-        PyObject *bytes = NULL, *buffer = new_float_buffer(count, what, &bytes);
+        float *floats = NULL;
+        PyObject *buffer = new_float_buffer(count, what, &floats);
         if (!buffer) goto fail;
-        *spans[p] = (bv_float_span){(float *)PyByteArray_AsString(bytes), (size_t)count};
-        Py_DECREF(bytes); /* the memoryview keeps it alive */
+        *spans[p] = (bv_float_span){floats, (size_t)count};
         const int set = PyDict_SetItemString(result, pass_names[p], buffer);
         Py_DECREF(buffer);
         if (set != 0) goto fail;
@@ -549,12 +549,12 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     const Py_ssize_t pixel_count = count / channels;
-    PyObject *bytes = NULL, *out = new_float_buffer(pixel_count * 4, "the RGBA pixels", &bytes);
+    float *dst = NULL;
+    PyObject *out = new_float_buffer(pixel_count * 4, "the RGBA pixels", &dst);
     if (!out) {
         PyBuffer_Release(&view);
         return NULL;
     }
-    float *dst = (float *)PyByteArray_AsString(bytes);
     const float *src = view.buf;
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < pixel_count; i++) {
@@ -568,13 +568,12 @@ PyObject *core_to_rgba(PyObject *module, PyObject *args, PyObject *kwargs)
         }
     }
     Py_END_ALLOW_THREADS
-    Py_DECREF(bytes);
     PyBuffer_Release(&view);
     return out;
 }
 
 /* `pixels` as a float buffer of whole pixels of `channels` floats (`layout` names them in
-   messages), and a new float32 memoryview of as many floats for the result: 0 with *in held
+   messages), and a new array.array('f') of as many floats for the result: 0 with *in held
    (the caller releases it) and *dst to fill, or -1 with the Python error set. */
 static int pixels_in_and_out(PyObject *pixels, const char *what, int channels, const char *layout,
                              const char *result, Py_buffer *in, float **dst, PyObject **out)
@@ -587,14 +586,11 @@ static int pixels_in_and_out(PyObject *pixels, const char *what, int channels, c
                      layout, channels);
         return -1;
     }
-    PyObject *bytes = NULL;
-    *out = new_float_buffer(count, result, &bytes);
+    *out = new_float_buffer(count, result, dst);
     if (!*out) {
         PyBuffer_Release(in);
         return -1;
     }
-    *dst = (float *)PyByteArray_AsString(bytes);
-    Py_DECREF(bytes); /* the memoryview holds it */
     return 0;
 }
 

@@ -38,13 +38,27 @@ def solid_texture(rgba, size=4):
     return _core.Texture(array.array("f", list(rgba) * (size * size)), size, size)
 
 
+def test_gather_takes_values_at_indices_and_names_an_index_out_of_range():
+    values = array.array("I", [10, 20, 30])
+    out = _core.gather(values, array.array("I", [2, 0, 1, 2]))
+    assert isinstance(out, array.array) and out.typecode == "I" and list(out) == [30, 10, 20, 30]
+    assert list(_core.gather(values, array.array("i", []))) == []
+    with pytest.raises(IndexError, match=r"indices\[1\] is 3, past the 3 values"):
+        _core.gather(values, array.array("I", [0, 3]))
+    with pytest.raises(IndexError, match=r"indices\[0\] is 4294967295"):
+        _core.gather(values, array.array("i", [-1]))
+    with pytest.raises(ValueError, match="indices"):
+        _core.gather(values, array.array("d", [0.0]))
+
+
 def test_render_returns_float32_buffers_of_each_pass():
     mesh = quad(texture=solid_texture((0.25, 0.5, 0.75, 1.0)))
     out = _core.render([mesh], VIEW, ortho(), 16, 8, passes=("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV",
                                                               "OBJECT_ID"))
     channels = {"COLOR": 4, "ALPHA": 1, "DEPTH": 1, "NORMAL": 3, "UV": 2, "OBJECT_ID": 1}
     for name, count in channels.items():
-        assert out[name].format == "f"
+        # an array.array, which Blender's foreach_set copies at once
+        assert isinstance(out[name], array.array) and out[name].typecode == "f"
         assert len(out[name]) == 16 * 8 * count
     centre = 4 * (4 * 16 + 8)
     assert list(out["COLOR"][centre:centre + 4]) == pytest.approx([0.25, 0.5, 0.75, 1.0], abs=1e-6)
