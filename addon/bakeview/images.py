@@ -40,9 +40,33 @@ def store(name, width, height, rgba, non_color=False):
         image = bpy.data.images.new(name, width, height, alpha=True, float_buffer=True)
         if non_color:
             image.colorspace_settings.name = "Non-Color"
+        _fresh[non_color] = _settings(image)
         image.pixels.foreach_set(as_float_array(rgba))
         image.update()
     return image
+
+
+_fresh = {}  # non_color -> the settings of the last new image store made
+
+
+def _settings(image):
+    return (image.colorspace_settings.name, image.alpha_mode, image.use_view_as_render)
+
+
+def reusable(image, width, height, non_color=False):
+    """Whether refill(image, ...) gives what store would: a generated float RGBA image of that
+    size, not from or to a file, whose settings are those of a new one. Writing into it skips
+    making an image (and freeing the old one): 1.5 ms of a 512 x 512 render_view."""
+    return (tuple(image.size) == (width, height) and image.is_float and image.channels == 4
+            and image.source == "GENERATED" and image.packed_file is None and not image.filepath
+            and _fresh.get(non_color) == _settings(image))
+
+
+def refill(image, rgba):
+    """Writes `rgba` (float32, the image's width * height * 4) into a reusable image. A last step:
+    a buffer of the right size cannot fail."""
+    image.pixels.foreach_set(as_float_array(rgba))
+    image.update()
 
 
 def as_float_array(values):

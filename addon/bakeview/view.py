@@ -119,8 +119,9 @@ def render_view(camera=None, objects=None, width=None, height=None, samples="AUT
         {"lights": [...], "world": {...}, "space": "WORLD" or "CAMERA"} (see bakeview.lit).
     name: base name of the images (default "<camera> view"; other passes add " depth" ...).
         With the default name, a new call replaces the images an earlier render_view made under
-        those names (their users move to the new ones), so repeated calls leave one image per
-        pass, not "Camera view.001", ".002" ...; an image of that name that render_view did not
+        those names (their users move to the new ones; an image of the same size and settings
+        takes the new pixels in place), so repeated calls leave one image per pass, not
+        "Camera view.001", ".002" ...; an image of that name that render_view did not
         make is refused unless overwrite=True. With a name of your own, an existing image of
         that name is replaced only with overwrite=True. Keep an earlier render by renaming it
         or by passing a name.
@@ -204,14 +205,22 @@ def render_view(camera=None, objects=None, width=None, height=None, samples="AUT
         mipmaps=mipmaps, threads=threads, normal_space=normal_space, lighting=core_lighting,
     )
     ids = {obj.name: i for i, obj in enumerate(chosen)}
+    rgba = {p: buffers[p] if _CHANNELS[p] == 4 else
+            _core.to_rgba(buffers[p], _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0)) for p in passes}
+    # an earlier view's image (render_view made it) of the same size takes the pixels in place
+    refilled = {p: bpy.data.images.get(names[p]) for p in passes}
+    refilled = {p: image for p, image in refilled.items() if image is not None and OWN in image
+                and images.reusable(image, width, height, p != "COLOR")}
     out = {}
     with images.all_or_none():  # new images; existing ones are replaced once all are made
         for p in passes:
-            data = buffers[p]
-            if _CHANNELS[p] != 4:
-                data = _core.to_rgba(data, _CHANNELS[p], fill=(0.0, 0.0, 0.0, 1.0))
-            out[p] = images.store(names[p], width, height, data, non_color=p != "COLOR")
-            out[p][OWN] = ids
-    for p, image in out.items():  # the last step, which cannot fail half way
-        images.take_name(image, names[p])
-    return out[passes[0]] if len(passes) == 1 else out
+            if p not in refilled:
+                out[p] = images.store(names[p], width, height, rgba[p], non_color=p != "COLOR")
+    for p in passes:  # the last steps, which cannot fail half way
+        if p in refilled:
+            out[p] = refilled[p]
+            images.refill(out[p], rgba[p])
+        else:
+            images.take_name(out[p], names[p])
+        out[p][OWN] = ids
+    return out[passes[0]] if len(passes) == 1 else {p: out[p] for p in passes}

@@ -97,6 +97,32 @@ def test_repeated_render_views_replace_their_own_images_instead_of_piling_up(vie
     assert node.image == third["COLOR"]  # its users moved to the newest
 
 
+def test_a_repeated_view_of_the_same_size_takes_the_new_pixels_in_place(view_scene):
+    cube, camera = view_scene
+    first = bakeview.render_view(passes=("COLOR", "DEPTH"))
+    pointers = {p: image.as_pointer() for p, image in first.items()}
+    before = bakeview.pixels(first["COLOR"])
+    cube.rotation_euler = (0.0, 0.0, 0.7)
+
+    second = bakeview.render_view(passes=("COLOR", "DEPTH"))
+    assert {p: image.as_pointer() for p, image in second.items()} == pointers
+    fresh = bakeview.render_view(passes=("COLOR", "DEPTH"), name="fresh")  # new images
+    for p in ("COLOR", "DEPTH"):
+        assert bakeview.pixels(second[p]) == bakeview.pixels(fresh[p])
+        assert second[p].colorspace_settings.name == fresh[p].colorspace_settings.name
+    assert bakeview.pixels(second["COLOR"]) != before
+
+    second["COLOR"].colorspace_settings.name = "Non-Color"  # no longer what a new view is
+    third = bakeview.render_view(passes=("COLOR", "DEPTH"))
+    assert third["COLOR"].as_pointer() != pointers["COLOR"]
+    assert third["COLOR"].colorspace_settings.name == fresh["COLOR"].colorspace_settings.name
+    assert third["DEPTH"].as_pointer() == pointers["DEPTH"]
+    smaller = bakeview.render_view(width=8, height=6)
+    assert tuple(smaller.size) == (8, 6) and smaller.name == "Camera view"
+    assert sorted(i.name for i in bpy.data.images if i.name.startswith("Camera view")) == [
+        "Camera view", "Camera view depth"]
+
+
 def test_render_view_with_a_name_of_your_own_replaces_it_only_with_overwrite(view_scene):
     bakeview.render_view(name="shot")
     with pytest.raises(ValueError, match="'shot' already exists.*overwrite=True"):
