@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import bpy
 
 from . import (_core, blender_frames, checks, display, files, framing, images, lit, records,
-               textures as texture_cache, viewsets)
+               sheet_formats, textures as texture_cache, viewsets)
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -41,6 +41,7 @@ class SheetResult:
     occupancy: list = field(default_factory=list)  # per page
     normal_y: str = "UP"      # the NORMAL pages' green direction
     depth_range: tuple = None  # (near, far) of the DEPTH pages: depth near -> 0, far -> 1
+    frame_rate: float = None   # frames per second an animation plays at (engine formats)
 
 
 @dataclass
@@ -177,6 +178,7 @@ def _check_arguments(a):
     fixed["colour"] = checks.choice(a["colour"], "colour", display.MODES)
     fixed["heuristic"] = checks.choice(a["heuristic"], "heuristic", HEURISTICS)
     fixed["json_form"] = checks.choice(a["json_form"], "json_form", JSON_FORMS)
+    fixed["formats"] = sheet_formats.check(a["formats"], a["allow_rotation"])
     fixed["normal_y"] = checks.choice(a["normal_y"], "normal_y", NORMAL_Y)
     fixed["pivot"] = _check_pivot(a["pivot"])
     fixed["lighting"] = lit.check(a["lighting"])
@@ -237,7 +239,7 @@ def _output_paths(path, pages, passes, form):
     return out
 
 
-def output_files(path, passes):
+def output_files(path, passes, formats=()):
     """Every file a sheet at `path` with these passes may write, whatever its page count: the
     files of one page (NAME.png, NAME-normal.png ..., NAME.json, which is also the multi-pack
     JSON of several pages) and the page files of several (NAME-0.png, NAME-normal-0.png,
@@ -246,7 +248,8 @@ def output_files(path, passes):
     root = os.path.splitext(os.fspath(path))[0]
     folder, stem = os.path.split(os.path.abspath(root))
     tags = ["" if p == "COLOR" else f"-{p.lower()}" for p in passes]
-    out = [f"{root}{tag}.png" for tag in tags] + [f"{root}.json"]
+    out = ([f"{root}{tag}.png" for tag in tags] + [f"{root}.json"]
+           + list(sheet_formats.paths(root, formats).values()))
     pages = re.compile(rf"{re.escape(stem)}(?:{'|'.join(map(re.escape, tags))})-\d+\.png"
                        rf"|{re.escape(stem)}-\d+\.json")
     try:
@@ -277,7 +280,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 alpha_threshold=0.0, shape_padding=2, border_padding=2, extrude=0,
                 layout="MAXRECTS", heuristic="BEST", max_size=(4096, 4096), power_of_two=False,
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
-                json_form="HASH", name="sheet", overwrite=False, threads=0, scene=None,
+                json_form="HASH", formats=(), name="sheet", overwrite=False, threads=0, scene=None,
                 grid_columns=0, actions=None, action_target=None, colour="SCENE", normal_y="UP",
                 pivot="ORIGIN", renderer="BAKEVIEW", lighting="BAKED"):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
@@ -321,6 +324,13 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         refuses before any work. `path` naming a folder (existing, or ending in a separator)
         writes NAME.png inside it; a missing folder is made when the files are written (see
         bakeview.files).
+    formats: engine files written beside the TexturePacker JSON, from the same frame table
+        (see bakeview.sheet_formats): ASEPRITE (NAME.aseprite.json: Aseprite's JSON, which
+        Phaser's load.aseprite + anims.createFromAseprite and PixiJS read; one page only),
+        GODOT3 (NAME.godot3.tres) and GODOT4 (NAME.tres): a SpriteFrames resource with one
+        animation per view or ACTION/VIEW, LIBGDX (NAME.atlas: libGDX and Spine). Animations
+        play at the scene's frames per second over the frame step of `frames`. Refused with
+        allow_rotation (none of them turns frames as TexturePacker's JSON does).
     colour: how the colour pages are encoded: SCENE (default) as Blender writes the scene's
         render output (its view transform, look, exposure, gamma, curves and display, from the
         scene's output override when it has one), within one 8-bit code of Image.save_render of
@@ -358,6 +368,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     projection, kind, passes, filter, layout, colour, heuristic, json_form, normal_y, pivot = (
         fixed[k] for k in ("projection", "kind", "passes", "filter", "layout", "colour",
                            "heuristic", "json_form", "normal_y", "pivot"))
+    formats = fixed["formats"]
     lighting, samples = fixed["lighting"], fixed["samples"]
     if lighting != "BAKED":
         kind = "BASE_COLOR"
@@ -375,7 +386,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         path = files.in_folder(path, name)
         _output_paths(os.fspath(path), 1, passes, json_form)
         files.check_folder(path)
-        files.refuse_existing(output_files(path, passes), overwrite)
+        files.refuse_existing(output_files(path, passes, formats), overwrite)
         encoding = display.encoding(scene, colour)
     from .view import _resolve_objects, _scene_filter  # the same rules as render_view
 
@@ -484,10 +495,12 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         _go_to(scene, original_frame, played=frames is not None or actions is not None)
 
     depth_range = (min(d[0] for d in depths), max(d[1] for d in depths)) if depths else None
+    step = frames[2] if isinstance(frames, (tuple, list)) and len(frames) == 3 else 1
+    frame_rate = scene.render.fps / scene.render.fps_base / step
     return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
                      layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
                      (scene, encoding, premultiplied), json_form, name, overwrite, grid_columns,
-                     normal_y, depth_range)
+                     normal_y, depth_range, formats, frame_rate)
 
 
 def _jobs(view_list, fitted, depsgraph, width, height, scene, center):
@@ -656,7 +669,8 @@ def _check_memory(frame_count, width, height, passes, max_size, shape_padding, b
 
 def _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude, layout,
               heuristic, max_size, power_of_two, square, allow_rotation, dedupe, output,
-              json_form, name, overwrite, grid_columns, normal_y="UP", depth_range=None):
+              json_form, name, overwrite, grid_columns, normal_y="UP", depth_range=None, formats=(),
+              frame_rate=None):
     # find identical frames (each is trimmed already: its buffers hold its rect alone)
     kept, table = [], []  # kept: (index into rendered, rect); table: per frame -> index into kept
     seen = {}
@@ -686,7 +700,8 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
         square=square, allow_rotation=allow_rotation, grid_columns=grid_columns)
 
     result = SheetResult(occupancy=[p[2] for p in pages], normal_y=normal_y,
-                         depth_range=depth_range if "DEPTH" in passes else None)
+                         depth_range=depth_range if "DEPTH" in passes else None,
+                         frame_rate=frame_rate)
     # between frames a page shows nothing: zeros are no normal, and for depth the empty value
     empty_depth = array.array("f", [_core.DEPTH_EMPTY]).tobytes()
     page_buffers = {p: [bytearray(empty_depth * (w * h)) if p == "DEPTH"
@@ -727,7 +742,8 @@ def _assemble(rendered, passes, width, height, path, shape_padding, border_paddi
                 writing = None
                 if path is not None:
                     result.files, writes = _file_writes(path, result, pages, page_buffers, passes,
-                                                        output, json_form, overwrite, staged)
+                                                        output, json_form, overwrite, staged,
+                                                        formats)
                     writing = pool.submit(lambda: [write() for write in writes])
                 # Blender images: one per page and pass, pixels readable at once
                 for p in passes:
@@ -794,7 +810,7 @@ def _data_sheets_meta(result, entry):
 
 
 def _file_writes(path, result, pages, page_buffers, passes, output, json_form, overwrite,
-                 staged):
+                 staged, formats=()):
     """The files of the sheet: (their final paths, the writes to run, each a call into the core
     that touches no Blender data, so they may run on another thread). Checked here, before any
     write: the folder, and files in the way. `output`: (scene, display.Encoding, premultiplied);
@@ -802,9 +818,12 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
     scene, encoding, premultiplied = output
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     multipack = _multipack_path(os.fspath(path), len(pages))
+    engine_paths = sheet_formats.paths(os.path.splitext(os.fspath(path))[0], formats)
     files.check_folder(path)
     files.refuse_existing([f for entry in paths for f in entry.values()]
-                          + ([multipack] if multipack else []), overwrite)
+                          + ([multipack] if multipack else []) + list(engine_paths.values()),
+                          overwrite)
+    sheet_formats.check_sheet(formats, pages, result.frames)
     written, writes = [], []
     json_names = [os.path.basename(entry["json"]) for entry in paths]
     animations = {}  # every animation with more than one frame, frames in order
@@ -842,4 +861,10 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
                    for page, entry in enumerate(paths)],
             animations=animations, scale=1.0, premultiplied=premultiplied))
         written.append(multipack)
+    sheet = sheet_formats.Sheet(result.frames, [p[:2] for p in pages],
+                                [os.path.basename(entry["COLOR"]) for entry in paths],
+                                result.frame_rate, premultiplied)
+    for format, final in engine_paths.items():
+        writes.append(functools.partial(sheet_formats.write, staged.path(final), format, sheet))
+        written.append(final)
     return written, writes
