@@ -38,6 +38,7 @@ SHEET_FLAGS = {
     "extrude": "--extrude", "max_size": "--max-size", "power_of_two": "--power-of-two",
     "square": "--square", "allow_rotation": "--allow-rotation", "dedupe": "--dedupe",
     "premultiplied": "--premultiplied", "colour": "--colour", "json_form": "--json-form",
+    "formats": "--formats",
     "normal_y": "--normal-y", "pivot": "--pivot", "overwrite": "--overwrite",
     "objects": "--objects", "renderer": "--renderer", "lighting": "--lighting"}
 # earlier names of sheet flags, still read: each warns once and says the name to use
@@ -251,6 +252,10 @@ def parser():
     sheet.add_argument("--json-form", "--json", type=_upper, choices=("HASH", "ARRAY"),
                        default="HASH", help="TexturePacker JSON Hash or Array (default HASH; "
                        "--json: its earlier name)")
+    sheet.add_argument("--formats", type=_names, default=[],
+                       help="comma-separated engine files beside the TexturePacker JSON: "
+                       "ASEPRITE (NAME.aseprite.json), GODOT3 (NAME.godot3.tres), GODOT4 "
+                       "(NAME.tres), LIBGDX (NAME.atlas), any case (default none)")
     sheet.add_argument("--pivot", type=_pivot, default="ORIGIN",
                        help="the point each frame's pivot marks: ORIGIN (the first object's "
                        "origin, default), FEET (the bottom centre of the objects' bounds over "
@@ -578,7 +583,7 @@ def run_sheet(args):
     import bpy
 
     import bakeview
-    from bakeview import blender_frames, files, sheet
+    from bakeview import blender_frames, files, sheet, sheet_formats
 
     _check_out(args.out)
     passes = _sheet_passes(args)
@@ -587,8 +592,9 @@ def run_sheet(args):
     jobs = _shard_of(_sheet_jobs(args, bpy), args, "sheets")
     paths = [os.path.join(args.out, f"{job.stem}.png") for job in jobs]
     with _api(SHEET_FLAGS):  # every file of the shard, before any work
-        files.refuse_existing([f for path in paths for f in sheet.output_files(path, passes)],
-                              args.overwrite)
+        formats = sheet_formats.check(args.formats, args.allow_rotation)
+        files.refuse_existing([f for path in paths
+                               for f in sheet.output_files(path, passes, formats)], args.overwrite)
     print(f"bakeview: {len(jobs)} sheet(s) in this shard", flush=True)
     opened = None
     for number, (job, path) in enumerate(zip(jobs, paths), 1):
@@ -616,7 +622,8 @@ def run_sheet(args):
                 max_size=args.max_size, power_of_two=args.power_of_two, square=args.square,
                 allow_rotation=args.allow_rotation, dedupe=args.dedupe,
                 premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
-                json_form=args.json_form, pivot=args.pivot, name=job.stem,
+                json_form=args.json_form, formats=tuple(args.formats), pivot=args.pivot,
+                name=job.stem,
                 overwrite=args.overwrite, renderer=args.renderer, lighting=args.lighting,
                 progress=progress)
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)

@@ -16,7 +16,7 @@ import bpy
 from bpy.props import (BoolProperty, EnumProperty, FloatProperty, FloatVectorProperty,
                        IntProperty, IntVectorProperty, PointerProperty, StringProperty)
 
-from . import records
+from . import records, sheet_formats
 from .bake_images import KINDS
 
 MIN_SLICE = 0.05   # seconds of work per timer tick, at least
@@ -136,6 +136,13 @@ class BakeviewSettings(bpy.types.PropertyGroup):
     sheet_json_form: EnumProperty(name="JSON", items=[
         ("HASH", "Hash", "TexturePacker JSON Hash"), ("ARRAY", "Array", "TexturePacker JSON Array")],
         default="HASH", description="sprite_sheet's json_form")
+    sheet_formats: EnumProperty(name="Engine Files", items=[
+        ("ASEPRITE", "Aseprite", "NAME.aseprite.json: Aseprite's JSON (Phaser, PixiJS; one page)"),
+        ("GODOT3", "Godot 3", "NAME.godot3.tres: a SpriteFrames resource for Godot 3"),
+        ("GODOT4", "Godot 4", "NAME.tres: a SpriteFrames resource for Godot 4"),
+        ("LIBGDX", "libGDX", "NAME.atlas: a libGDX / Spine texture atlas")],
+        options={"ENUM_FLAG"}, default=set(),
+        description="sprite_sheet's formats: engine files beside the TexturePacker JSON")
     sheet_colour: EnumProperty(name="Colour", items=[
         ("SCENE", "Scene", "As Blender writes the scene's render output: its view transform, "
                            "look, exposure and display"),
@@ -414,6 +421,7 @@ def _sheet_arguments(context):
                 passes=passes, projection=settings.sheet_projection, margin=settings.sheet_margin, pivot=pivot,
                 extrude=settings.sheet_extrude, shape_padding=settings.sheet_shape_padding,
                 json_form=settings.sheet_json_form, colour=settings.sheet_colour,
+                formats=tuple(f for f in sheet_formats.FORMATS if f in settings.sheet_formats),
                 premultiplied=settings.sheet_premultiplied, normal_y=settings.sheet_normal_y,
                 renderer=settings.sheet_renderer, lighting=settings.sheet_lighting,
                 overwrite=True)
@@ -595,6 +603,7 @@ class BAKEVIEW_PT_sprite_sheet_framing(_Panel, bpy.types.Panel):
         col.prop(settings, "sheet_extrude")
         col.prop(settings, "sheet_shape_padding")
         col.prop(settings, "sheet_json_form")
+        col.prop(settings, "sheet_formats")
         col.prop(settings, "sheet_colour")
         col.prop(settings, "sheet_premultiplied")
         col.prop(settings, "sheet_normal_y")
