@@ -11,6 +11,7 @@ set -euo pipefail
 # package-lock.json), clang with libFuzzer (in
 # libclang-rt-dev, only recommended by clang) for the fuzz targets, valgrind for the C tests;
 # with Blender, numpy for Debian's Python: Blender's glTF exporter (`atlas --glb`) imports it
+# Godot 3's headless server, which loads the Godot 3 SpriteFrames (tests/blender/test_godot_client.py);
 # Xvfb (xvfb-run, with xauth) for the UI tests in a real Blender window (tests/blender/test_ui_window.py);
 # Mesa's EGL and software driver, with which EEVEE and Workbench render in background mode
 # (render_pixels, sheets with renderer=EEVEE or WORKBENCH)
@@ -18,7 +19,7 @@ packages=(cmake ninja-build pkg-config gcc libc6-dev libcglm-dev libstb-dev zlib
   python3-dev)
 case "${1:-}" in
   --blender) packages+=(blender python3-numpy) ;;
-  --tests) packages+=(python3-pytest python3-venv python3-pip blender python3-numpy chromium clang
+  --tests) packages+=(python3-pytest python3-venv python3-pip blender python3-numpy chromium godot3-server clang
     libclang-rt-dev valgrind xvfb xauth libegl-mesa0 libgl1-mesa-dri) ;;
 esac
 # Node.js for the web client test: Debian's, unless the machine already has one of its own
