@@ -100,7 +100,7 @@ def test_phaser_loads_every_page_in_one_call_and_draws_every_frame(browser_tools
     page_of = {f["name"]: f["page"] for f in result.frames}
     assert len(animations) == 16
     assert report["animations"] == {
-        name: [{"frame": frame, "page": page_of[frame]} for frame in frames]
+        name: [{"frame": frame, "page": page_of[frame], "duration": 0} for frame in frames]
         for name, frames in animations.items()}
     print(f"{len(drawn)} frames on {len(encoded)} pages, Phaser {report['phaser']} "
           f"({report['gl_renderer']}), {partial} pixels with partial alpha, largest premultiplied "

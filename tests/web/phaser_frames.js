@@ -1,6 +1,8 @@
 // Loads a bakeview multi-page sprite sheet the way a Phaser 3 game does: this.load.multiatlas(KEY,
 // the multi-pack JSON, its folder) brings every PNG page into one texture, and this.load.json of
-// the same file gives the animations, made into Phaser animations with this.anims.create. Each
+// the same file gives the animations, made into Phaser animations with this.anims.create. A sheet
+// URL ending in .aseprite.json is an Aseprite JSON instead: this.load.aseprite(KEY, its meta.image,
+// the JSON) and this.anims.createFromAseprite(KEY) make the texture and the animations. Each
 // frame is drawn as an Image (origin 0, 0, so Phaser itself places the trimmed part) into a
 // DynamicTexture of the frame's untrimmed size on the WebGL renderer, read back with readPixels,
 // and posted, with what Phaser made of the frame, to /result as JSON:
@@ -14,7 +16,8 @@
 //                      "sourceSize": {w, h}, "pivot": [pivotX, pivotY], "custom_pivot",
 //                      "rgba": BASE64 (top row first, 8-bit RGBA as WebGL's render target holds
 //                      it: PREMULTIPLIED alpha)}},
-//    "animations": {NAME: [{"frame": NAME, "page": source index}, ...]}}
+//    "animations": {NAME: [{"frame": NAME, "page": source index, "duration": the frame's own
+//                           milliseconds (Aseprite's, else 0)}, ...]}}
 //
 // or {"error": MESSAGE} if anything fails. The sheet's URL is the page's ?sheet= parameter.
 "use strict";
@@ -25,13 +28,20 @@
   const url = new URLSearchParams(location.search).get("sheet");
   const folder = url ? url.slice(0, url.lastIndexOf("/") + 1) : "";
 
+  const aseprite = url !== null && url.endsWith(".aseprite.json");
+  let asepriteImage = null; // the Aseprite JSON's meta.image, read before the game starts
+
   const loaded = [];
 
   function preload() {
     this.load.on("loaderror", (file) => fail(new Error(`Phaser could not load ${file.src || file.url}`)));
     this.load.on("load", (file) => loaded.push(new URL(file.src, location.href).pathname));
-    this.load.multiatlas("sheet", url, folder); // the PNG pages are found in the JSON's folder
-    this.load.json("sheet-data", url);
+    if (aseprite) {
+      this.load.aseprite("sheet", folder + asepriteImage, url);
+    } else {
+      this.load.multiatlas("sheet", url, folder); // the PNG pages are found in the JSON's folder
+      this.load.json("sheet-data", url);
+    }
   }
 
   // The frame as Phaser draws it: its untrimmed size, top row first, premultiplied RGBA8.
@@ -80,11 +90,18 @@
         pivot: [f.pivotX, f.pivotY], custom_pivot: f.customPivot, rgba: base64(draw(this, name, index)),
       };
     });
-    const data = this.cache.json.get("sheet-data");
-    for (const [name, frames] of Object.entries(data.animations || {})) {
-      const animation = this.anims.create({ key: name, frames: frames.map((frame) => ({ key: "sheet", frame })) });
-      report.animations[name] = animation
-        ? animation.frames.map((a) => ({ frame: a.textureFrame, page: a.frame.sourceIndex })) : null;
+    const listed = (animation) => animation.frames.map((a) => (
+      { frame: a.textureFrame, page: a.frame.sourceIndex, duration: a.duration }));
+    if (aseprite) {
+      for (const animation of this.anims.createFromAseprite("sheet")) {
+        report.animations[animation.key] = listed(animation);
+      }
+    } else {
+      const data = this.cache.json.get("sheet-data");
+      for (const [name, frames] of Object.entries(data.animations || {})) {
+        const animation = this.anims.create({ key: name, frames: frames.map((frame) => ({ key: "sheet", frame })) });
+        report.animations[name] = animation ? listed(animation) : null;
+      }
     }
     send(report);
   }
@@ -94,7 +111,7 @@
       fail(new Error("no ?sheet=URL"));
       return;
     }
-    new Phaser.Game({
+    const start = () => new Phaser.Game({
       type: Phaser.WEBGL, width: 16, height: 16, transparent: true, banner: false,
       audio: { noAudio: true }, render: { pixelArt: true, antialias: false, roundPixels: true },
       scene: {
@@ -102,5 +119,10 @@
         create() { try { create.call(this); } catch (error) { fail(error); } },
       },
     });
+    if (!aseprite) return start();
+    fetch(url).then((response) => response.json()).then((data) => {
+      asepriteImage = data.meta.image;
+      start();
+    }).catch(fail);
   });
 })();

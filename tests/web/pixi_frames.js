@@ -7,7 +7,7 @@
 //    uploaded ("premultiplied-alpha" for a sheet whose meta.premultiplyAlpha is true, else
 //    "premultiply-alpha-on-upload"), "frames": {NAME: {"width", "height",
 //    "rgba": BASE64 (top row first, 8-bit RGBA as PixiJS's extract.pixels gives them: WebGL's
-//    render target, so PREMULTIPLIED alpha), "anchor": [x, y], "rotate", "trim": [x, y, w, h] or
+//    render target, so PREMULTIPLIED alpha), "anchor": [x, y] or null, "rotate", "trim": [x, y, w, h] or
 //    null, "page": JSON URL}}, "animations": {NAME: [FRAME, ...]}}
 //
 // or {"error": MESSAGE} if anything fails. The sheet's URL is the page's ?sheet= parameter.
@@ -55,7 +55,7 @@
         const trim = texture.trim;
         report.frames[name] = {
           width: out.width, height: out.height, rgba: base64(out.pixels),
-          anchor: [anchor.x, anchor.y], rotate: texture.rotate,
+          anchor: anchor ? [anchor.x, anchor.y] : null, rotate: texture.rotate, // no pivot: none
           trim: trim ? [trim.x, trim.y, trim.width, trim.height] : null,
           page: s.data.meta.image,
         };
