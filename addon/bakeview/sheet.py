@@ -851,7 +851,8 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
             _core.write_json, staged.path(entry["json"]), frames, form=json_form,
             animations=page_animations, image=os.path.basename(entry["COLOR"]), size=(w, h),
             scale=1.0, related_multi_packs=[n for i, n in enumerate(json_names) if i != page],
-            premultiplied=premultiplied, **_data_sheets_meta(result, entry)))
+            premultiplied=premultiplied, frame_rate=result.frame_rate or 0.0,
+            **_data_sheets_meta(result, entry)))
         written.append(entry["json"])
     if multipack:
         writes.append(functools.partial(
@@ -859,7 +860,8 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
             pages=[{"image": os.path.basename(entry["COLOR"]), "size": pages[page][:2],
                     "normal_map": os.path.basename(entry["NORMAL"]) if "NORMAL" in entry else None}
                    for page, entry in enumerate(paths)],
-            animations=animations, scale=1.0, premultiplied=premultiplied))
+            animations=animations, scale=1.0, premultiplied=premultiplied,
+            frame_rate=result.frame_rate or 0.0))
         written.append(multipack)
     sheet = sheet_formats.Sheet(result.frames, [p[:2] for p in pages],
                                 [os.path.basename(entry["COLOR"]) for entry in paths],

@@ -411,9 +411,10 @@ static int get_optional_name(PyObject *object, const char *what, const char **ou
 
 /* meta.bakeview: normal_image and normal_y, depth_image and depth_range (near, far). */
 static int get_data_sheets(PyObject *normal_image, PyObject *normal_y, PyObject *depth_image,
-                           PyObject *depth_range, bv_json_data_sheets *out)
+                           PyObject *depth_range, PyObject *frame_rate, bv_json_data_sheets *out)
 {
     int y = 0;
+    if (get_double(frame_rate, "frame_rate", &out->frame_rate) != 0) return -1;
     if (get_optional_name(normal_image, "normal_image", &out->normal_image) != 0 ||
         (normal_y && parse_choice(normal_y, "normal_y", normal_y_names, 2, &y) != 0) ||
         get_optional_name(depth_image, "depth_image", &out->depth_image) != 0)
@@ -438,16 +439,16 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
     (void)module;
     static char *keywords[] = {"path", "frames", "form", "animations", "image", "size", "scale",
                                "related_multi_packs", "premultiplied", "normal_image", "normal_y",
-                               "depth_image", "depth_range", NULL};
+                               "depth_image", "depth_range", "frame_rate", NULL};
     PyObject *path_object, *frames, *form = NULL, *animations = NULL, *image = NULL, *size = NULL,
              *scale = NULL, *related = NULL, *normal_image = NULL, *normal_y = NULL, *depth_image = NULL,
-             *depth_range = NULL;
+             *depth_range = NULL, *frame_rate = NULL;
     bv_json_desc desc = {0};
     int premultiplied = 0, page_size[2];
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOOOOpOOOO:write_json", keywords,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOOOOpOOOOO:write_json", keywords,
                                      PyUnicode_FSConverter, &path_object, &frames, &form, &animations,
                                      &image, &size, &scale, &related, &premultiplied, &normal_image,
-                                     &normal_y, &depth_image, &depth_range))
+                                     &normal_y, &depth_image, &depth_range, &frame_rate))
         return NULL;
     int form_index = 0;
     PyObject *related_list = NULL, *result = NULL;
@@ -468,7 +469,8 @@ PyObject *core_write_json(PyObject *module, PyObject *args, PyObject *kwargs)
         get_double(scale, "scale", &desc.scale) != 0 ||
         (form && parse_choice(form, "form", form_names, 2, &form_index) != 0))
         goto done;
-    if (get_data_sheets(normal_image, normal_y, depth_image, depth_range, &desc.data_sheets) != 0) goto done;
+    if (get_data_sheets(normal_image, normal_y, depth_image, depth_range, frame_rate, &desc.data_sheets) != 0)
+        goto done;
     desc.width = page_size[0];
     desc.height = page_size[1];
     desc.form = (bv_json_form)form_index;
@@ -578,13 +580,14 @@ static int get_page_number(PyObject *dict, Py_ssize_t index, Py_ssize_t page_cou
 PyObject *core_write_multipack_json(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     (void)module;
-    static char *keywords[] = {"path", "frames", "pages", "animations", "scale", "premultiplied", NULL};
-    PyObject *path_object, *frames, *pages = NULL, *animations = NULL, *scale = NULL;
+    static char *keywords[] = {"path", "frames", "pages", "animations", "scale", "premultiplied",
+                               "frame_rate", NULL};
+    PyObject *path_object, *frames, *pages = NULL, *animations = NULL, *scale = NULL, *frame_rate = NULL;
     bv_json_multipack_desc desc = {0};
     int premultiplied = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOp:write_multipack_json", keywords,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O|$OOOpO:write_multipack_json", keywords,
                                      PyUnicode_FSConverter, &path_object, &frames, &pages, &animations,
-                                     &scale, &premultiplied))
+                                     &scale, &premultiplied, &frame_rate))
         return NULL;
     PyObject *page_list = NULL, *result = NULL;
     frame_table frame_descs = {0};
@@ -596,7 +599,8 @@ PyObject *core_write_multipack_json(PyObject *module, PyObject *args, PyObject *
         PyErr_SetString(PyExc_TypeError, "write_multipack_json() missing required keyword argument 'pages'");
         goto done;
     }
-    if (get_double(scale, "scale", &desc.scale) != 0) goto done;
+    if (get_double(scale, "scale", &desc.scale) != 0 || get_double(frame_rate, "frame_rate", &desc.frame_rate) != 0)
+        goto done;
     page_list = PyUnicode_Check(pages) || PyDict_Check(pages) ? NULL : PySequence_List(pages);
     if (!page_list) {
         PyErr_Clear();

@@ -225,8 +225,18 @@ static bv_status check_frames(const bv_json_frame *frames, size_t count, int wid
 }
 
 /* The companion data sheets' names and the depth range. */
+static bv_status check_frame_rate(double frame_rate)
+{
+    if (!isfinite(frame_rate) || frame_rate < 0.0)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: the frame rate %g is not a finite number >= 0",
+                        frame_rate);
+    return BV_OK;
+}
+
 static bv_status check_data_sheets(const bv_json_data_sheets *data)
 {
+    const bv_status status = check_frame_rate(data->frame_rate);
+    if (status != BV_OK) return status;
     if (data->normal_image && (!data->normal_image[0] || !valid_utf8(data->normal_image)))
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: the normal sheet's image is empty or not UTF-8");
     if (data->depth_image) {
@@ -292,6 +302,7 @@ static bv_status check_multipack_desc(const bv_json_multipack_desc *d)
     if (d->page_count == 0) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: a multi-pack needs at least one page");
     if (!d->pages) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "json: pages is NULL");
     bv_status status = check_scale(d->scale);
+    if (status == BV_OK) status = check_frame_rate(d->frame_rate);
     if (status != BV_OK) return status;
     size_t frame_count = 0;
     for (size_t p = 0; p < d->page_count; p++) {
@@ -565,18 +576,27 @@ static void put_animations(bv__bytes *out, const bv_json_animation *animations, 
     put(out, count ? "\n\t},\n" : "},\n");
 }
 
-/* meta.bakeview: the companion data sheets, so that a loader needs no convention of its own. */
+/* meta.bakeview: the companion data sheets and the frame rate, so that a loader needs no
+ * convention of its own. */
 static void put_data_sheets(bv__bytes *out, const bv_json_data_sheets *data)
 {
     put(out, ",\n\t\t\"bakeview\": {");
+    const char *next = "\n\t\t\t";
+    if (data->frame_rate > 0.0) {
+        put(out, "\n\t\t\t\"frame_rate\": ");
+        put_double(out, data->frame_rate);
+        next = ",\n\t\t\t";
+    }
     if (data->normal_image) {
-        put(out, "\n\t\t\t\"normal\": {\"image\": ");
+        put(out, next);
+        put(out, "\"normal\": {\"image\": ");
         put_string(out, data->normal_image);
         put(out, ", \"space\": \"camera\", \"encoding\": \"n * 0.5 + 0.5\", \"y\": ");
         put(out, data->normal_y_down ? "\"down\"}" : "\"up\"}");
     }
     if (data->depth_image) {
-        put(out, data->normal_image ? ",\n\t\t\t\"depth\": {\"image\": " : "\n\t\t\t\"depth\": {\"image\": ");
+        put(out, data->normal_image || data->frame_rate > 0.0 ? ",\n\t\t\t\"depth\": {\"image\": "
+                                                              : "\n\t\t\t\"depth\": {\"image\": ");
         put_string(out, data->depth_image);
         put(out, ", \"bits\": 16, \"encoding\": \"linear\", \"near\": ");
         put_double(out, data->depth_near);
@@ -610,7 +630,8 @@ static void put_meta(bv__bytes *out, const bv_json_desc *d)
         }
         put(out, "]");
     }
-    if (d->data_sheets.normal_image || d->data_sheets.depth_image) put_data_sheets(out, &d->data_sheets);
+    if (d->data_sheets.normal_image || d->data_sheets.depth_image || d->data_sheets.frame_rate > 0.0)
+        put_data_sheets(out, &d->data_sheets);
     put(out, "\n\t}\n");
 }
 
@@ -668,6 +689,11 @@ bv_status bv_json_write_multipack(const bv_json_multipack_desc *desc)
     put_string(&out, BV_VERSION_STRING);
     put(&out, ",\n\t\t\"premultiplyAlpha\": ");
     put_bool(&out, desc->premultiplied);
+    if (desc->frame_rate > 0.0) {
+        put(&out, ",\n\t\t\"bakeview\": {\"frame_rate\": ");
+        put_double(&out, desc->frame_rate);
+        put(&out, "}");
+    }
     put(&out, "\n\t}\n}\n");
     if (out.failed) {
         bv__bytes_free(&out);

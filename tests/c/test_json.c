@@ -1548,9 +1548,10 @@ static void test_json_meta_describes_the_data_sheets(void)
     char path[400];
     temp_path(path, sizeof path, "data.json");
     const double near_depth = 2.0371583, far_depth = 7.125;
-    for (int which = 1; which <= 3; which++) { /* 1: normal, 2: depth, 3: both */
+    for (int which = 1; which <= 7; which++) { /* 1: normal, 2: depth, 4: the frame rate */
         sample_sheet s;
         sample_sheet_init(&s, path, which == 2 ? BV_JSON_ARRAY : BV_JSON_HASH);
+        if (which & 4) s.desc.data_sheets.frame_rate = 30.0 / 1.001 / 2.0;
         if (which & 1) {
             s.desc.data_sheets.normal_image = "sheet-normal.png";
             s.desc.data_sheets.normal_y_down = which == 3;
@@ -1564,9 +1565,13 @@ static void test_json_meta_describes_the_data_sheets(void)
         jvalue root;
         if (!load_json(path, &root, NULL)) continue;
         const jvalue *data = jget(jget(&root, "meta"), "bakeview");
-        static const char *const both[] = {"normal", "depth"};
-        if (which == 3) CHECK(jkeys_are(data, both, 2));
-        else CHECK(jkeys_are(data, which == 1 ? both : both + 1, 1));
+        const char *present[3];
+        int count = 0;
+        if (which & 4) present[count++] = "frame_rate";
+        if (which & 1) present[count++] = "normal";
+        if (which & 2) present[count++] = "depth";
+        CHECK(jkeys_are(data, present, count));
+        if (which & 4) CHECK(jis_number(jget(data, "frame_rate"), 30.0 / 1.001 / 2.0));
         if (which & 1) {
             const jvalue *n = jget(data, "normal");
             static const char *const keys[] = {"image", "space", "encoding", "y"};
@@ -1601,20 +1606,22 @@ static void test_json_meta_describes_the_data_sheets(void)
     }
     /* refusals, nothing written */
     temp_path(path, sizeof path, "data_refused.json");
-    const struct { const char *normal, *depth; double near_depth, far_depth; const char *message; } bad[] = {
-        {"", NULL, 0, 0, "normal sheet's image is empty or not UTF-8"},
-        {"\xff.png", NULL, 0, 0, "normal sheet's image is empty or not UTF-8"},
-        {NULL, "", 1, 2, "depth sheet's image is empty or not UTF-8"},
-        {NULL, "d.png", 2, 2, "range 2 .. 2 is not a finite, increasing range"},
-        {NULL, "d.png", 3, 1, "range 3 .. 1 is not a finite, increasing range"},
-        {NULL, "d.png", NAN, 1, "is not a finite, increasing range"},
-        {NULL, "d.png", 0, INFINITY, "is not a finite, increasing range"},
+    const struct { const char *normal, *depth; double near_depth, far_depth; const char *message; double frame_rate; } bad[] = {
+        {"", NULL, 0, 0, "normal sheet's image is empty or not UTF-8", 0},
+        {"\xff.png", NULL, 0, 0, "normal sheet's image is empty or not UTF-8", 0},
+        {NULL, "", 1, 2, "depth sheet's image is empty or not UTF-8", 0},
+        {NULL, "d.png", 2, 2, "range 2 .. 2 is not a finite, increasing range", 0},
+        {NULL, "d.png", 3, 1, "range 3 .. 1 is not a finite, increasing range", 0},
+        {NULL, "d.png", NAN, 1, "is not a finite, increasing range", 0},
+        {NULL, "d.png", 0, INFINITY, "is not a finite, increasing range", 0},
+        {NULL, NULL, 0, 0, "the frame rate nan is not a finite number >= 0", NAN},
+        {NULL, NULL, 0, 0, "the frame rate -1 is not a finite number >= 0", -1.0},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sample_sheet r;
         sample_sheet_init(&r, path, BV_JSON_HASH);
         r.desc.data_sheets = (bv_json_data_sheets){bad[i].normal, false, bad[i].depth, bad[i].near_depth,
-                                                   bad[i].far_depth};
+                                                   bad[i].far_depth, bad[i].frame_rate};
         CHECK_EQ_INT(bv_json_write(&r.desc), BV_ERROR_INVALID_ARGUMENT);
         CHECK_CONTAINS(bv_error_message(), bad[i].message);
         CHECK(!file_exists(path));

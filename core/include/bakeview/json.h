@@ -92,6 +92,8 @@ typedef struct bv_json_data_sheets {
     bool normal_y_down;       /* green down (DirectX) rather than up (OpenGL) */
     const char *depth_image;  /* NULL: no depth sheet */
     double depth_near, depth_far; /* finite, near < far */
+    double frame_rate;        /* > 0: meta.bakeview.frame_rate, the frames per second an animation
+                                 plays at; 0: not written */
 } bv_json_data_sheets;
 
 typedef struct bv_json_desc {
@@ -132,6 +134,7 @@ typedef struct bv_json_multipack_desc {
     size_t animation_count;
     double scale;       /* every texture's "scale", finite; 0: 1 */
     bool premultiplied; /* meta.premultiplyAlpha */
+    double frame_rate;  /* > 0: meta.bakeview.frame_rate (as bv_json_data_sheets); 0: none */
 } bv_json_multipack_desc;
 
 /* Writes the page's JSON atomically: a temporary file beside `path`, then renamed over it; on
