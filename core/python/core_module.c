@@ -51,6 +51,14 @@ static PyMethodDef core_methods[] = {
      "(metallic, roughness, specular, occlusion)"},
     {"same_bytes", core_same_bytes, METH_VARARGS,
      "same_bytes(a, b) -> bool: whether two C-contiguous buffers hold the same bytes (memcmp)."},
+    {"write_apng", (PyCFunction)(void (*)(void))core_write_apng, METH_VARARGS | METH_KEYWORDS,
+     "write_apng(path, frames, width, height, *, delay=(1, 12), plays=0)\n\n"
+     "An animated PNG: frames are width x height RGBA8 buffers (straight alpha, rows top-down), "
+     "each shown delay[0] / delay[1] seconds, played `plays` times (0: forever). Written "
+     "atomically."},
+    {"read_png", core_read_png, METH_O,
+     "read_png(path) -> (bytes, width, height): a PNG file as RGBA8, rows top-down (16-bit "
+     "samples reduced to 8, grey and palette widened). OSError names the file and why."},
     {"gather", core_gather, METH_VARARGS,
      "gather(values, indices) -> array('I'): values[indices[i]] for each index, 4-byte integers\n\n"
      "A mesh's triangle vertices from its triangle corners and its corners' vertices. IndexError "

@@ -28,6 +28,8 @@ PyObject *core_pack_channels(PyObject *module, PyObject *args, PyObject *kwargs)
 PyObject *core_add_rgb(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_same_bytes(PyObject *module, PyObject *args);
 PyObject *core_gather(PyObject *module, PyObject *args);
+PyObject *core_write_apng(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_read_png(PyObject *module, PyObject *arg);
 
 /* The core LUT of a ColorLut argument named "lut"; NULL with TypeError (or ValueError if it is
  * not initialised) otherwise. */

@@ -8,6 +8,7 @@
 #define BV_VERSION_PATCH 0
 #define BV_VERSION_STRING "0.1.0"
 
+#include "apng.h"
 #include "buffer.h"
 #include "color.h"
 #include "data_sheet.h"
