@@ -12,6 +12,8 @@ Public API (inside Blender, or with the ``bpy`` module):
   SheetResult: page Images, the frame table, the PNG + TexturePacker JSON files written
 - ``pack_atlas(objects=None, kind=None, size=None, padding=4, ...)`` -> AtlasResult: one atlas
   Image of the objects' bakes, each object's rect in it, a new UV map per mesh pointing into it
+- ``preview(sheet_json, out=None, fps=None, overwrite=False)`` -> the files written: an animated
+  PNG per animation of a written sheet and one HTML page that plays them (no Blender needed)
 
 The compiled core is ``bakeview._core``; it works without Blender.
 """
@@ -26,7 +28,8 @@ bl_info = {
     "category": "Render",
 }
 
-__all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "BAKE_KINDS",
+__all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "preview",
+           "BAKE_KINDS",
            "MATERIAL_KINDS", "PASSES", "register", "unregister"]
 
 BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "INDIRECT", "COMBINED", "GLOSSY",
@@ -34,6 +37,13 @@ BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "INDIRECT", "COMBI
 # bake(kind="MATERIAL") bakes these material channels in one call
 MATERIAL_KINDS = ("BASE_COLOR", "ALPHA", "METALLIC", "ROUGHNESS", "SPECULAR", "EMISSION", "NORMAL")
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
+
+
+def preview(sheet_json, out=None, fps=None, overwrite=False):
+    """Animated PNGs and an HTML page of a written sheet's animations; see bakeview.previews."""
+    from .previews import preview as _preview
+
+    return _preview(sheet_json, out=out, fps=fps, overwrite=overwrite)
 
 
 def bake(objects=None, kind="DIFFUSE", size=1024, margin=16, samples=None, **options):

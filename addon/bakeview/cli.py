@@ -6,6 +6,7 @@ Inside Blender (the open file, or the .blend files named):
 With the bpy module:
     python -m bakeview sheet scenes/*.blend --out DIR
     python -m bakeview atlas props/*.blend --out DIR --glb
+    python -m bakeview preview DIR/NAME.json   (no Blender needed: the sheet's files alone)
 
 `--help` documents every option. Progress goes to stdout, one line per step; warnings and errors
 to stderr ("bakeview: warning: ...", "bakeview: error: ..."), with exit status 1 on an error (2
@@ -319,6 +320,19 @@ def parser():
                        "material for every mesh, lit (DIFFUSE: the atlas is the base colour) "
                        "or unlit (COMBINED, GLOSSY, EMIT: the light is in the atlas)")
     _shard_option(atlas, "atlases (one, or one per file with --per-file)")
+    preview = commands.add_parser(
+        "preview", help="animated PNGs and an HTML page that plays a written sheet's animations",
+        description="Read a sheet's TexturePacker JSON (a page's, or the multi-pack NAME.json) and "
+        "its PNG pages, and write beside it (or in --out) NAME-preview.html, one self-contained "
+        "page that plays every animation with its frame timing, and NAME-preview-ANIMATION.png, "
+        "an animated PNG per animation: the untrimmed frames as the sheet's PNG holds them. A "
+        "sheet without animations plays its frames in order. Needs no Blender.")
+    preview.add_argument("sheet", help="the sheet's JSON")
+    preview.add_argument("--out", default=None, help="folder for the files (default: the JSON's)")
+    preview.add_argument("--fps", type=float, default=None,
+                         help="frames per second (default: the sheet's meta.bakeview.frame_rate, "
+                         "else 12)")
+    preview.add_argument("--overwrite", action="store_true", help="replace existing preview files")
     return top
 
 
@@ -675,6 +689,15 @@ def _atlas_jobs(args, bpy):
     return jobs
 
 
+def run_preview(args):
+    from . import previews
+
+    with _api({"fps": "--fps", "overwrite": "--overwrite", "out": "--out"}):
+        written = previews.preview(args.sheet, out=args.out, fps=args.fps, overwrite=args.overwrite)
+    for path in written:
+        print(f"wrote {path}", flush=True)
+
+
 def run_atlas(args):
     import bpy
 
@@ -951,6 +974,8 @@ def run(argv=None):
                 run_sheet(args)
             elif args.command == "atlas":
                 run_atlas(args)
+            elif args.command == "preview":
+                run_preview(args)
         except Failure as error:
             print(f"bakeview: error: {error}", file=sys.stderr, flush=True)
             return 1
