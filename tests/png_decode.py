@@ -33,10 +33,19 @@ def read_png(path):
     width, height, bits, colour, _, _, interlace = header
     assert bits in (8, 16) and colour in CHANNELS and interlace == 0, f"{path}: {header}"
     channels = CHANNELS[colour]
+    flat = unfilter(zlib.decompress(b"".join(idat)), width, height, channels, bits)
+    if bits == 8:
+        samples = list(flat)
+    else:
+        samples = list(struct.unpack(f">{len(flat) // 2}H", flat))
+    return width, height, channels, bits, samples, kinds
+
+
+def unfilter(raw, width, height, channels, bits=8):
+    """The rows (top-down, bytes) of an image's inflated data, each row's filter undone."""
     step = channels * bits // 8  # bytes per pixel: the filters' left neighbour
     stride = width * step
-    raw = zlib.decompress(b"".join(idat))
-    assert len(raw) == height * (stride + 1), f"{path}: {len(raw)} bytes of rows"
+    assert len(raw) == height * (stride + 1), f"{len(raw)} bytes of rows"
     rows, previous = [], bytearray(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
@@ -60,12 +69,7 @@ def read_png(path):
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[k] = (line[k] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
         else:
-            assert kind == 0, f"{path}: filter type {kind}"
+            assert kind == 0, f"filter type {kind}"
         rows.append(bytes(line))
         previous = line
-    flat = b"".join(rows)
-    if bits == 8:
-        samples = list(flat)
-    else:
-        samples = list(struct.unpack(f">{len(flat) // 2}H", flat))
-    return width, height, channels, bits, samples, kinds
+    return b"".join(rows)
