@@ -199,6 +199,23 @@ int parse_choice(PyObject *value, const char *what, const char *const names[], i
     return -1;
 }
 
+/* 4 numbers (R, G, B, A) from any sequence: a background or fill colour. */
+int get_rgba(PyObject *object, const char *what, float out[4])
+{
+    PyObject *seq = PySequence_Check(object) && !PyUnicode_Check(object) ? PySequence_Tuple(object) : NULL;
+    bool ok = seq && PyTuple_Size(seq) == 4;
+    for (int i = 0; ok && i < 4; i++) {
+        const double v = PyFloat_AsDouble(PyTuple_GetItem(seq, i));
+        ok = !(v == -1.0 && PyErr_Occurred());
+        out[i] = (float)v;
+    }
+    Py_XDECREF(seq);
+    if (ok) return 0;
+    PyErr_Clear();
+    PyErr_Format(PyExc_ValueError, "%s must be 4 numbers (R, G, B, A)", what);
+    return -1;
+}
+
 /* An array.array rather than a memoryview: Blender's foreach_set copies an array.array at once
  * and any other buffer a value at a time. Made by repeating one zero, which costs no more than the
  * page faults of a fresh allocation; the pointer stays valid while nobody resizes it. */

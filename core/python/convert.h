@@ -43,6 +43,9 @@ int get_double(PyObject *object, const char *what, double *out);
  * messages, e.g. "(width, height)". */
 int get_ints(PyObject *object, const char *what, const char *shape, int count, int *out);
 
+/* 4 numbers (R, G, B, A) from any sequence: a background, fill or outline colour. */
+int get_rgba(PyObject *object, const char *what, float out[4]);
+
 /* 16 numbers from a 4x4 matrix: rows (mathutils.Matrix, nested lists, numpy) or a flat sequence. */
 int get_matrix(PyObject *object, const char *what, float out[16]);
 

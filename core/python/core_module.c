@@ -56,6 +56,20 @@ static PyMethodDef core_methods[] = {
      "An animated PNG: frames are width x height RGBA8 buffers (straight alpha, rows top-down), "
      "each shown delay[0] / delay[1] seconds, played `plays` times (0: forever). Written "
      "atomically."},
+    {"png_codes", (PyCFunction)(void (*)(void))core_png_codes, METH_VARARGS | METH_KEYWORDS,
+     "png_codes(pixels, width, height, channels=4, *, encoding='SRGB', lut=None, premultiply=False, "
+     "palette=None) -> bytes\n\nThe 8-bit codes write_png would write (rows top-down)."},
+    {"pixel_hard_alpha", core_pixel_hard_alpha, METH_VARARGS,
+     "pixel_hard_alpha(rgba, width, height): in place, alpha >= 0.5 becomes 1, less 0 (colour 0)."},
+    {"pixel_outline", core_pixel_outline, METH_VARARGS,
+     "pixel_outline(rgba, width, height, colour): in place, every transparent pixel beside an opaque one "
+     "(4-neighbours) becomes colour (linear RGB of an RGBA tuple), opaque."},
+    {"pixel_upscale", core_pixel_upscale, METH_VARARGS,
+     "pixel_upscale(pixels, width, height, channels, factor) -> array('f'): each pixel a factor x factor "
+     "block."},
+    {"median_cut", core_median_cut, METH_VARARGS,
+     "median_cut(codes, colours) -> [(r, g, b), ...]: up to `colours` colours for the visible pixels of "
+     "RGBA8 codes (median cut, count-weighted means; deterministic)."},
     {"read_png", core_read_png, METH_O,
      "read_png(path) -> (bytes, width, height): a PNG file as RGBA8, rows top-down (16-bit "
      "samples reduced to 8, grey and palette widened). OSError names the file and why."},

@@ -30,6 +30,11 @@ PyObject *core_same_bytes(PyObject *module, PyObject *args);
 PyObject *core_gather(PyObject *module, PyObject *args);
 PyObject *core_write_apng(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_read_png(PyObject *module, PyObject *arg);
+PyObject *core_png_codes(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_pixel_hard_alpha(PyObject *module, PyObject *args);
+PyObject *core_pixel_outline(PyObject *module, PyObject *args);
+PyObject *core_pixel_upscale(PyObject *module, PyObject *args);
+PyObject *core_median_cut(PyObject *module, PyObject *args);
 
 /* The core LUT of a ColorLut argument named "lut"; NULL with TypeError (or ValueError if it is
  * not initialised) otherwise. */

@@ -284,23 +284,6 @@ enum { PASS_COLOR, PASS_ALPHA, PASS_DEPTH, PASS_NORMAL, PASS_UV, PASS_OBJECT_ID,
 static const char *const pass_names[PASS_COUNT] = {"COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID"};
 static const int pass_channels[PASS_COUNT] = {4, 1, 1, 3, 2, 1};
 
-/* 4 numbers (R, G, B, A) from any sequence: a background or fill colour. */
-static int get_rgba(PyObject *object, const char *what, float out[4])
-{
-    PyObject *seq = PySequence_Check(object) && !PyUnicode_Check(object) ? PySequence_Tuple(object) : NULL;
-    bool ok = seq && PyTuple_Size(seq) == 4;
-    for (int i = 0; ok && i < 4; i++) {
-        const double v = PyFloat_AsDouble(PyTuple_GetItem(seq, i));
-        ok = !(v == -1.0 && PyErr_Occurred());
-        out[i] = (float)v;
-    }
-    Py_XDECREF(seq);
-    if (ok) return 0;
-    PyErr_Clear();
-    PyErr_Format(PyExc_ValueError, "%s must be 4 numbers (R, G, B, A)", what);
-    return -1;
-}
-
 /* samples: 'AUTO' (any case) or a whole number 1 .. BV_MAX_SAMPLES; None leaves *r_samples. */
 static int get_samples(PyObject *object, int *r_samples)
 {
@@ -479,38 +462,82 @@ fail:
 
 /* --- PNG --- */
 
-PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
+/* write_png's and png_codes's arguments after the path into a desc (pixels held in *view, the
+ * palette's codes in `palette`); 0, or -1 with the Python error set and nothing held. */
+static int get_png(PyObject *module, PyObject *pixels, PyObject *width_object, PyObject *height_object,
+                   PyObject *channels_object, PyObject *encoding, PyObject *lut_object, int premultiply,
+                   PyObject *bits_object, PyObject *palette_object, bv_png_desc *desc, Py_buffer *view,
+                   uint8_t palette[3 * BV_MAX_PALETTE])
 {
-    static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", "lut",
-                               "premultiply", "bits", NULL};
-    PyObject *path_object, *pixels, *width_object, *height_object;
-    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = Py_None, *bits_object = NULL;
-    int width, height, channels = 4, premultiply = 0, bits = 8;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOpO:write_png", keywords, PyUnicode_FSConverter,
-                                     &path_object, &pixels, &width_object, &height_object,
-                                     &channels_object, &encoding, &lut_object, &premultiply, &bits_object))
-        return NULL;
-    int enc = 0;
+    int width, height, channels = 4, bits = 8, enc = 0;
     const bv_color_lut *lut = NULL;
-    Py_buffer view;
     if (get_int(width_object, "width", &width) != 0 || get_int(height_object, "height", &height) != 0 ||
         get_int(channels_object, "channels", &channels) != 0 ||
         (encoding && parse_choice(encoding, "encoding", encoding_names, 3, &enc) != 0) ||
-        (lut_object != Py_None && !(lut = color_lut_of(module, lut_object))) ||
-        get_int(bits_object, "bits", &bits) != 0 || get_floats(pixels, "pixels", &view) != 0) {
+        (lut_object && lut_object != Py_None && !(lut = color_lut_of(module, lut_object))) ||
+        get_int(bits_object, "bits", &bits) != 0)
+        return -1;
+    int palette_count = 0;
+    if (palette_object && palette_object != Py_None) {
+        PyObject *list = PyUnicode_Check(palette_object) ? NULL : PySequence_List(palette_object);
+        const Py_ssize_t count = list ? PyList_Size(list) : -1;
+        if (count < 1 || count > BV_MAX_PALETTE) {
+            Py_XDECREF(list);
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "palette must be 1 to %d (r, g, b) colours of 0..255", BV_MAX_PALETTE);
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < count; i++) {
+            int rgb[3];
+            if (get_ints(PyList_GetItem(list, i), "a palette colour", "(r, g, b)", 3, rgb) != 0 ||
+                rgb[0] < 0 || rgb[0] > 255 || rgb[1] < 0 || rgb[1] > 255 || rgb[2] < 0 || rgb[2] > 255) {
+                if (!PyErr_Occurred())
+                    PyErr_Format(PyExc_ValueError, "palette colour %zd is not (r, g, b) of 0..255", i);
+                Py_DECREF(list);
+                return -1;
+            }
+            for (int k = 0; k < 3; k++) palette[3 * i + k] = (uint8_t)rgb[k];
+        }
+        palette_count = (int)count;
+        Py_DECREF(list);
+    }
+    if (get_floats(pixels, "pixels", view) != 0) return -1;
+    /* the lut stays alive (its object is referenced by the arguments) while the GIL is released */
+    *desc = (bv_png_desc){.pixels = {view->buf, (size_t)view->len / 4},
+                          .width = width,
+                          .height = height,
+                          .channels = channels,
+                          .encoding = (bv_color_encoding)enc,
+                          .lut = lut,
+                          .premultiply = premultiply != 0,
+                          .bits = bits,
+                          .palette = palette_count ? palette : NULL,
+                          .palette_count = palette_count};
+    return 0;
+}
+
+PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"path", "pixels", "width", "height", "channels", "encoding", "lut",
+                               "premultiply", "bits", "palette", NULL};
+    PyObject *path_object, *pixels, *width_object, *height_object;
+    PyObject *channels_object = NULL, *encoding = NULL, *lut_object = NULL, *bits_object = NULL,
+             *palette_object = NULL;
+    int premultiply = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&OOO|O$OOpOO:write_png", keywords, PyUnicode_FSConverter,
+                                     &path_object, &pixels, &width_object, &height_object,
+                                     &channels_object, &encoding, &lut_object, &premultiply, &bits_object,
+                                     &palette_object))
+        return NULL;
+    bv_png_desc desc;
+    Py_buffer view;
+    uint8_t palette[3 * BV_MAX_PALETTE];
+    if (get_png(module, pixels, width_object, height_object, channels_object, encoding, lut_object, premultiply,
+                bits_object, palette_object, &desc, &view, palette) != 0) {
         Py_DECREF(path_object);
         return NULL;
     }
-    /* the lut stays alive (its object is referenced by the arguments) while the GIL is released */
-    bv_png_desc desc = {.path = PyBytes_AsString(path_object),
-                        .pixels = {view.buf, (size_t)view.len / 4},
-                        .width = width,
-                        .height = height,
-                        .channels = channels,
-                        .encoding = (bv_color_encoding)enc,
-                        .lut = lut,
-                        .premultiply = premultiply != 0,
-                        .bits = bits};
+    desc.path = PyBytes_AsString(path_object);
     bv_status status;
     Py_BEGIN_ALLOW_THREADS
     status = bv_png_write(&desc);
@@ -519,6 +546,42 @@ PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_DECREF(path_object);
     if (status != BV_OK) return raise_core_error(status);
     Py_RETURN_NONE;
+}
+
+PyObject *core_png_codes(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"pixels", "width", "height", "channels", "encoding", "lut", "premultiply",
+                               "palette", NULL};
+    PyObject *pixels, *width_object, *height_object, *channels_object = NULL, *encoding = NULL,
+             *lut_object = NULL, *palette_object = NULL;
+    int premultiply = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O$OOpO:png_codes", keywords, &pixels, &width_object,
+                                     &height_object, &channels_object, &encoding, &lut_object, &premultiply,
+                                     &palette_object))
+        return NULL;
+    bv_png_desc desc;
+    Py_buffer view;
+    uint8_t palette[3 * BV_MAX_PALETTE];
+    if (get_png(module, pixels, width_object, height_object, channels_object, encoding, lut_object, premultiply,
+                NULL, palette_object, &desc, &view, palette) != 0)
+        return NULL;
+    const size_t size = desc.width > 0 && desc.height > 0 && desc.channels > 0
+                            ? (size_t)desc.width * (size_t)desc.height * (size_t)desc.channels : 0;
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+    if (!bytes) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    bv_status status;
+    Py_BEGIN_ALLOW_THREADS
+    status = bv_png_codes(&desc, (uint8_t *)PyBytes_AsString(bytes), size);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (status != BV_OK) {
+        Py_DECREF(bytes);
+        return raise_core_error(status);
+    }
+    return bytes;
 }
 
 /* Pass pixels with 1 to 4 channels -> RGBA, as Image.pixels wants them. Missing channels come

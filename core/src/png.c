@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <bakeview/pixel_art.h>
 #include <bakeview/png.h>
 
 #include "alloc.h"
@@ -78,10 +79,15 @@ static inline uint8_t srgb_lookup(const srgb_table *t, float linear)
     return (uint8_t)code;
 }
 
-static bv_status check_desc(const bv_png_desc *d)
+static bv_status check_desc(const bv_png_desc *d, bool need_path)
 {
     if (!d) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: desc is NULL");
-    if (!d->path || !d->path[0]) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: path is empty");
+    if (need_path && (!d->path || !d->path[0])) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: path is empty");
+    if (d->palette_count < 0 || d->palette_count > BV_MAX_PALETTE || (d->palette_count && !d->palette))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: a palette of %d colours is outside 0..%d or NULL",
+                        d->palette_count, BV_MAX_PALETTE);
+    if (d->palette_count && (d->channels != 4 || d->bits == 16))
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: a palette is for 8-bit RGBA colour");
     if (d->width <= 0 || d->height <= 0 || d->width > 65535 || d->height > 65535)
         return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: size %d x %d is outside 1..65535", d->width,
                         d->height);
@@ -148,6 +154,8 @@ static void encode(const bv_png_desc *d, uint8_t *out)
             encode_colour(d, &srgb, src, colour_channels, dst);
             if (!has_alpha) continue;
             dst[c - 1] = bv_unit_to_8bit(src[c - 1]);
+            if (d->palette_count && dst[c - 1])
+                memcpy(dst, d->palette + 3 * bv_palette_nearest(d->palette, d->palette_count, dst), 3);
             if (d->premultiply) {
                 const float a = src[c - 1] > 0.0f ? fminf(src[c - 1], 1.0f) : 0.0f; /* NaN: 0 */
                 for (int k = 0; k < colour_channels; k++) dst[k] = (uint8_t)((float)dst[k] * a + 0.5f);
@@ -187,9 +195,21 @@ static bv_status write_png16(const bv_png_desc *d)
     return status;
 }
 
+bv_status bv_png_codes(const bv_png_desc *d, uint8_t *out, size_t size)
+{
+    bv_status status = check_desc(d, false);
+    if (status != BV_OK) return status;
+    if (d->bits == 16) return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: codes are 8-bit");
+    if (!out || size != (size_t)d->width * (size_t)d->height * (size_t)d->channels)
+        return bv__fail(BV_ERROR_INVALID_ARGUMENT, "png: the codes take %zu bytes, not %zu",
+                        (size_t)d->width * (size_t)d->height * (size_t)d->channels, size);
+    encode(d, out);
+    return BV_OK;
+}
+
 bv_status bv_png_write(const bv_png_desc *d)
 {
-    bv_status status = check_desc(d);
+    bv_status status = check_desc(d, true);
     if (status != BV_OK) return status;
     if (d->bits == 16) return write_png16(d);
     uint8_t *bytes = bv__alloc_array((size_t)d->width * (size_t)d->height, (size_t)d->channels);

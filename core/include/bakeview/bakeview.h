@@ -14,6 +14,7 @@
 #include "data_sheet.h"
 #include "filter.h"
 #include "pack.h"
+#include "pixel_art.h"
 #include "json.h"
 #include "light.h"
 #include "png.h"

@@ -42,6 +42,10 @@ typedef struct bv_png_desc {
        alpha channel (2 or 4 channels). */
     bool premultiply;
     int bits; /* per sample: 8 (0: 8) or 16 (encoding LINEAR only) */
+    /* Optional (palette_count 0: none): RGB triplets (8-bit codes); every pixel with alpha above 0
+       takes the colour nearest its encoded colour (bv_palette_nearest). RGBA, 8 bits only. */
+    const uint8_t *palette;
+    int palette_count; /* 0 .. 256 */
 } bv_png_desc;
 
 /* Linear value -> 8-bit sRGB code (exact piecewise OETF, clamped, round half up). */
@@ -52,6 +56,10 @@ uint8_t bv_unit_to_8bit(float value);
 uint16_t bv_unit_to_16bit(float value);
 
 bv_status bv_png_write(const bv_png_desc *desc);
+
+/* The 8-bit codes bv_png_write would write (rows top-down), into out (width * height * channels
+ * bytes); desc->path is not used. 8-bit only. */
+bv_status bv_png_codes(const bv_png_desc *desc, uint8_t *out, size_t size);
 
 #ifdef __cplusplus
 }
