@@ -39,7 +39,8 @@ SHEET_FLAGS = {
     "extrude": "--extrude", "max_size": "--max-size", "power_of_two": "--power-of-two",
     "square": "--square", "allow_rotation": "--allow-rotation", "dedupe": "--dedupe",
     "premultiplied": "--premultiplied", "colour": "--colour", "json_form": "--json-form",
-    "formats": "--formats",
+    "formats": "--formats", "pixel_art": "--pixel-art", "pixel_scale": "--pixel-scale",
+    "palette": "--palette", "outline": "--outline",
     "normal_y": "--normal-y", "pivot": "--pivot", "overwrite": "--overwrite",
     "objects": "--objects", "renderer": "--renderer", "lighting": "--lighting"}
 # earlier names of sheet flags, still read: each warns once and says the name to use
@@ -94,6 +95,18 @@ def _shard(text):
 
 def _names(text):
     return [n for n in text.split(",") if n]
+
+
+def _palette(text):
+    """--palette: a number of colours, or #rrggbb colours separated by commas."""
+    return int(text) if text.strip().isdigit() else [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _colour(text):
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected R,G,B numbers, got {text!r}") from None
 
 
 def _upper(text):
@@ -257,6 +270,16 @@ def parser():
                        help="comma-separated engine files beside the TexturePacker JSON: "
                        "ASEPRITE (NAME.aseprite.json), GODOT3 (NAME.godot3.tres), GODOT4 "
                        "(NAME.tres), LIBGDX (NAME.atlas), any case (default none)")
+    sheet.add_argument("--pixel-art", action="store_true",
+                       help="pixel art: one sample at each pixel's centre, hard alpha, the pivot on "
+                       "a pixel centre in every frame (orthographic views)")
+    sheet.add_argument("--pixel-scale", type=int, default=1,
+                       help="with --pixel-art: store each pixel as an NxN block (default 1)")
+    sheet.add_argument("--palette", type=_palette, default=None,
+                       help="with --pixel-art: N (a palette of N colours made from the frames) or "
+                       "comma-separated #rrggbb colours")
+    sheet.add_argument("--outline", type=_colour, default=None,
+                       help="with --pixel-art: a 1-pixel outline of this linear colour R,G,B")
     sheet.add_argument("--pivot", type=_pivot, default="ORIGIN",
                        help="the point each frame's pivot marks: ORIGIN (the first object's "
                        "origin, default), FEET (the bottom centre of the objects' bounds over "
@@ -637,6 +660,8 @@ def run_sheet(args):
                 allow_rotation=args.allow_rotation, dedupe=args.dedupe,
                 premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
                 json_form=args.json_form, formats=tuple(args.formats), pivot=args.pivot,
+                pixel_art=args.pixel_art, pixel_scale=args.pixel_scale, palette=args.palette,
+                outline=args.outline,
                 name=job.stem,
                 overwrite=args.overwrite, renderer=args.renderer, lighting=args.lighting,
                 progress=progress)

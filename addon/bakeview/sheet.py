@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from . import (_core, blender_frames, checks, display, files, framing, images, lit, records,
-               sheet_formats, textures as texture_cache, viewsets)
+from . import (_core, blender_frames, checks, display, files, framing, images, lit, pixel_art as
+               pixel_art_frames, records, sheet_formats, textures as texture_cache, viewsets)
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -42,6 +42,7 @@ class SheetResult:
     normal_y: str = "UP"      # the NORMAL pages' green direction
     depth_range: tuple = None  # (near, far) of the DEPTH pages: depth near -> 0, far -> 1
     frame_rate: float = None   # frames per second an animation plays at (engine formats)
+    palette: list = None       # pixel_art's palette as the colour PNGs hold it: [(r, g, b), ...]
 
 
 @dataclass
@@ -179,6 +180,10 @@ def _check_arguments(a):
     fixed["heuristic"] = checks.choice(a["heuristic"], "heuristic", HEURISTICS)
     fixed["json_form"] = checks.choice(a["json_form"], "json_form", JSON_FORMS)
     fixed["formats"] = sheet_formats.check(a["formats"], a["allow_rotation"])
+    fixed["pixel_art"] = pixel_art_frames.check(a)
+    if fixed["pixel_art"][0] and fixed["projection"] != "ORTHOGRAPHIC":
+        raise ValueError("pixel_art needs projection='ORTHOGRAPHIC': a perspective view has no "
+                         "pixel grid its pivot can stay on")
     fixed["normal_y"] = checks.choice(a["normal_y"], "normal_y", NORMAL_Y)
     fixed["pivot"] = _check_pivot(a["pivot"])
     fixed["lighting"] = lit.check(a["lighting"])
@@ -282,7 +287,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 square=False, allow_rotation=False, dedupe=True, premultiplied=False,
                 json_form="HASH", formats=(), name="sheet", overwrite=False, threads=0, scene=None,
                 grid_columns=0, actions=None, action_target=None, colour="SCENE", normal_y="UP",
-                pivot="ORIGIN", renderer="BAKEVIEW", lighting="BAKED"):
+                pivot="ORIGIN", renderer="BAKEVIEW", lighting="BAKED", pixel_art=False,
+                pixel_scale=1, palette=None, outline=None):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
@@ -369,6 +375,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         fixed[k] for k in ("projection", "kind", "passes", "filter", "layout", "colour",
                            "heuristic", "json_form", "normal_y", "pivot"))
     formats = fixed["formats"]
+    pixel_art, pixel_scale, palette, outline = fixed["pixel_art"]
+    if pixel_art:  # one sample at each pixel's centre, nothing smoothed across the grid
+        samples, filter, filter_width = 1, "BOX", 1.0
     lighting, samples = fixed["lighting"], fixed["samples"]
     if lighting != "BAKED":
         kind = "BASE_COLOR"
@@ -379,6 +388,8 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     if "COLOR" not in passes:
         passes = ("COLOR",) + passes  # trimming and packing follow the colour's alpha
     by_renderer = blender_frames.renderers(renderer, view_list)
+    if pixel_art and set(by_renderer) != {"BAKEVIEW"}:
+        raise ValueError("pixel_art draws with the core: renderer must be BAKEVIEW for every view")
     engines = blender_frames.check(by_renderer, passes, scene)
     uses_core = "BAKEVIEW" in by_renderer
     encoding = None
@@ -406,8 +417,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
 
     clips, target = _clips(actions, action_target, chosen, numbers, frames)
     all_frames = [n for _, _, clip_numbers in clips for n in clip_numbers]
-    _check_memory(len(all_frames) * len(view_list), width, height, passes, max_size, shape_padding,
-                  border_padding, extrude, power_of_two, square)
+    stored_w, stored_h = width * pixel_scale, height * pixel_scale  # the frames as the sheet keeps them
+    _check_memory(len(all_frames) * len(view_list), stored_w, stored_h, passes, max_size,
+                  shape_padding, border_padding, extrude, power_of_two, square)
     animation_data = target.animation_data if target is not None else None
     original_action = animation_data.action if animation_data is not None else None
     original_frame = scene.frame_current
@@ -454,6 +466,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                     origin = (tuple(chosen[0].evaluated_get(depsgraph).matrix_world.translation)
                               if pivot == "ORIGIN" else pivot)
                     jobs = _jobs(view_list, fitted, depsgraph, width, height, scene, center)
+                    if pixel_art:  # the pivot on a pixel centre in every frame
+                        jobs = [(v, pixel_art_frames.snapped(vm, pm, origin, width, height), pm)
+                                for v, vm, pm in jobs]
 
                     def render(job, threads_per_view):
                         return _core.render(meshes, job[1], job[2], width, height, passes=passes,
@@ -476,9 +491,12 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                                 buffers = blender.frame(
                                     engines[by_renderer[k]], passes, view_matrix,
                                     through.camera if isinstance(through, CameraView) else None)
-                            rect = _trim_rect(buffers["COLOR"], width, height, trim,
+                            if pixel_art:
+                                buffers = pixel_art_frames.frame(buffers, width, height,
+                                                                 pixel_scale, outline, _CHANNELS)
+                            rect = _trim_rect(buffers["COLOR"], stored_w, stored_h, trim,
                                               alpha_threshold)
-                            buffers = _crop(buffers, width, height, rect)  # the full frame goes
+                            buffers = _crop(buffers, stored_w, stored_h, rect)  # the full frame goes
                             px, py = framing.project(view_matrix, projection_matrix, origin,
                                                      width, height)
                             animation = f"{clip}/{view.name}" if clip else view.name
@@ -497,10 +515,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     depth_range = (min(d[0] for d in depths), max(d[1] for d in depths)) if depths else None
     step = frames[2] if isinstance(frames, (tuple, list)) and len(frames) == 3 else 1
     frame_rate = scene.render.fps / scene.render.fps_base / step
-    return _assemble(rendered, passes, width, height, path, shape_padding, border_padding, extrude,
-                     layout, heuristic, max_size, power_of_two, square, allow_rotation, dedupe,
-                     (scene, encoding, premultiplied), json_form, name, overwrite, grid_columns,
-                     normal_y, depth_range, formats, frame_rate)
+    return _assemble(rendered, passes, stored_w, stored_h, path, shape_padding, border_padding,
+                     extrude, layout, heuristic, max_size, power_of_two, square, allow_rotation,
+                     dedupe, (scene, encoding, premultiplied, palette), json_form, name, overwrite,
+                     grid_columns, normal_y, depth_range, formats, frame_rate)
 
 
 def _jobs(view_list, fitted, depsgraph, width, height, scene, center):
@@ -809,13 +827,20 @@ def _data_sheets_meta(result, entry):
     return meta
 
 
+def _write_png(path, pixels, width, height, channels, arguments):
+    """write_png with the arguments as they are when it runs (a palette joins them late)."""
+    _core.write_png(path, pixels, width, height, channels, **arguments)
+
+
 def _file_writes(path, result, pages, page_buffers, passes, output, json_form, overwrite,
                  staged, formats=()):
     """The files of the sheet: (their final paths, the writes to run, each a call into the core
     that touches no Blender data, so they may run on another thread). Checked here, before any
-    write: the folder, and files in the way. `output`: (scene, display.Encoding, premultiplied);
-    colour pages an exact encoding needs are taken through Blender here, on this thread."""
-    scene, encoding, premultiplied = output
+    write: the folder, and files in the way. `output`: (scene, display.Encoding, premultiplied,
+    palette: None, a number of colours or a list of (r, g, b)); colour pages an exact encoding
+    needs are taken through Blender here, on this thread, and a palette of N colours is made
+    here from every colour page's codes."""
+    scene, encoding, premultiplied, palette = output
     paths = _output_paths(os.fspath(path), len(pages), passes, json_form)
     multipack = _multipack_path(os.fspath(path), len(pages))
     engine_paths = sheet_formats.paths(os.path.splitext(os.fspath(path))[0], formats)
@@ -824,7 +849,7 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
                           + ([multipack] if multipack else []) + list(engine_paths.values()),
                           overwrite)
     sheet_formats.check_sheet(formats, pages, result.frames)
-    written, writes = [], []
+    written, writes, colour_pages = [], [], []
     json_names = [os.path.basename(entry["json"]) for entry in paths]
     animations = {}  # every animation with more than one frame, frames in order
     for f in result.frames:
@@ -840,8 +865,9 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
                 arguments = {**display.png_arguments(encoding), "premultiply": premultiplied}
                 if encoding.mode == "EXACT":
                     pixels = display.through_blender(scene, memoryview(pixels).cast("f"), w * h)
-            writes.append(functools.partial(_core.write_png, staged.path(entry[p]), pixels, w, h,
-                                            _PAGE_CHANNELS.get(p, _CHANNELS[p]), **arguments))
+                colour_pages.append((pixels, w, h, arguments))  # the palette below joins them
+            writes.append(functools.partial(_write_png, staged.path(entry[p]), pixels, w, h,
+                                            _PAGE_CHANNELS.get(p, _CHANNELS[p]), arguments))
             written.append(entry[p])
         frames = [f for f in result.frames if f["page"] == page]
         here = {f["name"] for f in frames}  # a page's animations name only its own frames
@@ -863,6 +889,14 @@ def _file_writes(path, result, pages, page_buffers, passes, output, json_form, o
             animations=animations, scale=1.0, premultiplied=premultiplied,
             frame_rate=result.frame_rate or 0.0))
         written.append(multipack)
+    if isinstance(palette, int):  # N colours for every page's visible pixels together
+        codes = b"".join(_core.png_codes(pixels, w, h, 4, **arguments)
+                         for pixels, w, h, arguments in colour_pages)
+        palette = _core.median_cut(codes, palette)
+    if palette:
+        result.palette = palette
+        for _, _, _, arguments in colour_pages:  # the dicts the colour writes hold
+            arguments["palette"] = palette
     sheet = sheet_formats.Sheet(result.frames, [p[:2] for p in pages],
                                 [os.path.basename(entry["COLOR"]) for entry in paths],
                                 result.frame_rate, premultiplied)

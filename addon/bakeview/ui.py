@@ -143,6 +143,20 @@ class BakeviewSettings(bpy.types.PropertyGroup):
         ("LIBGDX", "libGDX", "NAME.atlas: a libGDX / Spine texture atlas")],
         options={"ENUM_FLAG"}, default=set(),
         description="sprite_sheet's formats: engine files beside the TexturePacker JSON")
+    sheet_pixel_art: BoolProperty(name="Pixel Art", default=False,
+                                  description="sprite_sheet's pixel_art: one sample per pixel, hard "
+                                  "alpha, the pivot on a pixel centre in every frame")
+    sheet_pixel_scale: IntProperty(name="Pixel Scale", default=1, min=1, max=64,
+                                   description="sprite_sheet's pixel_scale: each pixel stored as "
+                                   "an N x N block")
+    sheet_palette: IntProperty(name="Palette Colours", default=0, min=0, max=256,
+                               description="sprite_sheet's palette: N colours made from the "
+                               "frames (0: no palette)")
+    sheet_use_outline: BoolProperty(name="Outline", default=False,
+                                    description="sprite_sheet's outline: a 1-pixel outline")
+    sheet_outline: FloatVectorProperty(name="Outline Colour", subtype="COLOR", size=3,
+                                       default=(0.0, 0.0, 0.0), min=0.0, max=1.0,
+                                       description="The outline's linear colour")
     sheet_colour: EnumProperty(name="Colour", items=[
         ("SCENE", "Scene", "As Blender writes the scene's render output: its view transform, "
                            "look, exposure and display"),
@@ -422,9 +436,19 @@ def _sheet_arguments(context):
                 extrude=settings.sheet_extrude, shape_padding=settings.sheet_shape_padding,
                 json_form=settings.sheet_json_form, colour=settings.sheet_colour,
                 formats=tuple(f for f in sheet_formats.FORMATS if f in settings.sheet_formats),
+                **_pixel_art(settings),
                 premultiplied=settings.sheet_premultiplied, normal_y=settings.sheet_normal_y,
                 renderer=settings.sheet_renderer, lighting=settings.sheet_lighting,
                 overwrite=True)
+
+
+def _pixel_art(settings):
+    """sprite_sheet's pixel-art arguments from the panel's settings (none without Pixel Art)."""
+    if not settings.sheet_pixel_art:
+        return {}
+    return dict(pixel_art=True, pixel_scale=settings.sheet_pixel_scale,
+                palette=settings.sheet_palette or None,
+                outline=tuple(settings.sheet_outline) if settings.sheet_use_outline else None)
 
 
 class BAKEVIEW_OT_sprite_sheet(_Modal, bpy.types.Operator):
@@ -604,6 +628,13 @@ class BAKEVIEW_PT_sprite_sheet_framing(_Panel, bpy.types.Panel):
         col.prop(settings, "sheet_shape_padding")
         col.prop(settings, "sheet_json_form")
         col.prop(settings, "sheet_formats")
+        col.prop(settings, "sheet_pixel_art")
+        if settings.sheet_pixel_art:
+            col.prop(settings, "sheet_pixel_scale")
+            col.prop(settings, "sheet_palette")
+            col.prop(settings, "sheet_use_outline")
+            if settings.sheet_use_outline:
+                col.prop(settings, "sheet_outline")
         col.prop(settings, "sheet_colour")
         col.prop(settings, "sheet_premultiplied")
         col.prop(settings, "sheet_normal_y")
