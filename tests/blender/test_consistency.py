@@ -267,13 +267,14 @@ def parameters(function):
 
 
 CLI_ONLY = {"help", "blends", "out", "objects", "per_object", "rebake", "shard", "per_file", "glb",
-            "command"}
+            "command", "sheet"}  # sheet: preview's positional, the API's sheet_json
 
 
 def test_every_command_line_flag_is_named_after_the_api_keyword_it_sets():
-    from bakeview import atlas as atlas_module, bake_images, cli
+    from bakeview import atlas as atlas_module, bake_images, cli, previews
 
-    api = {"sheet": parameters(sheet.sheet_steps), "atlas": parameters(atlas_module.pack_atlas)}
+    api = {"sheet": parameters(sheet.sheet_steps), "atlas": parameters(atlas_module.pack_atlas),
+           "preview": parameters(previews.preview)}
     bake = parameters(bake_images.bake_steps)
     commands = next(a for a in cli.parser()._actions if a.dest == "command").choices
     for command, subparser in commands.items():
@@ -295,7 +296,7 @@ def test_every_command_line_flag_is_named_after_the_api_keyword_it_sets():
 UI_NOT_A_KEYWORD = {  # settings that make up one keyword together
     "view_transparent": "background", "sheet_views_spec": "views", "sheet_count": "views",
     "sheet_elevation": "views", "sheet_animation": "frames", "sheet_frame_step": "frames",
-    "sheet_pivot_point": "pivot"}
+    "sheet_pivot_point": "pivot", "sheet_use_outline": "outline"}
 
 
 def test_every_ui_setting_is_named_after_the_api_keyword_it_sets():
