@@ -12,6 +12,8 @@ Public API (inside Blender, or with the ``bpy`` module):
   SheetResult: page Images, the frame table, the PNG + TexturePacker JSON files written
 - ``pack_atlas(objects=None, kind=None, size=None, padding=4, ...)`` -> AtlasResult: one atlas
   Image of the objects' bakes, each object's rect in it, a new UV map per mesh pointing into it
+- ``impostor(objects=None, layout="OCTAHEDRAL", grid=16, size=2048, path=None, ...)`` -> the
+  octahedral impostor atlases (colour + alpha, normal + depth), their JSON and files
 - ``preview(sheet_json, out=None, fps=None, overwrite=False)`` -> the files written: an animated
   PNG per animation of a written sheet and one HTML page that plays them (no Blender needed)
 
@@ -29,6 +31,7 @@ bl_info = {
 }
 
 __all__ = ["bake", "render_view", "pixels", "render_pixels", "sprite_sheet", "pack_atlas", "preview",
+           "impostor",
            "BAKE_KINDS",
            "MATERIAL_KINDS", "PASSES", "register", "unregister"]
 
@@ -37,6 +40,13 @@ BAKE_KINDS = ("DIFFUSE", "EMIT", "NORMAL", "ROUGHNESS", "AO", "INDIRECT", "COMBI
 # bake(kind="MATERIAL") bakes these material channels in one call
 MATERIAL_KINDS = ("BASE_COLOR", "ALPHA", "METALLIC", "ROUGHNESS", "SPECULAR", "EMISSION", "NORMAL")
 PASSES = ("COLOR", "ALPHA", "DEPTH", "NORMAL", "UV", "OBJECT_ID")
+
+
+def impostor(objects=None, layout="OCTAHEDRAL", grid=16, size=2048, path=None, **options):
+    """Octahedral impostor atlases of baked objects; see bakeview.impostors."""
+    from .impostors import impostor as _impostor
+
+    return _impostor(objects=objects, layout=layout, grid=grid, size=size, path=path, **options)
 
 
 def preview(sheet_json, out=None, fps=None, overwrite=False):
