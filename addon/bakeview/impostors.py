@@ -3,16 +3,16 @@ impostor shaders read, and a JSON that says how to read them.
 
 The grid: N x N frames, each an orthographic view of the objects' bounding sphere (centre c,
 radius r: over every animation frame) from a direction on the octahedron, frames on the grid's
-CORNERS as Ryan Brucks' ImpostorBaker (Unreal), Amplify Impostors and Godot-Octahedral-Impostors
-place them, so that the poles and the equator's octants are frames themselves:
+CORNERS as Ryan Brucks' octahedral impostors (Unreal's ImpostorBaker) place them, so that the
+poles and the equator's octants are frames themselves:
     cell (col, row), row 0 at the top of the image:
         u = col / (N - 1) * 2 - 1,   v = 1 - row / (N - 1) * 2            (both in [-1, 1])
     OCTAHEDRAL (the sphere):       d = (u, v, 1 - |u| - |v|); where that z < 0,
                                    (x, y) = ((1 - |v|) sign u, (1 - |u|) sign v); normalised
     HEMI_OCTAHEDRAL (above only):  x = (u + v) / 2, y = (u - v) / 2, d = (x, y, 1 - |x| - |y|),
                                    normalised
-  in the impostor's axes, which are Blender's world axes: x right, y back, z up (see the README
-  for Godot, Unity and Unreal). A frame's camera looks from c + d * distance at c with z up (at
+  in the impostor's axes, which are Blender's world axes: x right, y back, z up (the README says
+  how three.js, Godot, Unity and Unreal vectors map to them). A frame's camera looks from c + d * distance at c with z up (at
   the poles +y or -y up, as bakeview's sheets), its orthographic scale S = 2 r (the sphere fills
   the frame).
 
