@@ -136,3 +136,19 @@ def test_wrong_arguments_are_refused_before_any_work(textured_object, tmp_path, 
     with pytest.raises(error, match=message):
         bakeview.impostor(textured_object, path=str(tmp_path / "x.png"), **options)
     assert not list(tmp_path.iterdir())
+
+
+def test_an_animated_impostor_has_a_pair_of_maps_per_frame(textured_object, tmp_path):
+    textured_object.animation_data_create()
+    textured_object.keyframe_insert("rotation_euler", frame=1)
+    textured_object.rotation_euler[2] += 1.0
+    textured_object.keyframe_insert("rotation_euler", frame=3)
+    result = bakeview.impostor(textured_object, grid=4, size=128, frames=(1, 3),
+                               path=str(tmp_path / "spin.png"), colour="SRGB")
+    meta = json.loads((tmp_path / "spin.json").read_text())
+    assert meta["frames"] == [{"frame": n, "colour": f"spin-{n:04d}.png",
+                               "normal_depth": f"spin-{n:04d}-normal.png"} for n in (1, 2, 3)]
+    assert meta["frame_rate"] == bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
+    pages = [read_png(tmp_path / f"spin-{n:04d}.png")[2] for n in (1, 2, 3)]
+    assert pages[0] != pages[1] != pages[2], "the frames show the object turning"
+    assert len(result["images"]) == 3 and bpy.context.scene.frame_current == 1
