@@ -61,7 +61,7 @@ def reference(make, obj, meta, direction):
     camera.matrix_world = view.inverted()
     camera.data.clip_start, camera.data.clip_end = 0.01, 2 * distance + 4 * meta["radius"]
     image = bakeview.render_view(camera=camera, objects=[obj], width=size, height=size,
-                                 samples="AUTO", premultiplied=True, name="reference",
+                                 samples=meta["samples"], premultiplied=True, name="reference",
                                  overwrite=True)
     pixels = bakeview.pixels(image)
     bpy.data.objects.remove(camera)
@@ -152,3 +152,16 @@ def test_an_animated_impostor_has_a_pair_of_maps_per_frame(textured_object, tmp_
     pages = [read_png(tmp_path / f"spin-{n:04d}.png")[2] for n in (1, 2, 3)]
     assert pages[0] != pages[1] != pages[2], "the frames show the object turning"
     assert len(result["images"]) == 3 and bpy.context.scene.frame_current == 1
+
+
+def test_the_colour_map_is_encoded_as_the_scenes_render_output_by_default(textured_object,
+                                                                          tmp_path):
+    """colour="SCENE" (the default) goes through the scene's view transform, as sheets do; alpha
+    is the same as with the plain sRGB curve."""
+    bakeview.impostor(textured_object, grid=2, size=64, path=str(tmp_path / "scene.png"))
+    bakeview.impostor(textured_object, grid=2, size=64, path=str(tmp_path / "srgb.png"),
+                      colour="SRGB")
+    scene, srgb = (read_png(tmp_path / f"{n}.png")[2] for n in ("scene", "srgb"))
+    assert scene[3::4] == srgb[3::4]
+    transform = bpy.context.scene.view_settings.view_transform
+    assert transform != "Standard" and scene != srgb, transform
