@@ -1,5 +1,7 @@
 """The main job on the bundled sample: build the walking robot, bake it once, and write a sprite
-sheet of 8 directions x 8 animation frames (PNG + TexturePacker JSON), printing the paths.
+sheet of 8 directions x 8 animation frames (PNG + TexturePacker JSON, with the engine files for
+Godot 4 and 3, Aseprite and libGDX/Spine) and its previews (an APNG per direction and an HTML
+page), printing the paths.
 
     blender -b --factory-startup --python samples/main_job.py -- --build build --out out/sample
 """
@@ -34,13 +36,14 @@ def main():
     result = bakeview.sprite_sheet(
         robot, views="COMPASS8", frame_size=(128, 128), frames=(1, 24, 3),
         path=os.path.join(args.out, "robot.png"), passes=("COLOR", "NORMAL"), extrude=1,
-        overwrite=True, name="robot")
+        overwrite=True, name="robot", formats=("GODOT4", "GODOT3", "ASEPRITE", "LIBGDX"))
+    previews = bakeview.preview(os.path.join(args.out, "robot.json"), overwrite=True)
     drawn = time.perf_counter() - start
     blend = os.path.abspath(os.path.join(args.out, "robot.blend"))
     bpy.ops.wm.save_as_mainfile(filepath=blend)
     print(f"baked in {baked:.1f} s; {len(result.frames)} frames drawn and packed in {drawn:.2f} s, "
           f"page occupancy {', '.join(f'{o:.0%}' for o in result.occupancy)}")
-    for path in result.files + [blend]:
+    for path in result.files + previews + [blend]:
         print(os.path.abspath(path))
     print(f"sprite sheet written to {os.path.abspath(args.out)}")
 
