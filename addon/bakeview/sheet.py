@@ -376,9 +376,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                            "heuristic", "json_form", "normal_y", "pivot"))
     formats = fixed["formats"]
     pixel_art, pixel_scale, palette, outline = fixed["pixel_art"]
+    lighting, samples = fixed["lighting"], fixed["samples"]
     if pixel_art:  # one sample at each pixel's centre, nothing smoothed across the grid
         samples, filter, filter_width = 1, "BOX", 1.0
-    lighting, samples = fixed["lighting"], fixed["samples"]
     if lighting != "BAKED":
         kind = "BASE_COLOR"
     scene = scene or bpy.context.scene

@@ -53,6 +53,22 @@ def test_pixel_art_frames_have_hard_alpha_and_the_pivot_on_a_pixel_centre(baked_
     assert moved >= 4, "the cube moved across the screen in too few views: the test tests less"
 
 
+def test_pixel_art_renders_one_point_sample_per_pixel(baked_cube, monkeypatch):
+    """What the frames are drawn with: one sample at each pixel's centre, a 1-pixel box."""
+    from bakeview import sheet
+
+    seen, render = [], sheet._core.render
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs["samples"], kwargs["filter"], kwargs["filter_width"]))
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(sheet._core, "render", spy)
+    bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=(16, 16), pixel_art=True,
+                          samples="AUTO", filter="GAUSSIAN")
+    assert seen and set(seen) == {(1, "BOX", 1.0)}
+
+
 def test_without_pixel_art_the_same_move_shimmers(baked_cube, tmp_path):
     """The control of the test above: the smooth render of the same move gives frames whose
     pixels differ around the pivot, and a pivot off the pixel centres."""
