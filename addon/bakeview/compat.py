@@ -18,40 +18,38 @@ def index_array(count):
     return array.array("I", [0]) * count
 
 
-def positions(mesh):
-    """Vertex positions, flat float32: the position attribute (3.5+) copies at once, 60 times
-    faster than vertices' co in Blender 5.0."""
-    out = float_array(3 * len(mesh.vertices))
-    attribute = mesh.attributes.get("position")
-    if attribute is not None and attribute.data_type == "FLOAT_VECTOR":
-        attribute.data.foreach_get("vector", out)
+def _read(mesh, attribute_name, data_type, domain, key, out, fallback, fallback_key):
+    """Fills `out` from the mesh attribute of that name, type and domain where the Blender
+    version has one (it copies at once), else from `fallback` (a collection that may go an item
+    at a time)."""
+    attribute = mesh.attributes.get(attribute_name) if attribute_name else None
+    if attribute is not None and attribute.data_type == data_type and attribute.domain == domain:
+        attribute.data.foreach_get(key, out)
     else:
-        mesh.vertices.foreach_get("co", out)
+        fallback.foreach_get(fallback_key, out)
     return out
+
+
+def positions(mesh):
+    """Vertex positions, flat float32: the position attribute (3.5+) copies 60 times faster
+    than vertices' co in Blender 5.0."""
+    return _read(mesh, "position", "FLOAT_VECTOR", "POINT", "vector",
+                 float_array(3 * len(mesh.vertices)), mesh.vertices, "co")
 
 
 def corner_vertices(mesh):
-    """Each corner's (loop's) vertex index, uint32: the .corner_vert attribute (3.6+) copies at
-    once, loops' vertex_index one at a time."""
-    out = index_array(len(mesh.loops))
-    attribute = mesh.attributes.get(".corner_vert")
-    if attribute is not None and attribute.data_type == "INT":
-        attribute.data.foreach_get("value", out)
-    else:
-        mesh.loops.foreach_get("vertex_index", out)
-    return out
+    """Each corner's (loop's) vertex index, uint32: the .corner_vert attribute (3.6+) at once,
+    loops' vertex_index one at a time."""
+    return _read(mesh, ".corner_vert", "INT", "CORNER", "value", index_array(len(mesh.loops)),
+                 mesh.loops, "vertex_index")
 
 
 def corner_uvs(mesh, layer):
-    """A UV map's coordinates per corner, flat float32: as the corner attribute UV maps are since
-    3.5 (at once; the layer's data goes a corner at a time in Blender 5.0)."""
-    out = float_array(2 * len(mesh.loops))
-    attribute = mesh.attributes.get(layer.name) if VERSION >= (3, 5, 0) else None  # same name
-    if attribute is not None and attribute.data_type == "FLOAT2" and attribute.domain == "CORNER":
-        attribute.data.foreach_get("vector", out)
-    else:
-        layer.data.foreach_get("uv", out)
-    return out
+    """A UV map's coordinates per corner, flat float32: UV maps are corner attributes since 3.5
+    (at once; the layer's data goes a corner at a time in Blender 5.0). Before 3.5 another
+    attribute could share the map's name: the layer is read."""
+    return _read(mesh, layer.name if VERSION >= (3, 5, 0) else None, "FLOAT2", "CORNER",
+                 "vector", float_array(2 * len(mesh.loops)), layer.data, "uv")
 
 
 def corner_normals(mesh):

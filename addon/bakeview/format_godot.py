@@ -34,53 +34,52 @@ def _atlas_textures(frames):
     return list(distinct), index
 
 
-def _rect2(values, spaced):
-    inner = ", ".join(str(v) for v in values)
-    return f"Rect2( {inner} )" if spaced else f"Rect2({inner})"
+def _text(sheet, animations, godot4):
+    """The resource in Godot 4's text format, or Godot 3's: how ids, calls, arrays, frames and
+    names are written is all that differs."""
+    def call(name, argument):
+        return f"{name}({argument})" if godot4 else f"{name}( {argument} )"
+
+    def array(items):
+        return f"[{items}]" if godot4 else f"[ {items} ]"
+
+    def ext_id(page):
+        return f'"{page + 1}_page"' if godot4 else str(page + 1)
+
+    def sub_id(number):
+        return f'"AtlasTexture_{number + 1}"' if godot4 else str(number + 1)
+
+    frames = [f for members in animations.values() for f in members]
+    textures, index = _atlas_textures(frames)
+    lines = [f'[gd_resource type="SpriteFrames" load_steps={len(sheet.images) + len(textures) + 1}'
+             f" format={3 if godot4 else 2}]", ""]
+    for page, image in enumerate(sheet.images):
+        lines += [f'[ext_resource type="Texture2D" path={_string(image)} id={ext_id(page)}]'
+                  if godot4 else
+                  f'[ext_resource path={_string(image)} type="Texture" id={ext_id(page)}]', ""]
+    for number, (page, region, margin) in enumerate(textures):
+        lines += [f'[sub_resource type="AtlasTexture" id={sub_id(number)}]',
+                  f"atlas = {call('ExtResource', ext_id(page))}"]
+        for key, rect in (("region", region), ("margin", margin)):
+            if rect is not None:
+                lines.append(f"{key} = {call('Rect2', ', '.join(map(str, rect)))}")
+        lines.append("")
+    entries, at = [], 0
+    for name, members in animations.items():
+        references = [call("SubResource", sub_id(index[at + k])) for k in range(len(members))]
+        if godot4:  # Godot 4's frames carry a relative duration
+            references = [f'{{\n"duration": 1.0,\n"texture": {r}\n}}' for r in references]
+        at += len(members)
+        entries.append(f'{{\n"frames": {array(", ".join(references))},\n"loop": true,\n'
+                       f'"name": {"&" if godot4 else ""}{_string(name)},\n'
+                       f'"speed": {_real(sheet.frame_rate)}\n}}')
+    lines += ["[resource]", f"animations = {array(', '.join(entries))}", ""]
+    return "\n".join(lines)
 
 
 def text_godot3(sheet, animations):
-    frames = [f for members in animations.values() for f in members]
-    textures, index = _atlas_textures(frames)
-    lines = [f'[gd_resource type="SpriteFrames" load_steps={len(sheet.images) + len(textures) + 1}'
-             f' format=2]', ""]
-    for page, image in enumerate(sheet.images):
-        lines += [f'[ext_resource path={_string(image)} type="Texture" id={page + 1}]', ""]
-    for number, (page, region, margin) in enumerate(textures):
-        lines += [f'[sub_resource type="AtlasTexture" id={number + 1}]',
-                  f"atlas = ExtResource( {page + 1} )", f"region = {_rect2(region, True)}"]
-        if margin is not None:
-            lines.append(f"margin = {_rect2(margin, True)}")
-        lines.append("")
-    entries, at = [], 0
-    for name, members in animations.items():
-        refs = ", ".join(f"SubResource( {index[at + k] + 1} )" for k in range(len(members)))
-        at += len(members)
-        entries.append(f'{{\n"frames": [ {refs} ],\n"loop": true,\n"name": {_string(name)},\n'
-                       f'"speed": {_real(sheet.frame_rate)}\n}}')
-    lines += ["[resource]", f"animations = [ {', '.join(entries)} ]", ""]
-    return "\n".join(lines)
+    return _text(sheet, animations, godot4=False)
 
 
 def text_godot4(sheet, animations):
-    frames = [f for members in animations.values() for f in members]
-    textures, index = _atlas_textures(frames)
-    lines = [f'[gd_resource type="SpriteFrames" load_steps={len(sheet.images) + len(textures) + 1}'
-             f' format=3]', ""]
-    for page, image in enumerate(sheet.images):
-        lines += [f'[ext_resource type="Texture2D" path={_string(image)} id="{page + 1}_page"]', ""]
-    for number, (page, region, margin) in enumerate(textures):
-        lines += [f'[sub_resource type="AtlasTexture" id="AtlasTexture_{number + 1}"]',
-                  f'atlas = ExtResource("{page + 1}_page")', f"region = {_rect2(region, False)}"]
-        if margin is not None:
-            lines.append(f"margin = {_rect2(margin, False)}")
-        lines.append("")
-    entries, at = [], 0
-    for name, members in animations.items():
-        refs = ", ".join(f'{{\n"duration": 1.0,\n"texture": SubResource("AtlasTexture_'
-                         f'{index[at + k] + 1}")\n}}' for k in range(len(members)))
-        at += len(members)
-        entries.append(f'{{\n"frames": [{refs}],\n"loop": true,\n"name": &{_string(name)},\n'
-                       f'"speed": {_real(sheet.frame_rate)}\n}}')
-    lines += ["[resource]", f"animations = [{', '.join(entries)}]", ""]
-    return "\n".join(lines)
+    return _text(sheet, animations, godot4=True)

@@ -37,6 +37,7 @@ import time
 import bpy
 
 from . import _core, checks, display, files, framing, images, records, textures as texture_cache
+from .compat import float_array
 from .extract import core_mesh
 from .sheet import _bounds, _frame_numbers, _go_to
 from .view import _resolve_objects
@@ -189,7 +190,7 @@ def _render_page(meshes, cameras, grid, frame_size, samples, threads, near, far)
     Views are small: they render side by side, a thread each (the core releases the GIL), rather
     than one after another on every thread."""
     size = grid * frame_size
-    colour = array.array("f", [0.0]) * (4 * size * size)
+    colour = float_array(4 * size * size)
     normal_depth = array.array("f", [0.5, 0.5, 1.0, 1.0]) * (size * size)
     workers = threads or os.cpu_count() or 1
 

@@ -199,18 +199,25 @@ int parse_choice(PyObject *value, const char *what, const char *const names[], i
     return -1;
 }
 
-/* 4 numbers (R, G, B, A) from any sequence: a background or fill colour. */
-int get_rgba(PyObject *object, const char *what, float out[4])
+int get_floats_n(PyObject *object, const char *what, int n, float *out)
 {
     PyObject *seq = PySequence_Check(object) && !PyUnicode_Check(object) ? PySequence_Tuple(object) : NULL;
-    bool ok = seq && PyTuple_Size(seq) == 4;
-    for (int i = 0; ok && i < 4; i++) {
+    bool ok = seq && PyTuple_Size(seq) == n;
+    for (int i = 0; ok && i < n; i++) {
         const double v = PyFloat_AsDouble(PyTuple_GetItem(seq, i));
         ok = !(v == -1.0 && PyErr_Occurred());
         out[i] = (float)v;
     }
     Py_XDECREF(seq);
     if (ok) return 0;
+    PyErr_Clear();
+    PyErr_Format(PyExc_ValueError, "%s must be %d numbers", what, n);
+    return -1;
+}
+
+int get_rgba(PyObject *object, const char *what, float out[4])
+{
+    if (get_floats_n(object, what, 4, out) == 0) return 0;
     PyErr_Clear();
     PyErr_Format(PyExc_ValueError, "%s must be 4 numbers (R, G, B, A)", what);
     return -1;

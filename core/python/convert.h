@@ -43,7 +43,9 @@ int get_double(PyObject *object, const char *what, double *out);
  * messages, e.g. "(width, height)". */
 int get_ints(PyObject *object, const char *what, const char *shape, int count, int *out);
 
-/* 4 numbers (R, G, B, A) from any sequence: a background, fill or outline colour. */
+/* n floats from a sequence of exactly n numbers ("<what> must be <n> numbers"). */
+int get_floats_n(PyObject *object, const char *what, int n, float *out);
+/* get_floats_n of 4: a background, fill or outline colour ("... (R, G, B, A)"). */
 int get_rgba(PyObject *object, const char *what, float out[4]);
 
 /* 16 numbers from a 4x4 matrix: rows (mathutils.Matrix, nested lists, numpy) or a flat sequence. */

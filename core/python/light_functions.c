@@ -103,23 +103,6 @@ PyType_Spec material_spec = {"bakeview._core.Material", sizeof(material_object),
 
 /* --- lighting --- */
 
-/* n floats from a sequence of exactly n numbers. */
-static int get_floats_n(PyObject *object, const char *what, int n, float *out)
-{
-    PyObject *seq = PySequence_Check(object) && !PyUnicode_Check(object) ? PySequence_Tuple(object) : NULL;
-    bool ok = seq && PyTuple_Size(seq) == n;
-    for (int i = 0; ok && i < n; i++) {
-        const double v = PyFloat_AsDouble(PyTuple_GetItem(seq, i));
-        ok = !(v == -1.0 && PyErr_Occurred());
-        out[i] = (float)v;
-    }
-    Py_XDECREF(seq);
-    if (ok) return 0;
-    PyErr_Clear();
-    PyErr_Format(PyExc_ValueError, "%s must be %d numbers", what, n);
-    return -1;
-}
-
 /* Refuses keys a dict should not have (a misspelt option would otherwise be ignored). */
 static int check_keys(PyObject *dict, const char *what, const char *const keys[], int count)
 {

@@ -60,6 +60,15 @@ def fresh_file():
 # -- test content --------------------------------------------------------------------------------
 
 
+def turning(obj, start, end, angle):
+    """Keys obj turning by `angle` radians about z from frame `start` to `end` (it holds its pose
+    before and after): animated sheets and impostors from a still object."""
+    obj.animation_data_create()
+    obj.keyframe_insert("rotation_euler", frame=start)
+    obj.rotation_euler[2] += angle
+    obj.keyframe_insert("rotation_euler", frame=end)
+
+
 def pattern_pixels(width, height, seed=1):
     """Distinct, deterministic linear RGBA values per texel, opaque, in [0.05, 0.95]."""
     out = []

@@ -14,6 +14,7 @@ import pytest
 
 import bakeview
 import web_client
+from conftest import turning
 from web_client import compare, encoded_page, expected_frame, read_png
 
 
@@ -26,10 +27,7 @@ def aseprite_sheet(baked_cube, tmp_path):
 
     scene = bpy.context.scene
     scene.render.fps, scene.render.fps_base = 30, 1.0
-    baked_cube.animation_data_create()
-    baked_cube.keyframe_insert("rotation_euler", frame=3)
-    baked_cube.rotation_euler[2] += 0.9
-    baked_cube.keyframe_insert("rotation_euler", frame=5)
+    turning(baked_cube, 3, 5, 0.9)
     result = bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=(40, 32),
                                    frames=(1, 5, 2), path=str(tmp_path / "sheet.png"),
                                    colour="SRGB", formats=("ASEPRITE",))

@@ -9,6 +9,7 @@ the Godot 3 file in a real Godot 3."""
 import pytest
 
 import bakeview
+from conftest import turning
 from godot_text_resource import Call, GrammarError, StringName, parse
 
 
@@ -62,10 +63,7 @@ def check_resource(text):
 
 
 def test_godot4_sprite_frames_follow_the_grammar_and_the_frame_table(baked_cube, tmp_path):
-    baked_cube.animation_data_create()
-    baked_cube.keyframe_insert("rotation_euler", frame=3)
-    baked_cube.rotation_euler[2] += 0.9
-    baked_cube.keyframe_insert("rotation_euler", frame=5)
+    turning(baked_cube, 3, 5, 0.9)
     result = bakeview.sprite_sheet(baked_cube, views="COMPASS16", frame_size=(40, 32),
                                    frames=(1, 5, 2), max_size=(96, 96),
                                    path=str(tmp_path / "sheet.png"), formats=("GODOT4",))

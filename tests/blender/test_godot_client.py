@@ -18,6 +18,7 @@ import subprocess
 import pytest
 
 import bakeview
+from conftest import turning
 from web_client import encoded_page, expected_frame, read_png
 
 # Godot 3's import (process/fix_alpha_border, on by default) gives texels of alpha under 20 the
@@ -52,10 +53,7 @@ def test_godot3_loads_the_sprite_frames_and_every_frame_matches(godot, baked_cub
     shutil.copy(SCRIPT, project / "check_sprite_frames.gd")
     # 8 directions x 4 frames (1, 3, 5, 7) of a cube turning from frame 3: frames 1 and 3 show
     # the same pose, so every direction's first two frames share their pixels (dedupe)
-    baked_cube.animation_data_create()
-    baked_cube.keyframe_insert("rotation_euler", frame=3)
-    baked_cube.rotation_euler[2] += 1.2
-    baked_cube.keyframe_insert("rotation_euler", frame=7)
+    turning(baked_cube, 3, 7, 1.2)
     result = bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=(40, 32),
                                    frames=(1, 7, 2), path=str(project / "sprites" / "sheet.png"),
                                    colour="SRGB", formats=("GODOT3",))

@@ -20,6 +20,7 @@ import pytest
 import bakeview
 import web_client
 from bakeview import framing, impostors
+from conftest import turning
 from test_fidelity import psnr
 from web_client import read_png
 
@@ -139,10 +140,7 @@ def test_wrong_arguments_are_refused_before_any_work(textured_object, tmp_path, 
 
 
 def test_an_animated_impostor_has_a_pair_of_maps_per_frame(textured_object, tmp_path):
-    textured_object.animation_data_create()
-    textured_object.keyframe_insert("rotation_euler", frame=1)
-    textured_object.rotation_euler[2] += 1.0
-    textured_object.keyframe_insert("rotation_euler", frame=3)
+    turning(textured_object, 1, 3, 1.0)
     result = bakeview.impostor(textured_object, grid=4, size=128, frames=(1, 3),
                                path=str(tmp_path / "spin.png"), colour="SRGB")
     meta = json.loads((tmp_path / "spin.json").read_text())

@@ -17,6 +17,7 @@ import pytest
 import bakeview
 import web_client
 from bakeview import cli
+from conftest import turning
 from web_client import expected_frame, read_png
 
 
@@ -45,10 +46,7 @@ def test_the_preview_plays_every_animation_in_order_and_its_apngs_hold_the_frame
     node, browser = chromium
     scene = bpy.context.scene
     scene.render.fps, scene.render.fps_base = 30, 1.0
-    baked_cube.animation_data_create()
-    baked_cube.keyframe_insert("rotation_euler", frame=1)
-    baked_cube.rotation_euler[2] += 1.0
-    baked_cube.keyframe_insert("rotation_euler", frame=5)
+    turning(baked_cube, 1, 5, 1.0)
     # several pages and frames packed rotated: the multi-pack NAME.json is what the preview reads
     result = bakeview.sprite_sheet(baked_cube, views="COMPASS8", frame_size=(40, 32),
                                    frames=(1, 5, 2), max_size=(96, 96), allow_rotation=True,

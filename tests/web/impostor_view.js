@@ -9,7 +9,7 @@ import * as THREE from "three";
 
 import { createImpostor } from "./impostor_runtime.js";
 
-const { send, fail, base64 } = window.bakeviewReport; // report.js
+const { send, fail, base64, topRowFirst } = window.bakeviewReport; // report.js
 
 async function bitmap(url) {
   const blob = await (await fetch(url)).blob();  // as the file holds it: no premultiply, no colour change
@@ -48,11 +48,7 @@ async function main() {
     renderer.render(scene, camera);
     const pixels = new Float32Array(4 * size * size);
     renderer.readRenderTargetPixels(target, 0, 0, size, size, pixels);  // bottom row first
-    const rows = new Float32Array(pixels.length);
-    for (let row = 0; row < size; row++) {
-      rows.set(pixels.subarray(4 * size * (size - 1 - row), 4 * size * (size - row)), 4 * size * row);
-    }
-    report.renders[c.name] = base64(new Uint8Array(rows.buffer));
+    report.renders[c.name] = base64(new Uint8Array(topRowFirst(pixels, size).buffer));
   }
   renderer.setRenderTarget(null);
   await send(report);

@@ -1,6 +1,6 @@
 // The page side of headless.mjs's protocol, for every test page: the report (or the first error,
 // thrown or rejected anywhere on the page) is posted once to /result as JSON. Loaded before the
-// page's own script, which takes send, fail and base64 from window.bakeviewReport.
+// page's own script, which takes send, fail, base64 and topRowFirst from window.bakeviewReport.
 "use strict";
 
 window.bakeviewReport = (function () {
@@ -26,7 +26,17 @@ window.bakeviewReport = (function () {
     return btoa(text);
   }
 
+  // WebGL's readPixels (bottom row first) turned into rows top-down, as the reports hold them
+  function topRowFirst(pixels, height) {
+    const rows = new pixels.constructor(pixels.length);
+    const stride = pixels.length / height;
+    for (let y = 0; y < height; y++) {
+      rows.set(pixels.subarray(stride * (height - 1 - y), stride * (height - y)), stride * y);
+    }
+    return rows;
+  }
+
   window.addEventListener("error", (event) => fail(event.error || event.message));
   window.addEventListener("unhandledrejection", (event) => fail(event.reason));
-  return { send, fail, base64, get sent() { return sent; } };
+  return { send, fail, base64, topRowFirst, get sent() { return sent; } };
 })();

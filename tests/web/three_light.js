@@ -5,7 +5,7 @@
 //    "renders": [{"width", "height", "rgba": BASE64 (top row first, 8-bit RGBA)}]}
 import * as THREE from "three";
 
-const { send, fail, base64 } = window.bakeviewReport; // report.js
+const { send, fail, base64, topRowFirst } = window.bakeviewReport; // report.js
 
 async function main() {
   const url = new URLSearchParams(location.search).get("sheet");
@@ -46,11 +46,7 @@ async function main() {
     renderer.render(scene, camera);
     const pixels = new Uint8Array(4 * width * height);
     renderer.readRenderTargetPixels(target, 0, 0, width, height, pixels); // bottom row first
-    const rows = new Uint8Array(pixels.length);
-    for (let y = 0; y < height; y++) {
-      rows.set(pixels.subarray(4 * width * (height - 1 - y), 4 * width * (height - y)), 4 * width * y);
-    }
-    report.renders.push({ width, height, rgba: base64(rows) });
+    report.renders.push({ width, height, rgba: base64(topRowFirst(pixels, height)) });
     renderer.setRenderTarget(null);
     target.dispose();
     texture.dispose();
