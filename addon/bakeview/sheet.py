@@ -16,6 +16,7 @@ import bpy
 
 from . import (_core, blender_frames, checks, display, files, framing, images, lit, pixel_art as
                pixel_art_frames, records, sheet_formats, textures as texture_cache, viewsets)
+from . import frame_store as stores  # a name of its own: sheet_steps has a frame_store argument
 from .memory import available as _available_memory  # a name of its own here: tests replace it
 from .extract import camera_matrices, check_transform, core_mesh
 from .objects import find
@@ -196,7 +197,35 @@ def _check_arguments(a):
         raise TypeError(f"actions must be an action, its name or a list of them, got {actions!r}")
     if a["action_target"] is not None:
         find(a["action_target"], "action_target")
+    fixed["cells"] = _check_cells(a["cells"], a["frame_store"])
     return fixed
+
+
+def _check_cells(cells, frame_store):
+    """None (a whole sheet), 'PACK' or (index, count), each with a frame_store folder."""
+    checks.path(frame_store, "frame_store")
+    if cells is None and frame_store is None:
+        return None
+    if frame_store is None:
+        raise ValueError("cells needs frame_store: the folder the cells are written to or "
+                         "packed from")
+    if cells is None:
+        raise ValueError("frame_store needs cells: (index, count) to render cells into it, or "
+                         "'PACK' to make the sheet from it")
+    if isinstance(cells, str):
+        if cells.upper() == "PACK":
+            return "PACK"
+        raise ValueError(f"cells must be (index, count) or 'PACK', got {cells!r}")
+    try:
+        index, count = cells
+    except (TypeError, ValueError):
+        raise TypeError(f"cells must be (index, count) or 'PACK', got {cells!r}") from None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (index, count)):
+        raise TypeError(f"cells must be (index, count) of whole numbers, got {cells!r}")
+    if count < 1 or not 0 <= index < count:
+        raise ValueError(f"cells (index, count) needs 0 <= index < count (cells count from 0), "
+                         f"got {cells!r}")
+    return index, count
 
 
 def _frame_numbers(frames, scene):
@@ -288,7 +317,7 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                 json_form="HASH", formats=(), name="sheet", overwrite=False, threads=0, scene=None,
                 grid_columns=0, actions=None, action_target=None, colour="SCENE", normal_y="UP",
                 pivot="ORIGIN", renderer="BAKEVIEW", lighting="BAKED", pixel_art=False,
-                pixel_scale=1, palette=None, outline=None):
+                pixel_scale=1, palette=None, outline=None, cells=None, frame_store=None):
     """A generator making a sprite sheet one view at a time: it yields (done, total, view name)
     before each view and returns the SheetResult (StopIteration.value). Closing it early (an
     operator cancelled with Esc) leaves nothing behind: files and Images are made only at the end.
@@ -369,6 +398,22 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         Workbench, from the render), and give the passes COLOR, ALPHA, DEPTH and NORMAL (Blender's
         own: normals turned into camera space); the same views, framing, trimming, packing and
         files. In background mode EEVEE and Workbench need a GPU context (see render_pixels).
+    cells, frame_store: one sheet made by several tasks (separate processes, other machines),
+        byte for byte the sheet one call makes; see bakeview.frame_store for the folder's format.
+        The sheet's cells (its frames before packing) are numbered in the order one call renders
+        them: action (clip), animation frame, view; from 0.
+        cells=(I, K), frame_store=DIR: render only the cells c with c % K == I and write each
+        into DIR (made when missing) as it is done, atomically; cells DIR holds already (a task
+        run again after a crash) are not rendered again. Nothing else is made: no file at
+        `path`, no Image; path, packing and file arguments are not used. Returns a
+        frame_store.CellsResult (the task's cells, those written, those kept). DIR's header
+        holds the cell count, frame size, passes and every argument that decides a cell's
+        pixels; a task whose sheet differs is refused, naming what differs.
+        cells="PACK", frame_store=DIR: render nothing (the objects need no bake): read every
+        cell from DIR (refused, naming them, if some are missing; refused if DIR was made for
+        other settings), then trim, pack and write as one call does, and return its
+        SheetResult. Pass the same arguments to every task (the pack's path, packing and file
+        arguments are the sheet's).
     """
     fixed = _check_arguments(locals())  # before anything: every argument as it came
     projection, kind, passes, filter, layout, colour, heuristic, json_form, normal_y, pivot = (
@@ -377,6 +422,9 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     formats = fixed["formats"]
     pixel_art, pixel_scale, palette, outline = fixed["pixel_art"]
     lighting, samples = fixed["lighting"], fixed["samples"]
+    cells = fixed["cells"]
+    pack = cells == "PACK"  # the sheet from a frame store's cells, rendering nothing
+    task = cells if isinstance(cells, tuple) else None  # (I, K): cells I, I + K ... to a store
     if pixel_art:  # one sample at each pixel's centre, nothing smoothed across the grid
         samples, filter, filter_width = 1, "BOX", 1.0
     if lighting != "BAKED":
@@ -390,10 +438,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     by_renderer = blender_frames.renderers(renderer, view_list)
     if pixel_art and set(by_renderer) != {"BAKEVIEW"}:
         raise ValueError("pixel_art draws with the core: renderer must be BAKEVIEW for every view")
-    engines = blender_frames.check(by_renderer, passes, scene)
-    uses_core = "BAKEVIEW" in by_renderer
+    engines = {} if pack else blender_frames.check(by_renderer, passes, scene)
+    uses_core = "BAKEVIEW" in by_renderer and not pack  # the pack draws nothing: needs no bake
     encoding = None
-    if path is not None:  # before any work: a wrong path wastes no render
+    if path is not None and task is None:  # before any work: a wrong path wastes no render
         path = files.in_folder(path, name)
         _output_paths(os.fspath(path), 1, passes, json_form)
         files.check_folder(path)
@@ -418,8 +466,34 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
     clips, target = _clips(actions, action_target, chosen, numbers, frames)
     all_frames = [n for _, _, clip_numbers in clips for n in clip_numbers]
     stored_w, stored_h = width * pixel_scale, height * pixel_scale  # the frames as the sheet keeps them
-    _check_memory(len(all_frames) * len(view_list), stored_w, stored_h, passes, max_size,
-                  shape_padding, border_padding, extrude, power_of_two, square)
+    if task is None:  # a cell task keeps one frame's views at a time
+        _check_memory(len(all_frames) * len(view_list), stored_w, stored_h, passes, max_size,
+                      shape_padding, border_padding, extrude, power_of_two, square)
+
+    def finish(rendered, depths):
+        """The sheet from the rendered frames and the depths of each (_assemble)."""
+        depth_range = (min(d[0] for d in depths), max(d[1] for d in depths)) if depths else None
+        step = frames[2] if isinstance(frames, (tuple, list)) and len(frames) == 3 else 1
+        frame_rate = scene.render.fps / scene.render.fps_base / step
+        return _assemble(rendered, passes, stored_w, stored_h, path, shape_padding,
+                         border_padding, extrude, layout, heuristic, max_size, power_of_two,
+                         square, allow_rotation, dedupe, (scene, encoding, premultiplied, palette),
+                         json_form, name, overwrite, grid_columns, normal_y, depth_range, formats,
+                         frame_rate)
+
+    total = len(all_frames) * len(view_list)
+    if frame_store is not None:  # what decides a cell's pixels, as the store's header holds it
+        settings = _store_settings(
+            view_list, clips, by_renderer, projection=projection, margin=margin,
+            pixels_per_unit=pixels_per_unit, kind=kind, samples=samples, filter=filter,
+            filter_width=filter_width, trim=trim, alpha_threshold=alpha_threshold, pivot=pivot,
+            lighting=lighting, pixel_art=pixel_art, pixel_scale=pixel_scale, outline=outline,
+            action_target=action_target, scene=scene.name)
+    if pack:
+        store = stores.Store.open(frame_store, stores.header(
+            total, (width, height), passes, settings,
+            {"objects": [o.name for o in chosen]} if objects is not None else {}))
+        return finish(*(yield from _read_cells(store, passes, stored_w, stored_h)))
     animation_data = target.animation_data if target is not None else None
     original_action = animation_data.action if animation_data is not None else None
     original_frame = scene.frame_current
@@ -440,6 +514,14 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
         fit = framing.Framing(center, radius, width, height, projection=projection, margin=margin,
                               pixels_per_unit=pixels_per_unit)
         framing.check(fit)
+        if task is not None:  # the store for these settings, made by the first task
+            store = stores.Store.create(frame_store, stores.header(
+                total, (width, height), passes, settings,
+                {"objects": [o.name for o in chosen], "action_target": target and target.name,
+                 "center": list(center), "radius": radius}))
+            mine = list(range(task[0], total, task[1]))
+            todo = {c for c in mine if not store.has(c, verify=True)}  # a rerun: the rest
+            written = []
         fitted = {i: framing.camera(fit, v.direction) for i, v in enumerate(view_list)
                   if not isinstance(v, CameraView)}
         blender = (blender_frames.BlenderFrames(scene, chosen, width, height,
@@ -449,11 +531,16 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
 
         rendered = []
         depths = []  # (near, far) of the bounding sphere seen from each view of each frame
-        total = len(all_frames) * len(view_list)
+        steps = total if task is None else len(todo)
+        done, following = 0, 0  # views rendered; the cell number of the next frame's first view
         with blender:
             for clip, action, clip_numbers in clips:
                 _play(target, action)
                 for number in clip_numbers:
+                    first, following = following, following + len(view_list)  # its cells
+                    wanted = {k for k in range(len(view_list)) if task is None or first + k in todo}
+                    if not wanted:
+                        continue  # a cell task's frame without a cell to render
                     _go_to(scene, number, played=frames is not None or actions is not None)
                     depsgraph = bpy.context.evaluated_depsgraph_get()
                     meshes = [core_mesh(obj, depsgraph, records.uv_map(obj),
@@ -481,11 +568,15 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                     for _, view_matrix, _ in jobs:
                         depths.append(_sphere_depths(view_matrix, center, radius))
 
-                    with _Ahead(render, [jobs[k] for k in core_views], threads) as ahead:
+                    ahead_views = [k for k in core_views if k in wanted]
+                    with _Ahead(render, [jobs[k] for k in ahead_views], threads) as ahead:
                         for k, (view, view_matrix, projection_matrix) in enumerate(jobs):
-                            yield len(rendered), total, view.name
+                            if k not in wanted:
+                                continue
+                            yield done, steps, view.name
+                            done += 1
                             if by_renderer[k] == "BAKEVIEW":
-                                buffers = ahead.result(core_views.index(k))
+                                buffers = ahead.result(ahead_views.index(k))
                             else:
                                 through = view_list[k]  # a camera object's own lens
                                 buffers = blender.frame(
@@ -505,6 +596,11 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
                             rendered.append(_Rendered(frame_name, animation, number, view,
                                                       (view_matrix, projection_matrix), rect,
                                                       buffers, (px / width, py / height)))
+                            if task is not None:  # to the store at once, not kept here
+                                cell = first + k
+                                store.write(cell, _cell(rendered.pop(), _sphere_depths(
+                                    view_matrix, center, radius)))
+                                written.append(cell)
     finally:
         if target is not None and target.animation_data is not None:
             target.animation_data.action = original_action
@@ -512,13 +608,10 @@ def sheet_steps(objects=None, views="COMPASS8", frame_size=(256, 256), path=None
             target.animation_data_clear()  # it had none before the actions played
         _go_to(scene, original_frame, played=frames is not None or actions is not None)
 
-    depth_range = (min(d[0] for d in depths), max(d[1] for d in depths)) if depths else None
-    step = frames[2] if isinstance(frames, (tuple, list)) and len(frames) == 3 else 1
-    frame_rate = scene.render.fps / scene.render.fps_base / step
-    return _assemble(rendered, passes, stored_w, stored_h, path, shape_padding, border_padding,
-                     extrude, layout, heuristic, max_size, power_of_two, square, allow_rotation,
-                     dedupe, (scene, encoding, premultiplied, palette), json_form, name, overwrite,
-                     grid_columns, normal_y, depth_range, formats, frame_rate)
+    if task is not None:
+        return stores.CellsResult(store.folder, total, mine, written,
+                                  [c for c in mine if c not in todo])
+    return finish(rendered, depths)
 
 
 def _jobs(view_list, fitted, depsgraph, width, height, scene, center):
@@ -542,6 +635,78 @@ def _sphere_depths(view_matrix, center, radius):
     scale = math.sqrt(sum(x * x for x in row[:3]))
     middle = -(sum(r * c for r, c in zip(row[:3], center)) + row[3])
     return middle - radius * scale, middle + radius * scale
+
+
+def _store_settings(view_list, clips, by_renderer, **values):
+    """What decides the pixels of a sheet's cells, as a frame store's header holds it (JSON
+    values): the views, frames and renderers as the sheet resolved them, and `values` (the
+    arguments, checked)."""
+    out = {"views": [{"name": v.name, "camera": v.camera.name} if isinstance(v, CameraView)
+                     else {"name": v.name, "direction": list(v.direction)} for v in view_list],
+           "frames": [[clip, list(numbers)] for clip, _, numbers in clips],
+           "renderer": list(by_renderer)}
+    for key in ("margin", "pixels_per_unit", "alpha_threshold", "filter_width"):  # 1 as 1.0
+        if isinstance(values[key], int):
+            values[key] = float(values[key])
+    out.update((k, _plain(v)) for k, v in values.items())
+    return out
+
+
+def _plain(value):
+    """A value as JSON holds it: Blender data by name, sequences as lists."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, bpy.types.ID):
+        return value.name
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    try:
+        return [_plain(v) for v in value]
+    except TypeError:
+        return repr(value)
+
+
+def _cell(frame, depth):
+    """A rendered frame (_Rendered) and the depths of its view as a frame store's Cell."""
+    view = frame.view
+    return stores.Cell(frame.name, frame.animation, frame.number,
+                       {"name": view.name, "direction": list(view.direction),
+                        "azimuth": view.azimuth, "elevation": view.elevation,
+                        "cell": None if view.cell is None else list(view.cell)},
+                       [[list(row) for row in m] for m in frame.matrices], frame.rect,
+                       frame.pivot, depth, frame.buffers)
+
+
+def _read_cells(store, passes, width, height):
+    """Every cell of a frame store, in order: (rendered frames, their depths), as the render
+    loop of sheet_steps makes them; yields (done, total, "cell N") before each. Refuses a store
+    with cells missing, naming them."""
+    missing = store.missing()
+    if missing:
+        raise stores.FrameStoreError(
+            f"frame store {store.folder} is missing {len(missing)} of the sheet's {store.total} "
+            f"cells: {stores.ranges(missing)}; run the cell tasks that render them again")
+    rendered, depths = [], []
+    for index in range(store.total):
+        yield index, store.total, f"cell {index}"
+        cell = store.read(index)
+        x, y, w, h = cell.rect
+        buffers = {}
+        for p in passes:
+            data = cell.buffers.get(p)
+            if (data is None or len(data) != 4 * w * h * _CHANNELS[p] or min(x, y) < 0
+                    or x + w > width or y + h > height):
+                raise stores.FrameStoreError(
+                    f"frame store {store.folder}: cell {index} holds no {p} pixels for its "
+                    f"rectangle {cell.rect} of a {width} x {height} frame")
+            buffers[p] = array.array("f", data)
+        v = cell.view
+        view = viewsets.View(v["name"], tuple(v["direction"]), v["azimuth"], v["elevation"],
+                             None if v["cell"] is None else tuple(v["cell"]))
+        rendered.append(_Rendered(cell.name, cell.animation, cell.number, view,
+                                  tuple(cell.matrices), cell.rect, buffers, cell.pivot))
+        depths.append(cell.depth)
+    return rendered, depths
 
 
 class _Ahead:
