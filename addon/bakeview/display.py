@@ -212,6 +212,9 @@ def _through(scene, folder, rgba, count):
         image.pixels.foreach_set(images.as_float_array(padded))
         image.save_render(path, scene=scene)
         loaded = bpy.data.images.load(path)
+        if tuple(loaded.size) != (width, height):  # save_render only prints its failures
+            raise OSError(f"cannot sample the scene's colour management: Blender could not "
+                          f"write and read back {path} (a full disk or a file size limit?)")
         loaded.colorspace_settings.name = "Non-Color"  # the file's values, not linearised
         out = float_array(4 * width * height)
         loaded.pixels.foreach_get(out)
