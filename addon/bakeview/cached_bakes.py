@@ -95,12 +95,14 @@ def _fits(entry, kind, width, height):
             and meta.get("height") == height and len(entry.pixels) == width * height * 16)
 
 
-def restore(found, overwrite=False, name="{object}_{kind}"):
+def restore(found, overwrite=False, name="{object}_{kind}", pack=True):
     """Makes the Images of found's hits from their cached pixels and records them on their
     objects, as bakeview.bake would have (with its overwrite rule: an existing image of a bake's
     name is refused, before any is made, unless overwrite); returns {object name: {kind:
     Image}}. Warns as bake warns (materials the channels cannot hold, transparency a bake
-    cannot hold, DIFFUSE bakes that come out black)."""
+    cannot hold, DIFFUSE bakes that come out black). pack: packed into the file, as bake's are,
+    so that a saved file carries them; a caller that never saves the file (the command line's
+    sheets) skips it: packing is most of a hit's time."""
     hits = list(found.hits.values())
     if not hits:
         return {}
@@ -132,7 +134,8 @@ def restore(found, overwrite=False, name="{object}_{kind}"):
                 image.update()
                 if entry.meta.get("coverage"):
                     image[images.COVERAGE] = entry.meta["coverage"]
-                image.pack()  # the pixels travel with the .blend, as bake's
+                if pack:
+                    image.pack()  # the pixels travel with the .blend, as bake's
                 made[obj.name][kind] = image
                 if kind == "DIFFUSE":
                     bake_images._warn_if_black(obj, image, surfaces)

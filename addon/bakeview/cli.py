@@ -42,7 +42,8 @@ SHEET_FLAGS = {
     "formats": "--formats", "pixel_art": "--pixel-art", "pixel_scale": "--pixel-scale",
     "palette": "--palette", "outline": "--outline",
     "normal_y": "--normal-y", "pivot": "--pivot", "overwrite": "--overwrite",
-    "objects": "--objects", "renderer": "--renderer", "lighting": "--lighting"}
+    "objects": "--objects", "renderer": "--renderer", "lighting": "--lighting",
+    "cells": "--cells", "frame_store": "--frame-store"}
 # earlier names of sheet flags, still read: each warns once and says the name to use
 DEPRECATED = {"sheet": {"--size": "--frame-size", "--padding": "--shape-padding",
                         "--border": "--border-padding", "--rotate": "--allow-rotation",
@@ -90,6 +91,19 @@ def _shard(text):
     if count < 1 or not 0 <= index < count:
         raise argparse.ArgumentTypeError(
             f"expected I/N with 0 <= I < N (shards count from 0), got {text!r}")
+    return index, count
+
+
+def _cells(text):
+    """--cells I/K: cells I, I+K, I+2K ... of each sheet."""
+    index, _, count = text.partition("/")
+    try:
+        index, count = int(index), int(count)
+    except ValueError:
+        index = count = -1
+    if count < 1 or not 0 <= index < count:
+        raise argparse.ArgumentTypeError(
+            f"expected I/K with 0 <= I < K (cells count from 0), got {text!r}")
     return index, count
 
 
@@ -160,6 +174,16 @@ def _scale(text):
         raise argparse.ArgumentTypeError(f"expected 1, 1/2, 1/4 ..., got {text!r}") from None
 
 
+def _cache_size(text):
+    """--bake-cache-size: bytes, with K, M, G, T (powers of 1024)."""
+    from .bake_cache import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 # -- the parser ------------------------------------------------------------------------------------
 
 
@@ -183,6 +207,20 @@ def _input_options(command, what):
                          help="texture size of new bakes (default 1024)")
     command.add_argument("--auto-uv", action="store_true",
                          help="give an object without UV map one (Smart UV Project) to bake with")
+    command.add_argument("--bake-cache", default=None, metavar="DIR",
+                         help="a folder of finished bakes, shared by every run and machine: an "
+                         "object to bake whose bake is there (same mesh, materials, images, "
+                         "bake settings, Blender and bakeview; for kinds that hold light the "
+                         "same scene) is read from it instead of baked, also with --rebake, and "
+                         "new bakes are stored in it. Prints 'bakeview: bakes: N baked, M from "
+                         "cache' (default: no cache). Objects given a new UV map (--auto-uv) "
+                         "are always baked")
+    command.add_argument("--bake-cache-size", type=_cache_size, default="20G", metavar="SIZE",
+                         help="the most the bake cache holds, e.g. 500M, 20G; beyond it the "
+                         "least recently used bakes are removed (default 20G)")
+    command.add_argument("--bake-only", action="store_true",
+                         help="bake what the job would bake into --bake-cache and write nothing "
+                         "else (the farm does this once per file before the tasks that draw it)")
     command.add_argument("--overwrite", action="store_true",
                          help="replace existing files (default: refuse, before any work, if any "
                          "file to be written exists)")
@@ -193,6 +231,8 @@ def _shard_option(command, jobs):
                          help=f"do only jobs I, I+N, I+2N ... of the {jobs}, in sorted order. "
                          "Shards count from 0: --shard 0/2 and --shard 1/2 together do every "
                          "job. A shard without jobs warns and exits 0")
+    # the farm runs one file per task: the name its files take in the whole run (see _stems)
+    command.add_argument("--stem", default=None, help=argparse.SUPPRESS)
 
 
 def parser():
@@ -296,7 +336,30 @@ def parser():
                        "material channels (baked with --kind MATERIAL where missing) with the "
                        "scene's lights, world and shadows at that frame, as Cycles would light "
                        "it")
+    split = sheet.add_mutually_exclusive_group()
+    split.add_argument("--cells", type=_cells, default=None, metavar="I/K",
+                       help="render only cells I, I+K, I+2K ... of each sheet into "
+                       "--frame-store and write nothing to --out (no file there is checked or "
+                       "replaced); --pack then makes the sheets. A sheet's cells are its frames "
+                       "before packing, numbered from 0 in the order they render: animation "
+                       "frame, then view (with actions: action first). Tasks --cells 0/K ... "
+                       "K-1/K (a job array, a farm) render every cell between them; a task run "
+                       "again renders only its cells the store does not hold yet")
+    split.add_argument("--pack", action="store_true",
+                       help="render nothing and bake nothing: read every cell of each sheet "
+                       "from --frame-store (an error names the cells missing), then trim, pack "
+                       "and write the sheet to --out, byte for byte the sheet one run without "
+                       "--cells makes. Give every --cells task and the --pack task the same "
+                       "options")
+    sheet.add_argument("--frame-store", default=None, metavar="DIR",
+                       help="with --cells or --pack: the folder every task sees (made when "
+                       "missing); each sheet's cells go to DIR/NAME (NAME: the sheet's name, as "
+                       "OUT/NAME.png). A store made with other options (frame size, views, "
+                       "frames, passes ...) is refused, naming the option")
     _shard_option(sheet, "sheets (files x objects with --per-object)")
+    sheet.add_argument("--threads", type=int, default=0,
+                       help="threads the core draws with (default 0: one per core; Blender's "
+                       "own, for bakes, are set by blender -t)")
 
     atlas = commands.add_parser(
         "atlas", help="pack the bakes of many objects or files into one texture atlas",
@@ -427,9 +490,14 @@ def safe_name(name):
     return "_" if name in ("", ".", "..") else name
 
 
-def _stems(blends, bpy):
+def _stems(blends, bpy, stem=None):
     """{blend (None: the open file): output stem}: the file's name; files of the same name in
-    different folders get their parent folder's name in front (PARENT-NAME)."""
+    different folders get their parent folder's name in front (PARENT-NAME). stem (--stem, one
+    file only) names it as a run over more files did (the farm runs one file per task)."""
+    if stem is not None:
+        if len(blends) != 1 or safe_name(stem) != stem:
+            raise Failure("--stem names the files of one .blend file, with a file name")
+        return {blends[0]: stem}
     if blends == [None]:
         name = os.path.splitext(os.path.basename(bpy.data.filepath))[0]
         return {None: safe_name(name or "scene")}
@@ -512,7 +580,7 @@ class _SheetJob:
 def _sheet_jobs(args, bpy):
     """Every sheet of the run (all shards), in a stable order, their names told apart."""
     blends = _check_blends(args.blends)
-    stems = _stems(blends, bpy)
+    stems = _stems(blends, bpy, args.stem)
     jobs = []
     for blend in blends:
         if args.per_object:
@@ -578,9 +646,17 @@ def _objects(args, bpy, names, where, some=False):
 def _bake_what_is_missing(objects, args, label):
     """Bakes the objects that have no bake of --kind (without --kind: no bake at all), or every
     object with --rebake: each of the kind asked, else its latest kind, else DIFFUSE, with the
-    UV map its bakes were made with (else the active one). Returns how many were baked."""
+    UV map its bakes were made with (else the active one). With --bake-cache, an object whose
+    bake is in the cache gets it from there (bakeview.cached_bakes: the Images and records bake
+    would make), the others are baked and stored, and a line `bakeview: bakes: N baked, M from
+    cache in S s` says how many of each and the time the whole step took (keys, cache reads
+    and writes, bakes). Returns how many were baked."""
+    import time
+
     import bakeview
     from bakeview import records
+
+    started = time.perf_counter()
 
     lit = getattr(args, "lighting", "BAKED") == "SCENE"
     todo = {}  # (kind, UV map or None) -> objects
@@ -596,14 +672,55 @@ def _bake_what_is_missing(objects, args, label):
         if uv_map is not None and obj.data.uv_layers.get(uv_map) is None:
             uv_map = None
         todo.setdefault((kind, uv_map), []).append(obj)
-    count = 0
+    cache, founds = None, {}
+    if getattr(args, "bake_cache", None) is not None:
+        from bakeview import bake_cache, bake_keys, cached_bakes
+
+        cache = bake_cache.BakeCache(args.bake_cache, args.bake_cache_size)
+        memo = bake_keys.KeyMemo() if todo else None
+        with _api(BAKE_FLAGS):  # every key before any bake changes the file
+            founds = {group: cached_bakes.lookup(cache, members, group[0], args.bake_size,
+                                                 group[1], auto_uv=args.auto_uv, memo=memo)
+                      for group, members in todo.items()}
+    count = cached = failed = 0
     for (kind, uv_map), group in todo.items():
+        found = founds.get((kind, uv_map))
+        if found is not None:
+            with _api(BAKE_FLAGS):
+                cached_bakes.restore(found, overwrite=args.overwrite or args.rebake,
+                                     pack=args.command != "sheet")  # a sheet saves no file
+            group, cached = found.misses, cached + len(found.hits)
+            if not group:
+                continue
         print(f"{label}: baking {len(group)} object(s), {kind}", flush=True)
         with _api(BAKE_FLAGS):
-            bakeview.bake(group, kind=kind, size=args.bake_size, uv_map=uv_map,
-                          auto_uv=args.auto_uv, overwrite=args.overwrite or args.rebake)
+            made = bakeview.bake(group, kind=kind, size=args.bake_size, uv_map=uv_map,
+                                 auto_uv=args.auto_uv, overwrite=args.overwrite or args.rebake)
         count += len(group)
+        if found is not None:
+            failed += cached_bakes.store(cache, made, found)
+    if cache is not None:
+        if failed:
+            _warn(f"{failed} bake(s) could not be stored in --bake-cache {args.bake_cache} "
+                  "(full, read-only or missing?); they were used all the same")
+        print(f"bakeview: bakes: {count} baked, {cached} from cache in "
+              f"{time.perf_counter() - started:.3f} s", flush=True)
     return count
+
+
+def run_bakes(args):
+    """--bake-only: each file's bakes, as its job would make them, into --bake-cache."""
+    import bpy
+
+    if args.bake_cache is None:
+        raise Failure("--bake-only keeps the bakes in --bake-cache: name a folder")
+    blends = [b for b in _check_blends(args.blends) if b]
+    for number, blend in enumerate(blends or [None], 1):
+        if blend:
+            _open(bpy, blend)
+        where = blend or "the open file"
+        objects = _objects(args, bpy, args.objects, where, some=args.command == "atlas")
+        _bake_what_is_missing(objects, args, f"[{number}/{len(blends or [None])}] {where}")
 
 
 # -- sheet -----------------------------------------------------------------------------------------
@@ -624,14 +741,21 @@ def run_sheet(args):
 
     _check_out(args.out)
     passes = _sheet_passes(args)
+    if args.frame_store is None and (args.cells is not None or args.pack):
+        raise Failure(f"{'--pack' if args.pack else '--cells'} needs --frame-store DIR: the "
+                      "folder the cells go to")
+    if args.frame_store is not None and args.cells is None and not args.pack:
+        raise Failure("--frame-store goes with --cells I/K (render cells into it) or --pack "
+                      "(make the sheets from it)")
     with _api(SHEET_FLAGS):  # a wrong --views or --renderer wastes no bake
         blender_frames.renderers(args.renderer, sheet.parse_views(args.views))
     jobs = _shard_of(_sheet_jobs(args, bpy), args, "sheets")
     paths = [os.path.join(args.out, f"{job.stem}.png") for job in jobs]
     with _api(SHEET_FLAGS):  # every file of the shard, before any work
         formats = sheet_formats.check(args.formats, args.allow_rotation)
-        files.refuse_existing([f for path in paths
-                               for f in sheet.output_files(path, passes, formats)], args.overwrite)
+        if args.cells is None:  # cell tasks write nothing to --out
+            files.refuse_existing([f for path in paths for f in
+                                   sheet.output_files(path, passes, formats)], args.overwrite)
     print(f"bakeview: {len(jobs)} sheet(s) in this shard", flush=True)
     opened = None
     for number, (job, path) in enumerate(zip(jobs, paths), 1):
@@ -640,7 +764,7 @@ def run_sheet(args):
             opened = job.blend
         label = f"[{number}/{len(jobs)}] {job.stem}"
         objects = _objects(args, bpy, job.names, job.blend or "the open file")
-        if _core_draws(args.renderer):  # frames by Blender need no bake
+        if _core_draws(args.renderer) and not args.pack:  # frames by Blender, a pack: no bake
             _bake_what_is_missing(objects, args, label)
 
         def progress(done, total, view, label=label):
@@ -661,10 +785,16 @@ def run_sheet(args):
                 premultiplied=args.premultiplied, colour=args.colour, normal_y=args.normal_y,
                 json_form=args.json_form, formats=tuple(args.formats), pivot=args.pivot,
                 pixel_art=args.pixel_art, pixel_scale=args.pixel_scale, palette=args.palette,
-                outline=args.outline,
+                outline=args.outline, threads=args.threads,
                 name=job.stem,
                 overwrite=args.overwrite, renderer=args.renderer, lighting=args.lighting,
-                progress=progress)
+                cells="PACK" if args.pack else args.cells, progress=progress,
+                frame_store=args.frame_store and os.path.join(args.frame_store, job.stem))
+        if args.cells is not None:
+            print(f"{label}: cells {args.cells[0]}/{args.cells[1]}: {len(result.written)} "
+                  f"rendered, {len(result.kept)} in the store already, of the sheet's "
+                  f"{result.total} in {result.folder}", flush=True)
+            continue
         occupancy = ", ".join(f"{o:.0%}" for o in result.occupancy)
         print(f"{label}: {len(result.frames)} frames on {len(result.occupancy)} page(s) "
               f"({occupancy})", flush=True)
@@ -693,7 +823,7 @@ def _atlas_jobs(args, bpy):
         if args.name is not None:
             raise Failure("--name names one atlas; with --per-file each atlas is named after "
                           "its file")
-        stems = _stems(blends, bpy)
+        stems = _stems(blends, bpy, args.stem)
         jobs = [_AtlasJob([b], stems[b], False) for b in blends]
     else:
         name = args.name if args.name is not None else "atlas"
@@ -995,7 +1125,9 @@ def run(argv=None):
         warnings.simplefilter("default", UserWarning)  # bakeview's own warnings, each once
         warnings.showwarning = _show_warning
         try:
-            if args.command == "sheet":
+            if getattr(args, "bake_only", False):
+                run_bakes(args)
+            elif args.command == "sheet":
                 run_sheet(args)
             elif args.command == "atlas":
                 run_atlas(args)

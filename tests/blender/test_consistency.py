@@ -267,7 +267,10 @@ def parameters(function):
 
 
 CLI_ONLY = {"help", "blends", "out", "objects", "per_object", "rebake", "shard", "per_file", "glb",
-            "command", "sheet"}  # sheet: preview's positional, the API's sheet_json
+            "command", "sheet",  # sheet: preview's positional, the API's sheet_json
+            "pack",  # --pack: the API's cells="PACK"
+            # the command line's own: the bake cache and the farm's (no API keyword sets them)
+            "bake_cache", "bake_cache_size", "bake_only", "stem"}
 
 
 def test_every_command_line_flag_is_named_after_the_api_keyword_it_sets():
