@@ -82,29 +82,24 @@ def _frames(text):
     return parts[0] if len(parts) == 1 else tuple(parts)
 
 
-def _shard(text):
-    index, _, count = text.partition("/")
-    try:
-        index, count = int(index), int(count)
-    except ValueError:
-        index = count = -1
-    if count < 1 or not 0 <= index < count:
-        raise argparse.ArgumentTypeError(
-            f"expected I/N with 0 <= I < N (shards count from 0), got {text!r}")
-    return index, count
+def _one_of(what, letter):
+    """The type of a flag I/N (I of N parts, counted from 0): --shard, --cells."""
+    def parse(text):
+        index, _, count = text.partition("/")
+        try:
+            index, count = int(index), int(count)
+        except ValueError:
+            index = count = -1
+        if count < 1 or not 0 <= index < count:
+            raise argparse.ArgumentTypeError(f"expected I/{letter} with 0 <= I < {letter} "
+                                             f"({what} count from 0), got {text!r}")
+        return index, count
+
+    return parse
 
 
-def _cells(text):
-    """--cells I/K: cells I, I+K, I+2K ... of each sheet."""
-    index, _, count = text.partition("/")
-    try:
-        index, count = int(index), int(count)
-    except ValueError:
-        index = count = -1
-    if count < 1 or not 0 <= index < count:
-        raise argparse.ArgumentTypeError(
-            f"expected I/K with 0 <= I < K (cells count from 0), got {text!r}")
-    return index, count
+_shard = _one_of("shards", "N")
+_cells = _one_of("cells", "K")  # --cells I/K: cells I, I+K, I+2K ... of each sheet
 
 
 def _names(text):
