@@ -48,6 +48,10 @@ SHEET_FLAGS = {
 DEPRECATED = {"sheet": {"--size": "--frame-size", "--padding": "--shape-padding",
                         "--border": "--border-padding", "--rotate": "--allow-rotation",
                         "--json": "--json-form"}}
+IMPOSTOR_FLAGS = {
+    "layout": "--layout", "grid": "--grid", "size": "--size", "frames": "--frames",
+    "kind": "--kind", "samples": "--samples", "colour": "--colour", "overwrite": "--overwrite",
+    "objects": "--objects", "threads": "--threads"}
 ATLAS_FLAGS = {
     "size": "--size", "padding": "--padding", "extrude": "--extrude", "max_size": "--max-size",
     "power_of_two": "--power-of-two", "square": "--square", "uv_map": "--uv-map",
@@ -401,6 +405,34 @@ def parser():
                        "material for every mesh, lit (DIFFUSE: the atlas is the base colour) "
                        "or unlit (COMBINED, GLOSSY, EMIT: the light is in the atlas)")
     _shard_option(atlas, "atlases (one, or one per file with --per-file)")
+    impostor = commands.add_parser(
+        "impostor", help="octahedral impostor atlases of baked objects (colour, normal + depth)",
+        description="Draw each file's objects from their bakes (baking only objects without "
+        "one, or all with --rebake) on a grid of views over the (hemi-)octahedron and write "
+        "OUT/NAME.png (colour + alpha), OUT/NAME-normal.png (normal + depth) and OUT/NAME.json "
+        "(the grid, the framing and how to draw it; see the README's 'Impostors'), one per "
+        ".blend file (NAME: the file's name; PARENT-NAME for files of the same name); with "
+        "--frames, a pair of PNGs per animation frame, NAME-FRAME.png.")
+    _input_options(impostor, "drawn")
+    impostor.add_argument("--layout", type=_upper, choices=("OCTAHEDRAL", "HEMI_OCTAHEDRAL"),
+                          default="OCTAHEDRAL",
+                          help="views over the whole sphere, or the upper half (default "
+                          "OCTAHEDRAL)")
+    impostor.add_argument("--grid", type=int, default=16,
+                          help="views a side: grid x grid views (default 16)")
+    impostor.add_argument("--size", type=int, default=2048,
+                          help="atlas side in pixels, a multiple of --grid (default 2048)")
+    impostor.add_argument("--frames", type=_frames, default=None,
+                          help="animation frames START:END[:STEP] or one FRAME (default: the "
+                          "current)")
+    impostor.add_argument("--samples", type=_samples, default=4,
+                          help="N for N x N point samples per pixel (default 4) or AUTO")
+    impostor.add_argument("--colour", type=_upper, choices=("SCENE", "SRGB"), default="SCENE",
+                          help="colour PNG encoded as Blender writes the scene's render output "
+                          "(SCENE, default) or with the plain sRGB curve (SRGB)")
+    impostor.add_argument("--threads", type=int, default=0,
+                          help="threads the core draws with (default 0: one per core)")
+    _shard_option(impostor, "impostors (one per file)")
     preview = commands.add_parser(
         "preview", help="animated PNGs and an HTML page that plays a written sheet's animations",
         description="Read a sheet's TexturePacker JSON (a page's, or the multi-pack NAME.json) and "
@@ -839,6 +871,56 @@ def _atlas_jobs(args, bpy):
     return jobs
 
 
+def run_impostor(args):
+    import bpy
+
+    import bakeview
+    from bakeview import files
+
+    from bakeview import impostors
+
+    _check_out(args.out)
+    if args.grid >= 1 and args.size % args.grid:  # a wrong grid wastes no bake
+        raise Failure(f"--size {args.size} must be a multiple of --grid {args.grid}: every "
+                      "frame has size / grid pixels a side")
+    with _api(IMPOSTOR_FLAGS):
+        impostors.check_grid(args.grid, args.size)
+    blends = _check_blends(args.blends)
+    stems = _stems(blends, bpy, args.stem)
+    jobs = [_SheetJob(blend, args.objects, stems[blend]) for blend in blends]
+    _check_clashes(jobs, lambda job: [job.stem, f"{job.stem}-normal"],
+                   lambda job: [f"{job.stem}.png", f"{job.stem}-normal.png",
+                                f"{job.stem}.json"], args.out, pages=False)
+    jobs = _shard_of(jobs, args, "impostors")
+    # every file of the shard before any work: a page pair per frame (NAME-FRAME.png) if many
+    with _api(IMPOSTOR_FLAGS):
+        from bakeview.sheet import _frame_numbers
+
+        numbers = _frame_numbers(args.frames, bpy.context.scene)
+        tags = [""] if len(numbers) == 1 else [f"-{n:04d}" for n in numbers]
+        files.refuse_existing([os.path.join(args.out, f"{job.stem}{e}") for job in jobs
+                               for e in [".json"] + [f"{t}{n}.png" for t in tags
+                                                     for n in ("", "-normal")]],
+                              args.overwrite)
+    print(f"bakeview: {len(jobs)} impostor(s) in this shard", flush=True)
+    for number, job in enumerate(jobs, 1):
+        if job.blend:
+            _open(bpy, job.blend)
+        label = f"[{number}/{len(jobs)}] {job.stem}"
+        objects = _objects(args, bpy, job.names, job.blend or "the open file")
+        _bake_what_is_missing(objects, args, label)
+        with _api(IMPOSTOR_FLAGS):
+            result = bakeview.impostor(
+                objects, layout=args.layout, grid=args.grid, size=args.size,
+                path=os.path.join(args.out, f"{job.stem}.png"), frames=args.frames,
+                kind=args.kind, samples=args.samples, colour=args.colour, name=job.stem,
+                overwrite=args.overwrite, threads=args.threads)
+        print(f"{label}: {args.grid} x {args.grid} views, {len(result['images'])} frame(s) in "
+              f"{result['seconds']:.2f} s", flush=True)
+        for f in result["files"]:
+            print(f"  wrote {f}", flush=True)
+
+
 def run_preview(args):
     from . import previews
 
@@ -1126,6 +1208,8 @@ def run(argv=None):
                 run_sheet(args)
             elif args.command == "atlas":
                 run_atlas(args)
+            elif args.command == "impostor":
+                run_impostor(args)
             elif args.command == "preview":
                 run_preview(args)
         except Failure as error:

@@ -21,7 +21,7 @@ import uuid
 
 from . import bl_info, farm_task
 
-CLI_FARMED = ("sheet", "atlas")
+CLI_FARMED = ("sheet", "atlas", "impostor")
 
 
 class Failure(Exception):
@@ -31,8 +31,10 @@ class Failure(Exception):
 def parser():
     farm = argparse.ArgumentParser(
         prog="bakeview farm", allow_abbrev=False, add_help=False,
-        usage="bakeview farm {sheet,atlas} BLEND... --out OUT [job options] [farm options]",
-        description="Run a command-line job (sheet, atlas) over many .blend files as Dask "
+        usage="bakeview farm {sheet,atlas,impostor} BLEND... --out OUT [job options] "
+        "[farm options]",
+        description="Run a command-line job (sheet, atlas, impostor) over many .blend files as "
+        "Dask "
         "tasks, one `blender -b` per task. The job's options are the command's own "
         "(bakeview sheet --help); these are the farm's.")
     farm.add_argument("-h", "--help", action="store_true", help="show this help and exit")
@@ -65,7 +67,7 @@ def _job_args(job_argv):
     from . import cli
 
     if not job_argv or job_argv[0] not in CLI_FARMED:
-        raise Failure(f"the farm runs the jobs {' and '.join(CLI_FARMED)}: "
+        raise Failure(f"the farm runs the jobs {', '.join(CLI_FARMED)}: "
                       "bakeview farm sheet BLEND... --out OUT")
     try:
         args = cli.parser().parse_args(job_argv)
@@ -113,8 +115,11 @@ def plan(job_argv, farm_args):
     if args.bake_cache is None:  # every worker sees --out: the cache lives there unless said otherwise
         rest += ["--bake-cache", farm_task.farm_path(out, "bake-cache")]
     threads = farm_args.threads_per_task
-    if command == "sheet":
+    if command in ("sheet", "impostor"):
         rest += ["--threads", str(threads)]
+    if command != "sheet" and farm_args.split > 1:
+        raise Failure(f"--split makes a sheet's frames several tasks; {command} runs one task "
+                      "per file")
     common = {"out": out, "blender": farm_args.blender, "threads": threads,
               "timeout": farm_args.task_timeout, "overwrite": args.overwrite,
               "package": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -128,7 +133,7 @@ def plan(job_argv, farm_args):
     for stem, blends in units:
         blends = [os.path.abspath(b) for b in blends]
         argv = [command, *blends, *rest]
-        if command == "atlas" and args.per_file or command == "sheet":
+        if command == "atlas" and args.per_file or command != "atlas":
             argv += ["--stem", stem]
         record = dict(common, stem=stem, blends=blends, argv=argv, record=argv)
         split = command == "sheet" and farm_args.split > 1

@@ -61,6 +61,16 @@ def grid_direction(col, row, grid, hemisphere=False):
     return tuple(c / length for c in d)
 
 
+def check_grid(grid, size):
+    """Refuses a grid and atlas size that make no impostor (before any work)."""
+    for value, what, low, high in ((grid, "grid", 2, 64), (size, "size", 2, _core.MAX_IMAGE_SIZE)):
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValueError(f"{what} must be a whole number from {low} to {high}, got {value!r}")
+    if size % grid:
+        raise ValueError(f"size {size} must be a multiple of grid {grid}: every frame has "
+                         f"size / grid pixels a side")
+
+
 def impostor(objects=None, layout="OCTAHEDRAL", grid=16, size=2048, path=None, *, frames=None,
              kind=None, samples=4, colour="SCENE", name="impostor", overwrite=False,
              threads=0, scene=None):
@@ -72,12 +82,7 @@ def impostor(objects=None, layout="OCTAHEDRAL", grid=16, size=2048, path=None, *
     """
     start = time.perf_counter()
     layout = checks.choice(layout, "layout", LAYOUTS)
-    for value, what, low, high in ((grid, "grid", 2, 64), (size, "size", 2, _core.MAX_IMAGE_SIZE)):
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ValueError(f"{what} must be a whole number from {low} to {high}, got {value!r}")
-    if size % grid:
-        raise ValueError(f"size {size} must be a multiple of grid {grid}: every frame has "
-                         f"size / grid pixels a side")
+    check_grid(grid, size)
     samples = checks.samples(samples)
     colour = checks.choice(colour, "colour", display.MODES)
     checks.name(name, "name")

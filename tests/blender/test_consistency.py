@@ -274,10 +274,10 @@ CLI_ONLY = {"help", "blends", "out", "objects", "per_object", "rebake", "shard",
 
 
 def test_every_command_line_flag_is_named_after_the_api_keyword_it_sets():
-    from bakeview import atlas as atlas_module, bake_images, cli, previews
+    from bakeview import atlas as atlas_module, bake_images, cli, impostors, previews
 
     api = {"sheet": parameters(sheet.sheet_steps), "atlas": parameters(atlas_module.pack_atlas),
-           "preview": parameters(previews.preview)}
+           "preview": parameters(previews.preview), "impostor": parameters(impostors.impostor)}
     bake = parameters(bake_images.bake_steps)
     commands = next(a for a in cli.parser()._actions if a.dest == "command").choices
     for command, subparser in commands.items():

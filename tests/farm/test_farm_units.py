@@ -64,3 +64,16 @@ def test_one_atlas_of_many_files_bakes_them_in_parallel_then_packs_as_one_blende
     assert sorted(got) == sorted(expected) == ["atlas.blend", "atlas.json", "atlas.png"]
     assert got["atlas.png"] == expected["atlas.png"]
     assert got["atlas.json"] == expected["atlas.json"]
+
+
+def test_impostors_a_task_per_file_equal_one_blenders(assets, tmp_path):
+    blends = [assets / f"asset-0{n}.blend" for n in (0, 1)]
+    options = ["--grid", "8", "--size", "256", "--bake-size", "64"]
+    run = farm("impostor", *blends, "--out", tmp_path / "farm", *options)
+    assert run.returncode == 0, run.stdout + run.stderr
+    one = cli_in_blender("impostor", *blends, "--out", tmp_path / "one", *options)
+    assert one.returncode == 0, one.stderr
+    expected = files_of(tmp_path / "one")
+    assert sorted(expected) == ["asset-00-normal.png", "asset-00.json", "asset-00.png",
+                                "asset-01-normal.png", "asset-01.json", "asset-01.png"]
+    assert files_of(tmp_path / "farm") == expected

@@ -76,6 +76,15 @@ def test_one_atlas_of_every_file_is_one_task_and_per_file_atlases_one_each(blend
     assert [t["stem"] for t in each] == ["day-scene", "night-scene", "prop"]
 
 
+def test_impostors_are_a_task_per_file_named_as_sheets_are(blends, tmp_path):
+    tasks, _ = farm.plan(["impostor", *blends, "--out", str(tmp_path), "--grid", "8"],
+                         farm_args())
+    assert [(t["step"], t["stem"]) for t in tasks] == [("impostor", "day-scene"),
+                                                        ("impostor", "night-scene"),
+                                                        ("impostor", "prop")]
+    assert "--threads" in tasks[0]["argv"] and "--stem" in tasks[0]["argv"]
+
+
 def test_a_file_that_is_not_a_blend_is_reported_and_the_others_still_run(blends, tmp_path):
     bad = tmp_path / "broken.blend"
     bad.write_bytes(b"not a blend at all")
@@ -86,7 +95,7 @@ def test_a_file_that_is_not_a_blend_is_reported_and_the_others_still_run(blends,
 
 
 @pytest.mark.parametrize("argv, says", [
-    (["preview", "x.json"], "the farm runs the jobs sheet and atlas"),
+    (["preview", "x.json"], "the farm runs the jobs sheet, atlas, impostor"),
     (["sheet", "--out", "o"], "name the .blend files to farm"),
     (["sheet", "BLEND", "--out", "o", "--shard", "0/2"], "--shard splits a plain job array"),
 ])
@@ -94,6 +103,12 @@ def test_what_the_farm_cannot_run_is_refused_before_any_work(blends, argv, says)
     argv = [blends[2] if a == "BLEND" else a for a in argv]
     with pytest.raises(farm.Failure, match=says):
         farm.plan(argv, farm_args())
+
+
+def test_split_is_refused_for_jobs_that_are_not_sheets(blends):
+    with pytest.raises(farm.Failure, match="--split makes a sheet's frames several tasks; "
+                       "impostor runs one task per file"):
+        farm.plan(["impostor", blends[2], "--out", "o"], farm_args(split=2))
 
 
 def test_a_bad_farm_option_exits_1_naming_it(capsys, blends):
