@@ -24,8 +24,16 @@ from . import bl_info, farm_task
 CLI_FARMED = ("sheet", "atlas", "impostor")
 
 
-class Failure(Exception):
-    pass
+class Failure(ValueError):
+    """What the farm cannot run, said before any work (the command line prints it)."""
+
+
+class UsageError(Failure):
+    """The job's own options are wrong (argparse has printed why), or were --help."""
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.status = status
 
 
 def parser():
@@ -71,8 +79,9 @@ def _job_args(job_argv):
                       "bakeview farm sheet BLEND... --out OUT")
     try:
         args = cli.parser().parse_args(job_argv)
-    except SystemExit as stop:  # argparse printed why
-        raise SystemExit(2 if stop.code else 0) from None
+    except SystemExit as stop:  # argparse printed the usage and why, or the job's --help
+        raise UsageError(f"the job's command line is wrong: {' '.join(job_argv)}",
+                         int(stop.code or 0)) from None
     if not args.blends:
         raise Failure("name the .blend files to farm (the farm opens no file of its own)")
     if args.shard != (0, 1):
@@ -233,67 +242,107 @@ def run_tasks(client, tasks, retries, progress):
     return [results[t["name"]] for t in tasks]
 
 
-def summary(tasks, results, refused, seconds):
-    jobs = [r for r in results if r["step"] not in ("bake", "cells")]
-    counts = {s: sum(r["status"] == s for r in jobs) for s in ("done", "skipped", "failed")}
-    counts["failed"] += len(refused)
-    baked, cached = sum(r["baked"] for r in results), sum(r["cached"] for r in results)
-    baking = sum(r["baking"] for r in results)
-    lines = [f"bakeview farm: {counts['done']} done, {counts['skipped']} skipped (already "
-             f"done), {counts['failed']} failed in {seconds:.1f} s; bakes: {baked} baked, "
-             f"{cached} from cache, {baking:.2f} s baking"]
-    for blend, why in refused:
-        lines.append(f"  failed: {blend}: {why}")
-    for result in results:
-        if result["status"] == "failed":
-            lines.append(f"  failed: {result['stem']} ({result['step']}): {result['error']}")
-    return lines, counts
+class FarmResult:
+    """What a farm run did: `done`, `skipped` (already done) and `failed` jobs by name (failed:
+    {name: reason}), the files moved into the output folder, the bakes made and taken from the
+    cache, the seconds spent baking (summed over tasks) and the run's wall time."""
+
+    def __init__(self, results, refused, seconds):
+        jobs = [r for r in results if r["step"] not in ("bake", "cells")]
+        self.done = [r["stem"] for r in jobs if r["status"] == "done"]
+        self.skipped = [r["stem"] for r in jobs if r["status"] == "skipped"]
+        self.failed = {blend: why for blend, why in refused}
+        self._steps = {}
+        for result in results:  # a bake or cell task's reason before its job's "needs" one
+            if result["status"] == "failed" and result["stem"] not in self.failed:
+                self.failed[result["stem"]] = result["error"]
+                self._steps[result["stem"]] = result["step"]
+        self.files = [f for r in jobs for f in r["files"]]
+        self.baked = sum(r["baked"] for r in results)
+        self.cached = sum(r["cached"] for r in results)
+        self.baking = sum(r["baking"] for r in results)
+        self.seconds = seconds
+
+    def lines(self):
+        """The summary the command prints."""
+        lines = [f"bakeview farm: {len(self.done)} done, {len(self.skipped)} skipped (already "
+                 f"done), {len(self.failed)} failed in {self.seconds:.1f} s; bakes: "
+                 f"{self.baked} baked, {self.cached} from cache, {self.baking:.2f} s baking"]
+        for name, why in self.failed.items():
+            step = f" ({self._steps[name]})" if name in self._steps else ""
+            lines.append(f"  failed: {name}{step}: {why}")
+        return lines
+
+
+def run(job, *, client=None, scheduler=None, workers=None, threads_per_task=1,
+        blender=None, split=1, retries=1, task_timeout=None, progress="none"):
+    """Runs a command-line job over its files as Dask tasks and returns a FarmResult; the
+    Python form of `python -m bakeview farm` (no bpy needed):
+
+        from bakeview import farm
+        result = farm.run(["sheet", *blends, "--out", "sheets", "--views", "COMPASS8"])
+        result = farm.run([...], client=dask_client)   # a cluster of your own (KubeCluster...)
+
+    job: the words of the command line's job (sheet, atlas or impostor, its files, --out and
+    its options). client: a dask.distributed Client to run on; else scheduler (an address or
+    a scheduler file); else a local cluster of `workers` processes (default: cores /
+    threads_per_task) started and stopped here. The other arguments are the farm's flags
+    (see parser()). Raises ValueError (Failure) for what cannot run, before any work."""
+    for name, value, least in (("workers", workers, 1), ("threads_per_task", threads_per_task, 1),
+                               ("split", split, 1), ("retries", retries, 0)):
+        if value is not None and (not isinstance(value, int) or value < least):
+            raise Failure(f"--{name.replace('_', '-')} must be at least {least}, got {value!r}")
+    blender = blender or os.environ.get("BAKEVIEW_BLENDER", "blender")
+    if shutil.which(blender) is None:
+        raise Failure(f"--blender {blender!r} is not a program here")
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise Failure("the farm needs Dask: pip install 'dask[distributed]'") from None
+    options = argparse.Namespace(scheduler=scheduler, workers=workers,
+                                 threads_per_task=threads_per_task, blender=blender,
+                                 split=split, retries=retries, task_timeout=task_timeout,
+                                 progress=progress)
+    tasks, refused = plan(list(job), options)
+    started = time.monotonic()
+    results = _run(tasks, options, client) if tasks else []
+    return FarmResult(results, refused, time.monotonic() - started)
 
 
 def main(argv):
-    """Runs the farm; returns the exit status (0 all done, 1 some failed, 2 wrong usage)."""
+    """Runs the farm's command line; returns the exit status (0 all done, 1 some failed or
+    could not run, 2 wrong usage)."""
     farm_args, job_argv = parser().parse_known_args(argv)
     if farm_args.help or not job_argv:
         parser().print_help()
         return 0 if farm_args.help else 2
+    options = {k: v for k, v in vars(farm_args).items() if k != "help"}
     try:
-        for name, least in (("workers", 1), ("threads_per_task", 1), ("split", 1),
-                            ("retries", 0)):
-            value = getattr(farm_args, name)
-            if value is not None and value < least:
-                raise Failure(f"--{name.replace('_', '-')} must be at least {least}, got {value}")
-        if shutil.which(farm_args.blender) is None:
-            raise Failure(f"--blender {farm_args.blender!r} is not a program here")
-        try:
-            import dask.distributed  # noqa: F401
-        except ImportError:
-            raise Failure("the farm needs Dask: pip install 'dask[distributed]'") from None
-        tasks, refused = plan(job_argv, farm_args)
-        started = time.monotonic()
-        results = _run(tasks, farm_args) if tasks else []
+        result = run(job_argv, **options)
+    except UsageError as error:
+        return error.status
     except Failure as error:
         print(f"bakeview: error: {error}", file=sys.stderr, flush=True)
         return 1
-    except SystemExit as stop:  # argparse, on the job's options
-        return int(stop.code or 0)
-    lines, counts = summary(tasks, results, refused, time.monotonic() - started)
-    for line in lines:
+    for line in result.lines():
         print(line, flush=True)
-    return 1 if counts["failed"] else 0
+    return 1 if result.failed else 0
 
 
-def _run(tasks, farm_args):
+def _run(tasks, farm_args, client=None):
     # attempts killed with their worker leave their stage folder: no task uses it any more
     stage = farm_task.farm_path(tasks[0]["out"], "stage")
     shutil.rmtree(stage, ignore_errors=True)
     jobs = len({t["stem"] for t in tasks})
-    print(f"bakeview farm: {len(tasks)} task(s) for {jobs} job(s)", flush=True)
-    client, cluster = _client(farm_args)
+    if farm_args.progress != "none":
+        print(f"bakeview farm: {len(tasks)} task(s) for {jobs} job(s)", flush=True)
+    own, cluster = (None, None) if client is not None else _client(farm_args)
     try:
-        return run_tasks(client, tasks, farm_args.retries, _Progress(len(tasks),
-                                                                     farm_args.progress))
+        return run_tasks(client or own, tasks, farm_args.retries,
+                         _Progress(len(tasks), farm_args.progress))
     finally:
-        client.close()
+        if own is not None:
+            own.close()
         if cluster is not None:
             cluster.close()
         shutil.rmtree(stage, ignore_errors=True)

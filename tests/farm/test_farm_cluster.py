@@ -107,3 +107,28 @@ def test_a_file_the_job_would_replace_is_refused_without_overwrite(assets, tmp_p
     replaced = farm("sheet", str(assets / "asset-00.blend"), "--out", out, *SHEET, "--overwrite")
     assert replaced.returncode == 0, replaced.stdout + replaced.stderr
     assert (out / "asset-00.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_from_python_on_a_client_of_ones_own(assets, cluster, tmp_path):
+    from dask.distributed import Client
+
+    from bakeview import farm as farm_module
+
+    running = cluster(workers=2)
+    blends = [str(assets / f"{n}.blend") for n in ("asset-00", "asset-03", "asset-04")]
+    with Client(scheduler_file=running.file, timeout="60s") as client:
+        result = farm_module.run(["sheet", *blends, "--out", str(tmp_path / "out"), *SHEET],
+                                 client=client)
+        assert client.status == "running"  # the caller's: the farm leaves it open
+    assert result.done == ["asset-00", "asset-04"] and result.skipped == []
+    assert list(result.failed) == ["asset-03"]  # its Blender could not open it
+    assert "cannot open" in result.failed["asset-03"], result.failed
+    assert sorted(result.files) == ["asset-00.json", "asset-00.png", "asset-04.json",
+                                    "asset-04.png"]
+    assert result.baked == 2 and result.cached == 0
+
+
+def test_a_wrong_job_option_is_argparses_usage_error_exit_2(assets, tmp_path):
+    run = farm("sheet", assets / "asset-00.blend", "--out", tmp_path, "--frame-size", "huge")
+    assert run.returncode == 2
+    assert "argument --frame-size" in run.stderr and "Traceback" not in run.stderr
