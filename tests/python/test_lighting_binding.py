@@ -85,12 +85,13 @@ def test_shadow_bytes_is_zero_without_shadowing_lights():
 def test_shadow_maps_follow_the_view_unless_sized():
     sun = {"type": "SUN", "color": (1, 1, 1), "direction": (0, 0, -1), "shadow": True}
     lamp = {"type": "POINT", "color": (1, 1, 1), "position": (0, 0, 3), "shadow": True}
-    # automatic: twice the larger side as a power of two up to 2048, at least 512 texels for
-    # suns alone and 1024 beside a point, spot or area light (six cube faces); 4 bytes a texel
-    for (width, height), side in [((96, 96), 512), ((256, 200), 512), ((512, 300), 1024),
-                                  ((513, 64), 2048), ((4000, 4000), 2048)]:
+    # automatic: the larger side as a power of two for suns alone (at least 512 texels), twice
+    # that beside a point, spot or area light (six cube faces; at least 1024), up to 2048; 4
+    # bytes a texel
+    for (width, height), side in [((96, 96), 512), ((256, 200), 512), ((512, 300), 512),
+                                  ((513, 64), 1024), ((1025, 8), 2048), ((4000, 4000), 2048)]:
         assert _core.shadow_bytes({"lights": [sun]}, width, height) == side * side * 4
-    for (width, height), side in [((96, 96), 1024), ((1024, 8), 2048)]:
+    for (width, height), side in [((96, 96), 1024), ((512, 300), 1024), ((1024, 8), 2048)]:
         assert _core.shadow_bytes({"lights": [sun, lamp]}, width, height) == 7 * side * side * 4
     assert _core.shadow_bytes({"lights": [sun], "shadow_map_size": 300}, 96, 96) == 300 * 300 * 4
 

@@ -109,9 +109,10 @@ typedef struct bv_lighting {
     bv_world world;
     bv_shading_rate shading_rate;
     int shadow_map_size;       /* texels per side of a shadow map (a cube face for POINT); 0:
-                                  automatic, twice the view's larger side rounded up to a power
-                                  of two, up to 2048 and at least 512 with suns alone, 1024 with
-                                  a point, spot or area light (1024 for a 512 x 512 view) */
+                                  automatic, the view's larger side rounded up to a power of two
+                                  with suns alone (at least 512), twice that beside a point,
+                                  spot or area light (at least 1024), up to 2048 (512 for a sun
+                                  and a 512 x 512 view) */
     size_t shadow_memory_limit; /* bytes all shadow maps of a view may take; maps are made smaller
                                    (halving their side) to fit; 0: 256 MiB */
 } bv_lighting;
