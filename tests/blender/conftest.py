@@ -45,6 +45,15 @@ def build_dir():
     return _BUILD
 
 
+def group_output(group, name, socket_type):
+    """Adds an output socket to a node group, through the interface API of Blender 4+ or the
+    outputs collection of 3.x."""
+    if BLENDER_4:
+        group.interface.new_socket(name, in_out="OUTPUT", socket_type=socket_type)
+    else:
+        group.outputs.new(socket_type, name)
+
+
 # -- a fresh file per test -----------------------------------------------------------------------
 
 

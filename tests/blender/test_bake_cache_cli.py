@@ -14,7 +14,7 @@ import pytest
 
 import bakeview
 from bakeview import bake_cache, bake_keys, cached_bakes, cli, images, records
-from conftest import BLENDER_4, build_dir, cli_command, python_command
+from conftest import build_dir, cli_command, group_output, python_command
 
 BAKES_LINE = re.compile(r"^bakeview: bakes: (\d+) baked, (\d+) from cache in [\d.]+ s$", re.M)
 
@@ -291,10 +291,7 @@ def key_scene(make):
     a node group; Floor: a plane with a material of its own; a sun and a world."""
     make.__init__()
     group = bpy.data.node_groups.new("Rough", "ShaderNodeTree")
-    if BLENDER_4:
-        group.interface.new_socket("Value", in_out="OUTPUT", socket_type="NodeSocketFloat")
-    else:
-        group.outputs.new("NodeSocketFloat", "Value")
+    group_output(group, "Value", "NodeSocketFloat")
     math = group.nodes.new("ShaderNodeMath")
     math.name = "Math"
     math.inputs[0].default_value, math.inputs[1].default_value = 0.25, 0.5

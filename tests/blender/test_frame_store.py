@@ -76,16 +76,22 @@ def short_sheet(baked_cube):
                             passes=("COLOR", "DEPTH"), colour="SRGB")
 
 
+def split_and_whole(cube, options, tasks, tmp_path, pack="PACK"):
+    """The files of the sheet made by one call, and by `tasks` cell tasks and a pack."""
+    bakeview.sprite_sheet(cube, path=str(tmp_path / "one" / "sheet.png"), **options)
+    for i in range(tasks):
+        bakeview.sprite_sheet(cube, cells=(i, tasks), frame_store=str(tmp_path / "store"),
+                              **options)
+    bakeview.sprite_sheet(cube, path=str(tmp_path / "split" / "sheet.png"), cells=pack,
+                          frame_store=str(tmp_path / "store"), **options)
+    return files_in(tmp_path / "split"), files_in(tmp_path / "one")
+
+
 def test_one_view_per_frame_and_task_packs_the_same_sheet(short_sheet, tmp_path):
     """K = the view count: each task renders one view of each frame, alone (no views side by
     side), as the one call renders it among the others."""
-    cube, options = short_sheet
-    bakeview.sprite_sheet(cube, path=str(tmp_path / "one" / "sheet.png"), **options)
-    for i in range(8):
-        bakeview.sprite_sheet(cube, cells=(i, 8), frame_store=str(tmp_path / "store"), **options)
-    bakeview.sprite_sheet(cube, path=str(tmp_path / "split" / "sheet.png"), cells="pack",
-                          frame_store=str(tmp_path / "store"), **options)
-    assert files_in(tmp_path / "split") == files_in(tmp_path / "one")
+    split, whole = split_and_whole(*short_sheet, 8, tmp_path, pack="pack")  # any case
+    assert split == whole
 
 
 def test_frames_by_cycles_pack_into_the_same_sheet(short_sheet, tmp_path):
@@ -97,12 +103,8 @@ def test_frames_by_cycles_pack_into_the_same_sheet(short_sheet, tmp_path):
     scene.cycles.samples, scene.cycles.seed, scene.cycles.use_denoising = 4, 3, False
     scene.cycles.device = "CPU"
     options = {**options, "frames": (1, 2), "renderer": {"N": "CYCLES", "SE": "CYCLES"}}
-    bakeview.sprite_sheet(cube, path=str(tmp_path / "one" / "sheet.png"), **options)
-    for i in range(3):
-        bakeview.sprite_sheet(cube, cells=(i, 3), frame_store=str(tmp_path / "store"), **options)
-    bakeview.sprite_sheet(cube, path=str(tmp_path / "split" / "sheet.png"), cells="PACK",
-                          frame_store=str(tmp_path / "store"), **options)
-    assert files_in(tmp_path / "split") == files_in(tmp_path / "one")
+    split, whole = split_and_whole(cube, options, 3, tmp_path)
+    assert split == whole
 
 
 def test_a_missing_cell_makes_the_pack_fail_naming_it_and_a_rerun_renders_only_it(

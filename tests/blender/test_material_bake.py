@@ -7,7 +7,7 @@ import bpy
 import pytest
 
 import bakeview
-from conftest import BLENDER_4, differences, forget, pattern_pixels, snapshot
+from conftest import BLENDER_4, differences, forget, group_output, pattern_pixels, snapshot
 
 SPECULAR = "Specular IOR Level" if BLENDER_4 else "Specular"
 EMISSION = "Emission Color" if BLENDER_4 else "Emission"
@@ -268,10 +268,7 @@ def test_a_plain_principled_material_bakes_without_warnings(make):
 def _grouped(make):
     """A material whose Principled BSDF sits inside a node group, mixed with a Diffuse BSDF."""
     group = bpy.data.node_groups.new("Shader group", "ShaderNodeTree")
-    if BLENDER_4:
-        group.interface.new_socket("Shader", in_out="OUTPUT", socket_type="NodeSocketShader")
-    else:
-        group.outputs.new("NodeSocketShader", "Shader")
+    group_output(group, "Shader", "NodeSocketShader")
     inner = group.nodes.new("ShaderNodeBsdfPrincipled")
     inner.inputs["Base Color"].default_value = (1.0, 0.0, 0.0, 1.0)
     inner.inputs["Metallic"].default_value = 1.0
