@@ -77,14 +77,15 @@ def png_arguments(chosen):
 def through_blender(scene, pixels, count):
     """For Encoding EXACT: `count` straight RGBA pixels as Blender writes them for the scene's
     render output, as 8-bit codes / 255 (float32 RGBA, alpha kept as it was)."""
-    opaque = array.array("f")
-    opaque.frombytes(memoryview(pixels).cast("B"))
-    alpha = opaque[3::4]
-    opaque[3::4] = array.array("f", [1.0]) * count  # save_render takes float pixels as premultiplied
+    if len(memoryview(pixels).cast("B")) != 16 * count:
+        raise ValueError(f"expected {count} RGBA pixels, got {len(memoryview(pixels).cast('B'))} "
+                         "bytes")
+    # each colour once (an impostor's or a sheet's empty pixels, flat areas), opaque: save_render
+    # takes float pixels as premultiplied. Its transform is colour by colour (no dithering here)
+    colours, index = _core.unique_colors(pixels)
     with _output_scene(scene, "8") as (own, folder):  # Blender's own 8-bit codes
-        out = _through(own, folder, opaque, count)
-    out[3::4] = alpha
-    return out
+        out = _through(own, folder, colours, len(colours) // 4)
+    return _core.expand_colors(out, index, pixels)
 
 
 # -- sampling --------------------------------------------------------------------------------------

@@ -178,3 +178,73 @@ PyObject *core_color_lut_points(PyObject *module, PyObject *args, PyObject *kwar
     }
     return out;
 }
+
+PyObject *core_unique_colors(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *pixels_object;
+    if (!PyArg_ParseTuple(args, "O:unique_colors", &pixels_object)) return NULL;
+    Py_buffer view;
+    if (get_floats(pixels_object, "pixels", &view) != 0) return NULL;
+    const Py_ssize_t floats = view.len / 4;
+    float *colors = NULL;
+    void *index = NULL;
+    PyObject *colors_out = new_float_buffer(floats, "the colours", &colors);
+    PyObject *index_out = colors_out ? new_array("I", floats / 4, "the positions", &index) : NULL;
+    size_t unique = 0;
+    bv_status status = BV_OK;
+    if (index_out) {
+        Py_BEGIN_ALLOW_THREADS
+        status = bv_color_unique((bv_floats){view.buf, (size_t)floats},
+                                 (bv_float_span){colors, (size_t)floats},
+                                 (bv_uint_span){index, (size_t)floats / 4}, &unique);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&view);
+    if (!index_out || status != BV_OK ||
+        PySequence_DelSlice(colors_out, 4 * (Py_ssize_t)unique, floats) != 0) {
+        Py_XDECREF(colors_out);
+        Py_XDECREF(index_out);
+        return index_out && status != BV_OK ? raise_core_error(status) : NULL;
+    }
+    return Py_BuildValue("(NN)", colors_out, index_out);
+}
+
+PyObject *core_expand_colors(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *colors_object, *index_object, *alphas_object;
+    if (!PyArg_ParseTuple(args, "OOO:expand_colors", &colors_object, &index_object, &alphas_object))
+        return NULL;
+    Py_buffer colors, index, alphas;
+    if (get_floats(colors_object, "colors", &colors) != 0) return NULL;
+    if (get_buffer(index_object, "index", "IiLl", 4, &index) != 0) {
+        PyBuffer_Release(&colors);
+        return NULL;
+    }
+    if (get_floats(alphas_object, "alphas", &alphas) != 0) {
+        PyBuffer_Release(&colors);
+        PyBuffer_Release(&index);
+        return NULL;
+    }
+    const Py_ssize_t count = index.len / 4;
+    float *pixels = NULL;
+    PyObject *out = new_float_buffer(4 * count, "the pixels", &pixels);
+    bv_status status = BV_OK;
+    if (out) {
+        Py_BEGIN_ALLOW_THREADS
+        status = bv_color_expand((bv_floats){colors.buf, (size_t)colors.len / 4},
+                                 (bv_uints){index.buf, (size_t)count},
+                                 (bv_floats){alphas.buf, (size_t)alphas.len / 4},
+                                 (bv_float_span){pixels, 4 * (size_t)count});
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&colors);
+    PyBuffer_Release(&index);
+    PyBuffer_Release(&alphas);
+    if (out && status != BV_OK) {
+        Py_DECREF(out);
+        return raise_core_error(status);
+    }
+    return out;
+}

@@ -35,6 +35,14 @@ static PyMethodDef core_methods[] = {
      "color_lut_points(size, *, offset, knee, knee_index) -> float32 RGBA array('f')\n\n"
      "The points to sample a display transform at for a ColorLut of that shape: the size^3 "
      "lattice points (r fastest), then the (size - 1)^3 cell centres, alpha 1."},
+    {"unique_colors", core_unique_colors, METH_VARARGS,
+     "unique_colors(pixels) -> (colors, index): the distinct RGB colours of float RGBA pixels "
+     "(bit for bit, alpha ignored) in order of first appearance, as RGBA with alpha 1 "
+     "(array('f')), and each pixel's position among them (array('I')): a transform taken colour "
+     "by colour (through Blender) then takes each once."},
+    {"expand_colors", core_expand_colors, METH_VARARGS,
+     "expand_colors(colors, index, alphas) -> array('f'): pixel i is colors[index[i]]'s RGB with "
+     "the alpha of pixel i of alphas (RGBA): unique_colors' way back."},
     {"to_rgba", (PyCFunction)(void (*)(void))core_to_rgba, METH_VARARGS | METH_KEYWORDS,
      "to_rgba(pixels, channels, *, fill=(0, 0, 0, 1)) -> float32 RGBA array('f')\n\n"
      "Widens 1- to 3-channel pass pixels to RGBA for Image.pixels (one channel fills R, G, B)."},

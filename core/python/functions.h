@@ -40,6 +40,8 @@ PyObject *core_median_cut(PyObject *module, PyObject *args);
  * not initialised) otherwise. */
 const bv_color_lut *color_lut_of(PyObject *module, PyObject *object);
 PyObject *core_color_lut_points(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *core_unique_colors(PyObject *module, PyObject *args);
+PyObject *core_expand_colors(PyObject *module, PyObject *args);
 
 PyObject *core_render(PyObject *module, PyObject *args, PyObject *kwargs);
 PyObject *core_write_png(PyObject *module, PyObject *args, PyObject *kwargs);

@@ -221,3 +221,25 @@ def test_curves_white_balance_and_false_colour_are_followed_too(baked_cube, tmp_
     assert worst <= 1, f"{extra}: {differing} of {compared} opaque pixels differ, by up to {worst}"
     if extra == "False Color":
         assert display.encoding(scene, "SCENE").mode == "EXACT"
+
+
+def test_blenders_exact_path_gives_each_pixel_the_code_save_render_gives_it(tmp_path):
+    """through_blender takes each distinct colour through Blender once (a flat area, an impostor's
+    empty pixels): the codes are save_render's own for every pixel, none off by even one."""
+    scene = bpy.context.scene
+    width = height = 128
+    pixels = array.array("f")
+    for i in range(width * height):  # half one colour, half values over 2^12 stops
+        value = 0.3 if i % 2 else 2.0 ** ((i * 37 % 1000) / 1000.0 * 12 - 8)
+        pixels.extend([value, 0.5 * value, 0.25, 1.0])
+    out = display.through_blender(scene, pixels, width * height)
+    image = bpy.data.images.new("exact", width, height, alpha=True, float_buffer=True)
+    image.pixels.foreach_set(pixels)
+    settings = scene.render.image_settings
+    settings.file_format, settings.color_depth, settings.color_mode = "PNG", "8", "RGBA"
+    image.save_render(str(tmp_path / "theirs.png"), scene=scene)
+    theirs, _ = _loaded_pixels(str(tmp_path / "theirs.png"))
+    codes = [round(v * 255) for v in out]
+    assert [c for i, c in enumerate(codes) if i % 4 != 3] == \
+        [t for i, t in enumerate(theirs) if i % 4 != 3]
+

@@ -3,6 +3,7 @@
  * neutral, clamping, and every refusal. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <bakeview/bakeview.h>
 
@@ -230,6 +231,46 @@ static void test_lut_refuses_bad_shapes_and_tables(void)
     bv_color_lut_destroy(NULL); /* a no-op */
 }
 
+static void test_unique_colours_come_once_in_order_and_expand_back_with_each_alpha(void)
+{
+    enum { n = 5000 };
+    static float pixels[4 * n], colours[4 * n], back[4 * n];
+    static uint32_t index[n];
+    for (int i = 0; i < n; i++) { /* 7 colours, repeating; -0.0 and 0.0 differ bit for bit */
+        const int c = (i * 5) % 7;
+        pixels[4 * i] = c == 6 ? -0.0f : 0.1f * (float)c;
+        pixels[4 * i + 1] = 0.5f;
+        pixels[4 * i + 2] = c == 3 ? 2.0f : 0.25f;
+        pixels[4 * i + 3] = (float)(i % 3) / 2.0f;
+    }
+    size_t unique = 0;
+    CHECK(bv_color_unique((bv_floats){pixels, 4 * n}, (bv_float_span){colours, 4 * n},
+                          (bv_uint_span){index, n}, &unique) == BV_OK);
+    CHECK_EQ_INT(unique, 7);
+    for (size_t u = 0; u < unique; u++) CHECK(colours[4 * u + 3] == 1.0f); /* opaque */
+    CHECK(index[0] == 0 && index[1] == 1); /* first appearances in order */
+    for (int i = 0; i < n; i++)
+        CHECK(memcmp(colours + 4 * index[i], pixels + 4 * i, 3 * sizeof(float)) == 0);
+    CHECK(bv_color_expand((bv_floats){colours, 4 * unique}, (bv_uints){index, n},
+                          (bv_floats){pixels, 4 * n}, (bv_float_span){back, 4 * n}) == BV_OK);
+    CHECK(memcmp(back, pixels, sizeof back) == 0);
+    const size_t found = unique; /* a refusal sets the count to 0 */
+    /* refusals */
+    CHECK(bv_color_unique((bv_floats){pixels, 4 * n - 1}, (bv_float_span){colours, 4 * n},
+                          (bv_uint_span){index, n}, &unique) == BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "are not whole RGBA pixels");
+    CHECK(bv_color_unique((bv_floats){pixels, 4 * n}, (bv_float_span){colours, 4 * n - 4},
+                          (bv_uint_span){index, n}, &unique) == BV_ERROR_INVALID_ARGUMENT);
+    index[7] = 7;
+    CHECK(bv_color_expand((bv_floats){colours, 4 * found}, (bv_uints){index, n},
+                          (bv_floats){pixels, 4 * n}, (bv_float_span){back, 4 * n}) ==
+          BV_ERROR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(bv_error_message(), "position 7 is 7, past the 7 colours");
+    CHECK(bv_color_unique((bv_floats){NULL, 0}, (bv_float_span){NULL, 0}, (bv_uint_span){NULL, 0},
+                          &unique) == BV_OK);
+    CHECK_EQ_INT(unique, 0);
+}
+
 int main(void)
 {
     RUN(test_lut_points_span_zero_knee_and_limit_then_cell_centres);
@@ -237,5 +278,6 @@ int main(void)
     RUN(test_lut_interpolates_a_display_transform_within_half_a_code);
     RUN(test_lut_keeps_neutral_colours_neutral_and_clamps_its_inputs);
     RUN(test_lut_refuses_bad_shapes_and_tables);
+    RUN(test_unique_colours_come_once_in_order_and_expand_back_with_each_alpha);
     return check_summary();
 }

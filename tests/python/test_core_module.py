@@ -396,3 +396,22 @@ def test_same_bytes_compares_buffers_byte_for_byte():
     assert _core.same_bytes(b"", bytearray())
     with pytest.raises(TypeError):
         _core.same_bytes(a, [0.0, 1.0, 2.0])
+
+
+def test_unique_colors_takes_each_colour_once_and_expand_colors_puts_them_back():
+    pixels = array.array("f", [0.1, 0.2, 0.3, 0.5] * 3 + [0.0, 0.0, 0.0, 0.0] * 2 +
+                         [0.1, 0.2, 0.3, 1.0, 2.0, 0.5, 0.0, 0.25])
+    colors, index = _core.unique_colors(pixels)
+    assert (colors.typecode, index.typecode) == ("f", "I")
+    assert list(colors) == pytest.approx([0.1, 0.2, 0.3, 1.0, 0.0, 0.0, 0.0, 1.0,
+                                          2.0, 0.5, 0.0, 1.0])
+    assert list(index) == [0, 0, 0, 1, 1, 0, 2]
+    transformed = array.array("f", [c * 0.5 for c in colors])  # as a colour transform would
+    back = _core.expand_colors(transformed, index, pixels)
+    assert list(back[3::4]) == list(pixels[3::4])  # each pixel's own alpha
+    assert list(back[0:3]) == pytest.approx([0.05, 0.1, 0.15])
+    assert list(back[24:27]) == pytest.approx([1.0, 0.25, 0.0])
+    with pytest.raises(ValueError, match="are not whole RGBA pixels"):
+        _core.unique_colors(array.array("f", [1.0, 2.0]))
+    with pytest.raises(ValueError, match="position 0 is 3, past the 3 colours"):
+        _core.expand_colors(colors, array.array("I", [3]), array.array("f", [0, 0, 0, 1]))

@@ -21,4 +21,9 @@ typedef struct bv_float_span {
     size_t count;
 } bv_float_span;
 
+typedef struct bv_uint_span {
+    uint32_t *ptr;
+    size_t count;
+} bv_uint_span;
+
 #endif

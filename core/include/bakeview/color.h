@@ -65,6 +65,20 @@ void bv_color_lut_apply(const bv_color_lut *lut, const float rgb[3], float r_dis
 bv_status bv_color_lut_error(const bv_color_lut *lut, bv_floats inputs, bv_floats expected,
                              float *r_max_error);
 
+/* Each distinct colour once, for a transform taken colour by colour where no LUT follows it
+ * (Blender's own "save as render" of a view with 3D LUTs of its own): the distinct RGB triples of
+ * the RGBA `pixels` (compared bit for bit, alpha ignored) in order of first appearance, into
+ * r_unique as RGBA with alpha 1, and for each pixel the position of its colour there in r_index.
+ * r_unique holds pixels.count floats, r_index pixels.count / 4 positions; *r_unique_count is set
+ * to how many colours there are. Allocates a table of 2 to 4 positions per pixel meanwhile. */
+bv_status bv_color_unique(bv_floats pixels, bv_float_span r_unique, bv_uint_span r_index,
+                          size_t *r_unique_count);
+
+/* The way back: pixel i is colors[index[i]]'s RGB with the alpha of pixel i of `alphas` (RGBA,
+ * index.count pixels, as r_pixels). */
+bv_status bv_color_expand(bv_floats colors, bv_uints index, bv_floats alphas,
+                          bv_float_span r_pixels);
+
 #ifdef __cplusplus
 }
 #endif
