@@ -1,5 +1,7 @@
 /* bakeview._core: display transforms as 3D LUTs (bakeview/color.h): the ColorLut type and the
  * lattice's sample points. */
+#include <string.h>
+
 #include "convert.h"
 #include "functions.h"
 
@@ -187,25 +189,32 @@ PyObject *core_unique_colors(PyObject *module, PyObject *args)
     Py_buffer view;
     if (get_floats(pixels_object, "pixels", &view) != 0) return NULL;
     const Py_ssize_t floats = view.len / 4;
-    float *colors = NULL;
     void *index = NULL;
-    PyObject *colors_out = new_float_buffer(floats, "the colours", &colors);
-    PyObject *index_out = colors_out ? new_array("I", floats / 4, "the positions", &index) : NULL;
+    PyObject *index_out = new_array("I", floats / 4, "the positions", &index);
+    /* room for every pixel's colour, of which only the distinct ones are touched: plain memory,
+       whose untouched pages cost nothing, copied once the count is known */
+    float *scratch = index_out && floats ? PyMem_Malloc((size_t)floats * sizeof(float)) : NULL;
+    if (index_out && floats && !scratch) PyErr_NoMemory();
     size_t unique = 0;
     bv_status status = BV_OK;
-    if (index_out) {
+    if (index_out && (scratch || !floats)) {
         Py_BEGIN_ALLOW_THREADS
         status = bv_color_unique((bv_floats){view.buf, (size_t)floats},
-                                 (bv_float_span){colors, (size_t)floats},
+                                 (bv_float_span){scratch, (size_t)floats},
                                  (bv_uint_span){index, (size_t)floats / 4}, &unique);
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&view);
-    if (!index_out || status != BV_OK ||
-        PySequence_DelSlice(colors_out, 4 * (Py_ssize_t)unique, floats) != 0) {
-        Py_XDECREF(colors_out);
+    PyObject *colors_out = NULL;
+    float *colors = NULL;
+    if (index_out && (scratch || !floats) && status == BV_OK) {
+        colors_out = new_float_buffer(4 * (Py_ssize_t)unique, "the colours", &colors);
+        if (colors_out && unique) memcpy(colors, scratch, 4 * unique * sizeof(float));
+    }
+    PyMem_Free(scratch);
+    if (!colors_out) {
         Py_XDECREF(index_out);
-        return index_out && status != BV_OK ? raise_core_error(status) : NULL;
+        return status != BV_OK ? raise_core_error(status) : NULL;
     }
     return Py_BuildValue("(NN)", colors_out, index_out);
 }

@@ -47,6 +47,10 @@ bv_status bv_color_unique(bv_floats pixels, bv_float_span r_unique, bv_uint_span
     for (size_t i = 0; i < count; i++) {
         uint32_t key[3];
         memcpy(key, pixels.ptr + 4 * i, sizeof key);
+        if (i && memcmp(pixels.ptr + 4 * (i - 1), key, sizeof key) == 0) { /* a run: empty rows */
+            r_index.ptr[i] = r_index.ptr[i - 1];
+            continue;
+        }
         size_t at = hash_rgb(key) & mask;
         for (;; at = (at + 1) & mask) {
             const uint32_t found = table[at];
