@@ -57,9 +57,9 @@ import os
 
 import bpy
 
-from . import bl_info, compat
+from . import bl_info, compat, images
 from .bake_images import KINDS
-from .compat import VERSION, float_array, index_array
+from .compat import VERSION, index_array
 
 KEY_VERSION = 1  # the format of the keys: bumped whenever what they hold changes
 LIGHT_KINDS = frozenset(k for k, (_, _, deterministic, _) in KINDS.items() if not deterministic)
@@ -434,9 +434,7 @@ class KeyMemo:
             for packed in image.packed_files:
                 digest.buffer("packed", packed.data)
         if width * height > 0:
-            pixels = float_array(width * height * image.channels)
-            image.pixels.foreach_get(pixels)
-            digest.buffer("pixels", pixels)
+            digest.buffer("pixels", images.pixels(image))
         else:  # a file that is missing: what the bake would find too
             digest.add("no pixels", image.filepath_raw)
         self._done[key] = digest.hexdigest()

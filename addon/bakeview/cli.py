@@ -875,9 +875,8 @@ def run_impostor(args):
     import bpy
 
     import bakeview
-    from bakeview import files
-
-    from bakeview import impostors
+    from bakeview import files, impostors
+    from bakeview.sheet import _frame_numbers
 
     _check_out(args.out)
     if args.grid >= 1 and args.size % args.grid:  # a wrong grid wastes no bake
@@ -894,8 +893,6 @@ def run_impostor(args):
     jobs = _shard_of(jobs, args, "impostors")
     # every file of the shard before any work: a page pair per frame (NAME-FRAME.png) if many
     with _api(IMPOSTOR_FLAGS):
-        from bakeview.sheet import _frame_numbers
-
         numbers = _frame_numbers(args.frames, bpy.context.scene)
         tags = [""] if len(numbers) == 1 else [f"-{n:04d}" for n in numbers]
         files.refuse_existing([os.path.join(args.out, f"{job.stem}{e}") for job in jobs

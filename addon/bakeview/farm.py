@@ -107,8 +107,10 @@ def _without(argv, blends, flags):
 
 
 def plan(job_argv, farm_args):
-    """(tasks, files refused before any work): the task dicts of the run in order; a sheet
-    split into cells is its cell tasks followed by its pack task, whose "after" names them."""
+    """(tasks, files refused before any work): the task dicts of the run in order. A job of one
+    file is one task; a split sheet is a bake task, its cell tasks and a pack task, and one atlas
+    of many files a bake task per file and the atlas task, each task's "after" naming the tasks
+    it waits for."""
     from . import cli
 
     args = _job_args(job_argv)
@@ -121,7 +123,7 @@ def plan(job_argv, farm_args):
         except cli.Failure as error:
             refused.append((blend, str(error)))
     command, rest = job_argv[0], _without(job_argv[1:], set(args.blends), {"--out"})
-    if args.bake_cache is None:  # every worker sees --out: the cache lives there unless said otherwise
+    if args.bake_cache is None:  # every worker sees --out: the cache lives there by default
         rest += ["--bake-cache", farm_task.farm_path(out, "bake-cache")]
     threads = farm_args.threads_per_task
     if command in ("sheet", "impostor"):
@@ -142,7 +144,7 @@ def plan(job_argv, farm_args):
     for stem, blends in units:
         blends = [os.path.abspath(b) for b in blends]
         argv = [command, *blends, *rest]
-        if command == "atlas" and args.per_file or command != "atlas":
+        if command != "atlas" or args.per_file:
             argv += ["--stem", stem]
         record = dict(common, stem=stem, blends=blends, argv=argv, record=argv)
         split = command == "sheet" and farm_args.split > 1
@@ -151,7 +153,8 @@ def plan(job_argv, farm_args):
             continue
         # what several tasks draw is baked first, once per file, into the cache they share
         bakes = [dict(record, step="bake", name=f"{stem}.bake-{i}",
-                      argv=[command, blend, *rest, "--bake-only"]) for i, blend in enumerate(blends)]
+                      argv=[command, blend, *rest, "--bake-only"])
+                 for i, blend in enumerate(blends)]
         tasks += bakes
         after = [b["name"] for b in bakes]
         if not split:  # one atlas of many files

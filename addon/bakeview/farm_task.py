@@ -25,6 +25,8 @@ import subprocess
 import sys
 import uuid
 
+from . import files
+
 FARM_DIR = ".bakeview-farm"
 BAKES_LINE = re.compile(r"^bakeview: bakes: (\d+) baked, (\d+) from cache in ([\d.]+) s", re.M)
 ERROR_LINE = re.compile(r"^bakeview: error: (.*)$", re.M)
@@ -67,22 +69,11 @@ def _read_json(path):
 
 
 def _write_json(path, value):
-    """Whole or not at all: under another name, then renamed."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
-    try:
-        with open(temporary, "w", encoding="utf-8") as f:
-            json.dump(value, f, indent=1, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    files.write_whole(path, json.dumps(value, indent=1, sort_keys=True).encode())
 
 
-def is_done(task, print_=None):
+def is_done(task):
     """Whether the job's done record matches its fingerprint and every file it lists is there,
     of the size and content recorded."""
     record = _read_json(farm_path(task["out"], "done", f"{task['stem']}.json"))

@@ -20,6 +20,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import uuid
 
 
 def in_folder(path, name, extension=".png"):
@@ -130,3 +131,21 @@ def private_folder(prefix):
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_whole(path, parts):
+    """Writes bytes (or an iterable of bytes-like parts) to `path` through a temporary file in the
+    same folder, flushed to the disk, then renamed over `path`: a reader, or a process killed
+    meanwhile, never leaves half a file at `path`."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(temporary, "wb") as f:
+            for part in [parts] if isinstance(parts, bytes) else parts:
+                f.write(part)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)

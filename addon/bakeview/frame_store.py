@@ -46,9 +46,10 @@ import json
 import os
 import struct
 import sys
-import uuid
 import zlib
 from dataclasses import dataclass, field
+
+from .files import write_whole
 
 FORMAT = "bakeview-frame-store"
 VERSION = 1
@@ -144,7 +145,7 @@ class Store:
         path = os.path.join(folder, HEADER)
         if not os.path.exists(path):
             os.makedirs(os.path.join(folder, CELLS), exist_ok=True)
-            _write_atomic(path, json.dumps(wanted, indent=1, sort_keys=True).encode())
+            write_whole(path, json.dumps(wanted, indent=1, sort_keys=True).encode())
         store = cls._read(folder)  # another task may have written it first: compared the same
         store._check(wanted, compare_scene=True)
         os.makedirs(os.path.join(folder, CELLS), exist_ok=True)
@@ -218,7 +219,7 @@ class Store:
                 "depth": list(cell.depth), "buffers": [[p, data.nbytes] for p, data in buffers],
                 "crc32": crc}
         text = json.dumps(meta, separators=(",", ":")).encode()
-        _write_atomic(self.path(index), [MAGIC, _LENGTH.pack(len(text)), text]
+        write_whole(self.path(index), [MAGIC, _LENGTH.pack(len(text)), text]
                       + [data for _, data in buffers])
 
     def read(self, index):
@@ -283,20 +284,3 @@ def _read_meta(f):
     if not isinstance(meta, dict):
         raise ValueError("its metadata is not an object")
     return meta, len(start) + length
-
-
-def _write_atomic(path, parts):
-    """Writes bytes (or a list of bytes-like parts) to `path` through a temporary file in the
-    same folder, flushed to the disk, then renamed over `path`."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(temporary, "wb") as f:
-            for part in [parts] if isinstance(parts, bytes) else parts:
-                f.write(part)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)

@@ -159,7 +159,7 @@ def test_a_task_stopped_while_writing_leaves_no_cell_and_a_rerun_renders_the_res
         short_sheet, tmp_path, monkeypatch):
     cube, options = short_sheet
     store = tmp_path / "store"
-    real, cells = frame_store._write_atomic, []
+    real, cells = frame_store.write_whole, []
 
     def stopped_in_the_third_cell(path, parts):
         if path.endswith(".cell"):
@@ -171,7 +171,7 @@ def test_a_task_stopped_while_writing_leaves_no_cell_and_a_rerun_renders_the_res
                 return real(path, half())
         return real(path, parts)
 
-    monkeypatch.setattr(frame_store, "_write_atomic", stopped_in_the_third_cell)
+    monkeypatch.setattr(frame_store, "write_whole", stopped_in_the_third_cell)
     with pytest.raises(KeyboardInterrupt):
         bakeview.sprite_sheet(cube, cells=(0, 1), frame_store=str(store), **options)
     monkeypatch.undo()
